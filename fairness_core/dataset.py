@@ -40,8 +40,11 @@ MISSING_TOKENS = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", 
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _SNIFF_BYTES = 256 * 1024
+#: More columns than this is not a table an audit can use (and slows every page).
+MAX_COLUMNS = 2_000
 _MAX_BAD_ROWS_SHOWN = 5
 _PARQUET_MAGIC = b"PAR1"
+_DECIMAL_COMMA = r"-?\d+,\d+"
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -100,14 +103,14 @@ def load_dataset(
     fmt = _detect_format(data, name)
     digest = hashlib.sha256(data).hexdigest()
     if fmt == "parquet":
-        frame = _read_parquet(data, name)
+        frame = _check_width(_read_parquet(data, name), name)
         return Dataset(frame=frame, name=name, sha256=digest, format="parquet")
     if fmt == "excel":
-        frame = _read_excel(data, name)
+        frame = _check_width(_read_excel(data, name), name)
         return Dataset(frame=frame, name=name, sha256=digest, format="excel")
     text, encoding = _decode(data, name)
     delimiter = _detect_delimiter(text, name)
-    frame = _read_csv_text(text, delimiter, name)
+    frame = _check_width(_read_csv_text(text, delimiter, name), name)
     return Dataset(
         frame=frame,
         name=name,
@@ -116,6 +119,17 @@ def load_dataset(
         delimiter=delimiter,
         encoding=encoding,
     )
+
+
+def _check_width(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    if frame.shape[1] > MAX_COLUMNS:
+        raise DataFormatError(
+            f"'{name}' has {frame.shape[1]:,} columns. Expected at most {MAX_COLUMNS:,}: an "
+            "audit needs the outcome, the decision, the protected attributes and the model's "
+            "inputs. Keep only those columns (or transpose the file if rows and columns are "
+            "swapped) and upload again."
+        )
+    return frame
 
 
 def _detect_format(data: bytes, name: str) -> FileFormat:
@@ -137,9 +151,9 @@ def _detect_format(data: bytes, name: str) -> FileFormat:
             ".xlsx. Open it in Excel or LibreOffice and save it as .xlsx or CSV."
         )
     if suffix in (".parquet", ".pq", ".xlsx"):
-        expected = "Parquet" if suffix != ".xlsx" else "Excel"
+        expected = "a Parquet" if suffix != ".xlsx" else "an Excel"
         raise DataFormatError(
-            f"'{name}' is named like a {expected} file but its content is not {expected}. "
+            f"'{name}' is named like {expected} file but its content is not. "
             "Export the file again, or rename it to match its real format."
         )
     sample = data[:_SNIFF_BYTES]
@@ -210,9 +224,12 @@ def _read_csv_text(text: str, delimiter: str, name: str) -> pd.DataFrame:
     values silently) and parses on both cores.
     """
     bad_rows: list[tuple[int | None, int, int]] = []
+    unbalanced_quotes = False
 
     def on_bad_row(row: pacsv.InvalidRow) -> str:
+        nonlocal unbalanced_quotes
         bad_rows.append((row.number, row.expected_columns, row.actual_columns))
+        unbalanced_quotes = unbalanced_quotes or row.text.count('"') % 2 == 1
         return "skip"
 
     payload = text.encode("utf-8")
@@ -245,11 +262,33 @@ def _read_csv_text(text: str, delimiter: str, name: str) -> pd.DataFrame:
                 parse_options=parse,
                 convert_options=convert,
             )
-        raise DataFormatError(_ragged_message(name, bad_rows))
-    return table.to_pandas()
+        raise DataFormatError(_ragged_message(name, bad_rows, unbalanced_quotes))
+    frame = table.to_pandas()
+    if delimiter == ";":
+        frame = _decimal_commas_to_numbers(frame)
+    return frame
 
 
-def _ragged_message(name: str, bad_rows: list[tuple[int | None, int, int]]) -> str:
+def _decimal_commas_to_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Semicolon files usually come from locales that write 0,75 for 0.75: convert those.
+
+    Only a text column whose every value is a decimal-comma number is converted, so
+    ordinary text (including "1,2,3" lists) is left alone.
+    """
+    for column in frame.columns:
+        values = frame[column]
+        if not isinstance(values, pd.Series) or pd.api.types.is_numeric_dtype(values):
+            continue
+        present = values.dropna()
+        if len(present) == 0 or not present.astype(str).str.fullmatch(_DECIMAL_COMMA).all():
+            continue
+        frame[column] = pd.to_numeric(values.str.replace(",", ".", regex=False))
+    return frame
+
+
+def _ragged_message(
+    name: str, bad_rows: list[tuple[int | None, int, int]], unbalanced_quotes: bool
+) -> str:
     expected = bad_rows[0][1]
     shown = ", ".join(
         f"line {number} has {actual}" if number is not None else f"a row has {actual}"
@@ -258,10 +297,15 @@ def _ragged_message(name: str, bad_rows: list[tuple[int | None, int, int]]) -> s
     more = len(bad_rows) - _MAX_BAD_ROWS_SHOWN
     tail = f" and {more:,} more rows" if more > 0 else ""
     noun = "row has" if len(bad_rows) == 1 else "rows have"
+    cause = (
+        'a quote (") that opens a value but never closes, which swallows the separators after it'
+        if unbalanced_quotes
+        else "an unquoted separator inside a value, or a missing trailing value"
+    )
     return (
         f"'{name}': {len(bad_rows):,} {noun} the wrong number of values. Expected {expected} "
-        f"values per row (one per header column); {shown}{tail}. Fix those rows (often an "
-        "unquoted separator inside a value, or a missing trailing value) and upload again."
+        f"values per row (one per header column); {shown}{tail}. Fix those rows (the usual "
+        f"cause is {cause}) and upload again."
     )
 
 

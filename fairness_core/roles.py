@@ -31,6 +31,10 @@ __all__ = [
     "Binning",
     "ColumnRoles",
     "DecisionSource",
+    "RoleSuggestion",
+    "default_binning",
+    "distinct_values",
+    "numeric_columns",
     "suggest_roles",
 ]
 
@@ -160,7 +164,7 @@ def suggest_roles(frame: pd.DataFrame) -> RoleSuggestion:
     )
     features = tuple(c for c in columns if c not in taken and c not in protected)
     bins = tuple(
-        Binning(c, edges=AGE_BAND_EDGES if _AGE.search(c) else ())
+        default_binning(c)
         for c in protected
         if _is_numeric(frame, c) and frame[c].nunique(dropna=True) > 10
     )
@@ -230,3 +234,25 @@ def _plain(value: object) -> Hashable:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def distinct_values(frame: pd.DataFrame, column: str, *, limit: int = 50) -> list[Hashable]:
+    """Up to ``limit`` distinct non-missing values of ``column``, sorted, as plain scalars."""
+    col = _column(frame, column)
+    if col is None:
+        return []
+    values = [_plain(v) for v in pd.unique(col.dropna())[:limit]]
+    try:
+        return sorted(values)  # type: ignore[type-var]
+    except TypeError:
+        return sorted(values, key=str)
+
+
+def numeric_columns(frame: pd.DataFrame) -> tuple[str, ...]:
+    """Columns holding numbers (booleans excluded): candidates for bands and scores."""
+    return tuple(str(c) for c in frame.columns if _is_numeric(frame, str(c)))
+
+
+def default_binning(column: str) -> Binning:
+    """Age bands for a column named like age, else four bands of about equal size."""
+    return Binning(column, edges=AGE_BAND_EDGES if _AGE.search(column) else ())

@@ -1,0 +1,154 @@
+"""Every malformed or hostile file in tests/data/bad_inputs gets its exact, helpful message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairness_core import ColumnRoles, DataFormatError, find_problems, load_dataset
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_inputs"
+ROLES = ColumnRoles(target="y", protected=("gender",), source="score", score="score")
+
+UNREADABLE = {
+    "empty.csv": "'empty.csv' is empty. Expected a table with a header row and at least one "
+    "data row. Export the data again and check the file is not 0 bytes.",
+    "whitespace_only.csv": "'whitespace_only.csv' is empty. Expected a table with a header row "
+    "and at least one data row. Export the data again and check the file is not 0 bytes.",
+    "one_column.csv": "'one_column.csv' has only one column: no comma, semicolon, tab or pipe "
+    "separates its values. Expected a table with at least an outcome column and a protected "
+    "attribute column. Export it again as CSV with a standard separator.",
+    "ragged_rows.csv": "'ragged_rows.csv': 2 rows have the wrong number of values. Expected 5 "
+    "values per row (one per header column); line 8 has 3, line 9 has 6. Fix those rows (the "
+    "usual cause is an unquoted separator inside a value, or a missing trailing value) and "
+    "upload again.",
+    "unclosed_quote.csv": "'unclosed_quote.csv': 1 row has the wrong number of values. "
+    "Expected 5 values per row (one per header column); line 2 has 2. Fix those rows (the "
+    'usual cause is a quote (") that opens a value but never closes, which swallows the '
+    "separators after it) and upload again.",
+    "png_renamed.csv": "'png_renamed.csv' is not a text table: it contains binary data. "
+    "Expected CSV, Parquet or Excel (.xlsx). Check you chose the right file (a model or an "
+    "archive renamed to .csv is refused).",
+    "zip_renamed.csv": "'zip_renamed.csv' is a zip archive, not a .csv file. Expected CSV, "
+    "Parquet or Excel (.xlsx). If it is an Excel workbook, rename it to .xlsx; if it is a "
+    "zipped CSV, unzip it first.",
+    "text_named.xlsx": "'text_named.xlsx' is named like an Excel file but its content is not. "
+    "Export the file again, or rename it to match its real format.",
+    "text_named.parquet": "'text_named.parquet' is named like a Parquet file but its content "
+    "is not. Export the file again, or rename it to match its real format.",
+}
+
+# file -> (roles overrides, problem code, the problem's exact "what" sentence)
+UNAUDITABLE = {
+    "header_only.csv": ({}, "no_rows", "The file has column names but no data rows."),
+    "duplicate_columns.csv": ({}, "duplicate_column", "Column name 'gender' appears 2 times."),
+    "target_one_class.csv": ({}, "target_one_class", "The target column 'y' has only one value."),
+    "target_three_values.csv": (
+        {},
+        "no_positive_label",
+        "The target column 'y' has 3 values and no positive value is chosen.",
+    ),
+    "scores_out_of_range.csv": (
+        {},
+        "score_out_of_range",
+        "The score column 'score' has values outside 0 to 1.",
+    ),
+    "scores_as_text.csv": (
+        {},
+        "score_not_numeric",
+        "The score column 'score' holds text, not numbers.",
+    ),
+    "prediction_not_binary.csv": (
+        {"source": "prediction", "prediction": "pred", "score": None},
+        "prediction_not_binary",
+        "The prediction column 'pred' is not a yes/no decision.",
+    ),
+    "protected_many_levels.csv": (
+        {},
+        "too_many_levels",
+        "The protected attribute 'gender' has 400 distinct values.",
+    ),
+    "protected_numeric.csv": (
+        {"protected": ("age",)},
+        "numeric_protected",
+        "The protected attribute 'age' is numeric with 40 distinct values.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_unreadable_file_gets_exact_message(name: str) -> None:
+    """A file that is not a usable table is refused with what/expected/fix in one message."""
+    with pytest.raises(DataFormatError) as caught:
+        load_dataset(CORPUS / name)
+    assert str(caught.value) == UNREADABLE[name]
+
+
+@pytest.mark.parametrize("name", sorted(UNAUDITABLE))
+def test_unauditable_file_gets_exact_problem(name: str) -> None:
+    """A readable file that cannot be audited names the exact problem."""
+    overrides, code, what = UNAUDITABLE[name]
+    roles = ColumnRoles(**{**ROLES.__dict__, **overrides})
+    problems = find_problems(load_dataset(CORPUS / name).frame, roles)
+    errors = {p.code: p for p in problems if p.severity == "error"}
+    assert code in errors, [p.message() for p in problems]
+    assert errors[code].what == what
+    assert errors[code].fix  # every error says how to fix it
+
+
+def test_corpus_is_complete() -> None:
+    """Every file in the corpus is covered by a test, and the corpus has at least 15 files."""
+    files = {p.name for p in CORPUS.iterdir() if p.suffix != ".py"}
+    covered = (
+        set(UNREADABLE)
+        | set(UNAUDITABLE)
+        | {
+            "semicolon_decimal_comma.csv",
+            "latin1_names.csv",
+            "utf8_bom.csv",
+            "protected_missing.csv",
+            "html_in_names.csv",
+        }
+    )
+    assert files == covered
+    assert len(files) >= 15
+
+
+def test_semicolon_file_with_decimal_commas_reads_as_numbers() -> None:
+    """A semicolon file is split into its columns and 0,3 is read as the number 0.3."""
+    dataset = load_dataset(CORPUS / "semicolon_decimal_comma.csv")
+    assert list(dataset.frame.columns) == ["id", "gender", "score", "pred", "y"]
+    assert dataset.delimiter == ";"
+    assert dataset.frame["score"].tolist() == [i / 10 for i in range(8)]
+
+
+def test_latin1_file_keeps_accents() -> None:
+    """A Latin-1 file is decoded so accented names and values survive."""
+    dataset = load_dataset(CORPUS / "latin1_names.csv")
+    assert "région" in dataset.frame.columns
+    assert dataset.frame["genre"].tolist() == ["féminin", "masculin"]
+    assert "Latin-1" in (dataset.encoding or "")
+
+
+def test_bom_does_not_leak_into_first_column_name() -> None:
+    """A UTF-8 byte-order mark is not part of the first column's name."""
+    dataset = load_dataset(CORPUS / "utf8_bom.csv")
+    assert dataset.frame.columns[0] == "id"
+    assert dataset.encoding == "UTF-8 with BOM"
+
+
+def test_missing_protected_values_form_their_own_group() -> None:
+    """Rows with no gender are kept as a '(missing)' group and a warning says so."""
+    frame = load_dataset(CORPUS / "protected_missing.csv").frame
+    problems = find_problems(frame, ROLES)
+    assert [p.code for p in problems] == ["protected_missing"]
+    assert problems[0].severity == "warning"
+    assert problems[0].what == "1 row has no value for the protected attribute 'gender'."
+
+
+def test_html_in_column_names_is_read_as_plain_text() -> None:
+    """Markup in a header is data: it is kept verbatim, never interpreted."""
+    frame = load_dataset(CORPUS / "html_in_names.csv").frame
+    assert frame.columns[1] == "<script>alert(1)</script>"
+    assert frame.iloc[0, 1] == "<img src=x onerror=alert(2)>"

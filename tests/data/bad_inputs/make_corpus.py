@@ -1,0 +1,93 @@
+"""Write the malformed and hostile input files used by tests/core/test_bad_inputs.py.
+
+Run from the repository root: `.venv/bin/python tests/data/bad_inputs/make_corpus.py`.
+The files are committed; this script documents how each was made.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HEADER = "id,gender,score,pred,y\n"
+
+
+def rows(n: int, *, gender=lambda i: "female" if i % 2 else "male") -> str:
+    return "".join(
+        f"{i},{gender(i)},{(i % 10) / 10:.1f},{i % 2},{(i // 2) % 2}\n" for i in range(n)
+    )
+
+
+def main() -> None:
+    files: dict[str, bytes] = {
+        "empty.csv": b"",
+        "whitespace_only.csv": b"  \n\n  \n",
+        "header_only.csv": HEADER.encode(),
+        "one_column.csv": b"applicants\nalice\nbob\ncarol\n",
+        "ragged_rows.csv": (HEADER + rows(6) + "6,female,0.3\n7,male,0.4,1,0,extra\n").encode(),
+        "semicolon_decimal_comma.csv": (
+            "id;gender;score;pred;y\n"
+            + "".join(
+                f"{i};{'female' if i % 2 else 'male'};0,{i % 10};{i % 2};{i % 2}\n"
+                for i in range(8)
+            )
+        ).encode(),
+        "latin1_names.csv": (
+            "id,genre,région,score,y\n1,féminin,Île-de-France,0.2,1\n2,masculin,Provence,0.7,0\n"
+        ).encode("latin-1"),
+        "utf8_bom.csv": b"\xef\xbb\xbf" + (HEADER + rows(4)).encode(),
+        "png_renamed.csv": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01" + bytes(64),
+        "zip_renamed.csv": _zip_bytes(),
+        "text_named.xlsx": (HEADER + rows(4)).encode(),
+        "text_named.parquet": (HEADER + rows(4)).encode(),
+        "duplicate_columns.csv": (
+            b"id,gender,score,gender,y\n1,female,0.2,f,1\n2,male,0.6,m,0\n"
+        ),
+        "target_one_class.csv": (
+            HEADER + "".join(f"{i},male,0.{i},1,1\n" for i in range(6))
+        ).encode(),
+        "target_three_values.csv": (
+            HEADER
+            + "".join(f"{i},male,0.{i},1,{['low', 'mid', 'high'][i % 3]}\n" for i in range(6))
+        ).encode(),
+        "scores_out_of_range.csv": (
+            HEADER + "".join(f"{i},female,{i * 12.5},{i % 2},{i % 2}\n" for i in range(6))
+        ).encode(),
+        "scores_as_text.csv": (
+            HEADER
+            + "".join(
+                f"{i},female,{'high' if i % 2 else 'low'},{i % 2},{i % 2}\n" for i in range(6)
+            )
+        ).encode(),
+        "prediction_not_binary.csv": (
+            HEADER + "".join(f"{i},female,0.{i},{i},{i % 2}\n" for i in range(6))
+        ).encode(),
+        "protected_many_levels.csv": (HEADER + rows(400, gender=lambda i: f"person_{i}")).encode(),
+        "protected_numeric.csv": (
+            "id,age,score,pred,y\n"
+            + "".join(f"{i},{18 + i},{(i % 10) / 10:.1f},{i % 2},{i % 2}\n" for i in range(40))
+        ).encode(),
+        "protected_missing.csv": (
+            HEADER + rows(6, gender=lambda i: "" if i == 3 else "male" if i % 2 else "female")
+        ).encode(),
+        "html_in_names.csv": (
+            b'id,"<script>alert(1)</script>",score,pred,y\n'
+            b'1,"<img src=x onerror=alert(2)>",0.2,0,1\n2,"[click](javascript:alert(3))",0.8,1,0\n'
+        ),
+        "unclosed_quote.csv": (HEADER + '1,"female,0.2,1,1\n2,male,0.4,0,0\n').encode(),
+    }
+    for name, payload in files.items():
+        (HERE / name).write_bytes(payload)
+
+
+def _zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data.csv", HEADER + rows(4))
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    main()
