@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -45,6 +46,7 @@ MAX_COLUMNS = 2_000
 _MAX_BAD_ROWS_SHOWN = 5
 _PARQUET_MAGIC = b"PAR1"
 _DECIMAL_COMMA = r"-?\d+,\d+"
+_CODE_COLUMN = re.compile(r"(^|_)(zip|zipcode|zip_code|postcode|postal_code|plz|fips)($|_)", re.I)
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -234,7 +236,11 @@ def _read_csv_text(text: str, delimiter: str, name: str) -> pd.DataFrame:
 
     payload = text.encode("utf-8")
     parse = pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row)
+    header = next(csv.reader(text[:_SNIFF_BYTES].splitlines()[:1], delimiter=delimiter), [])
     convert = pacsv.ConvertOptions(
+        # Postal codes are labels, not quantities: read as numbers they lose their
+        # leading zeros ("02139" → 2139) and stop matching what a model was trained on.
+        column_types={c: pa.string() for c in header if _CODE_COLUMN.search(c)},
         null_values=list(MISSING_TOKENS),
         strings_can_be_null=True,
         # Only spelled-out booleans become booleans: "T"/"F" (sex, grades) and "1"/"0"

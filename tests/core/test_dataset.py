@@ -90,3 +90,9 @@ def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     """A path that does not exist is reported by name."""
     with pytest.raises(DataFormatError, match=r"Cannot open 'nope\.csv'"):
         load_dataset(tmp_path / "nope.csv")
+
+
+def test_zip_codes_keep_their_leading_zeros() -> None:
+    """A zip-code column is read as text, so 02139 stays 02139."""
+    dataset = load_dataset(b"zip_code,y\n02139,1\n10001,0\n", filename="a.csv")
+    assert dataset.frame["zip_code"].tolist() == ["02139", "10001"]

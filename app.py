@@ -1,0 +1,34 @@
+"""Fairness Explorer: the router. Page config, the demo loaded on first visit, navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.demo import activate_demo
+from fairness_core import escape_markdown
+
+DEFAULT_DEMO = "loan"
+
+st.set_page_config(page_title="Fairness Explorer", page_icon="⚖️", layout="wide")
+
+if state.get_inputs() is None:
+    activate_demo(DEFAULT_DEMO)
+
+pages = [
+    st.Page("pages/data.py", title="Data & model", icon="📂", url_path="data", default=True),
+]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    inputs = state.get_inputs()
+    if inputs is not None:
+        source = inputs.source.removeprefix("demo:")
+        origin = "Demo" if inputs.source.startswith("demo:") else "Upload"
+        st.caption(
+            f"{origin}: **{escape_markdown(source if origin == 'Demo' else inputs.dataset.name)}**"
+            f" · {inputs.dataset.n_rows:,} rows  \n"
+            f"Model: {escape_markdown(inputs.model.name) if inputs.model else 'none'}"
+        )
+
+navigation.run()

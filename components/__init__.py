@@ -1,0 +1,1 @@
+"""Streamlit glue: session state, caching, error display and small render_* helpers."""

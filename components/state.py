@@ -1,0 +1,108 @@
+"""Every session-state key of the app, with typed getters and setters.
+
+Per-reviewer data lives only here (``st.session_state``), never in module globals or a
+shared cache, so two reviewers using the app at once never see each other's data.
+Page-scoped widget keys carry the page prefix ("data.target").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from fairness_core import ColumnRoles, Dataset, LoadedModel
+
+# Keys holding the audit inputs.
+DATASET = "audit.dataset"
+MODEL = "audit.model"
+ROLES = "audit.roles"
+SOURCE = "audit.source"  # "demo:<name>" or "upload"
+NOTICE = "audit.notice"  # a message to show once after a load (e.g. a refused upload)
+
+# Widget keys of the Data & model page.
+DATA_ORIGIN = "data.origin"
+DATA_DEMO = "data.demo"
+DATA_UPLOAD = "data.upload"
+DATA_MODEL_UPLOAD = "data.model_upload"
+DATA_TARGET = "data.target"
+DATA_POSITIVE = "data.positive"
+DATA_SOURCE = "data.decision_source"
+DATA_PREDICTION = "data.prediction"
+DATA_SCORE = "data.score"
+DATA_THRESHOLD = "data.threshold"
+DATA_PROTECTED = "data.protected"
+DATA_BINNED = "data.binned"
+DATA_FEATURES = "data.features"
+DATA_WEIGHT = "data.weight"
+DATA_OVERVIEW_ATTRIBUTE = "data.overview_attribute"
+
+#: Widget keys that describe roles; cleared whenever a new dataset arrives so the
+#: widgets start from the new data's suggestions.
+ROLE_WIDGET_KEYS = (
+    DATA_TARGET,
+    DATA_POSITIVE,
+    DATA_SOURCE,
+    DATA_PREDICTION,
+    DATA_SCORE,
+    DATA_THRESHOLD,
+    DATA_PROTECTED,
+    DATA_BINNED,
+    DATA_FEATURES,
+    DATA_WEIGHT,
+    DATA_OVERVIEW_ATTRIBUTE,
+)
+
+
+@dataclass(frozen=True)
+class AuditInputs:
+    """What the reviewer has loaded: data, optional model, roles, and where it came from."""
+
+    dataset: Dataset
+    model: LoadedModel | None
+    roles: ColumnRoles
+    source: str
+
+
+def get_inputs() -> AuditInputs | None:
+    """The loaded audit inputs, or None before anything is loaded."""
+    dataset = st.session_state.get(DATASET)
+    roles = st.session_state.get(ROLES)
+    if dataset is None or roles is None:
+        return None
+    return AuditInputs(dataset, st.session_state.get(MODEL), roles, st.session_state[SOURCE])
+
+
+def set_inputs(
+    dataset: Dataset, model: LoadedModel | None, roles: ColumnRoles, source: str
+) -> None:
+    """Replace the loaded data (and model); role widgets restart from ``roles``."""
+    previous = st.session_state.get(DATASET)
+    st.session_state[DATASET] = dataset
+    st.session_state[MODEL] = model
+    st.session_state[ROLES] = roles
+    st.session_state[SOURCE] = source
+    if previous is None or previous.sha256 != dataset.sha256:
+        for key in ROLE_WIDGET_KEYS:
+            st.session_state.pop(key, None)
+
+
+def set_model(model: LoadedModel | None) -> None:
+    """Attach or detach a model without touching the data or the roles."""
+    st.session_state[MODEL] = model
+
+
+def set_roles(roles: ColumnRoles) -> None:
+    """Store the reviewer's column roles."""
+    st.session_state[ROLES] = roles
+
+
+def push_notice(kind: str, text: str) -> None:
+    """Keep a message to show on the next run (kinds: success, info, warning, error)."""
+    st.session_state[NOTICE] = (kind, text)
+
+
+def pop_notice() -> tuple[str, str] | None:
+    """The pending message, removed from state."""
+    notice: tuple[str, str] | None = st.session_state.pop(NOTICE, None)
+    return notice

@@ -1,0 +1,189 @@
+"""Data & model: choose a demo or upload files, say which column is which, check the data."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import cache, state
+from components.demo import activate_demo
+from components.errors import render_problems
+from components.roles import render_role_form
+from fairness_core import (
+    SMALL_GROUP_ROWS,
+    SUPPORTED_DATA_SUFFIXES,
+    ColumnRoles,
+    FairnessCoreError,
+    describe_group_overview,
+    escape_markdown,
+    plot_group_overview,
+    suggest_roles,
+)
+
+DEMO = "A demo scenario"
+UPLOAD = "My own files"
+LAST_UPLOAD = "data.last_upload_id"
+LAST_MODEL_UPLOAD = "data.last_model_upload_id"
+
+st.title("Data & model")
+st.caption(
+    "Start here. Pick a demo scenario or upload your own data (and, if you have it, the "
+    "model). Then tell the app which column is which and check the data can be audited."
+)
+
+notice = state.pop_notice()
+if notice is not None:
+    getattr(st, notice[0])(notice[1])
+
+# --- 1. Where the data comes from --------------------------------------------------
+inputs = state.get_inputs()
+origin_default = 1 if inputs is not None and inputs.source == "upload" else 0
+origin = st.radio(
+    "Where does the data come from?",
+    [DEMO, UPLOAD],
+    index=origin_default,
+    horizontal=True,
+    key=state.DATA_ORIGIN,
+)
+
+if origin == DEMO:
+    demos = cache.demos()
+    names = [d.name for d in demos]
+    current = inputs.source.removeprefix("demo:") if inputs is not None else names[0]
+    choice = st.selectbox(
+        "Demo scenario",
+        names,
+        index=names.index(current) if current in names else 0,
+        format_func=lambda n: next(d.title for d in demos if d.name == n),
+        key=state.DATA_DEMO,
+    )
+    demo = next(d for d in demos if d.name == choice)
+    st.caption(demo.description)
+    if inputs is None or inputs.source != f"demo:{choice}":
+        activate_demo(choice)
+else:
+    suffixes = [s.lstrip(".") for s in SUPPORTED_DATA_SUFFIXES]
+    left, right = st.columns(2)
+    with left:
+        upload = st.file_uploader(
+            "Data file (CSV, Parquet or Excel .xlsx)",
+            type=suffixes,
+            key=state.DATA_UPLOAD,
+            help="One row per person or case, with a header row. The file stays in this "
+            "session: other people using the app cannot see it.",
+        )
+    with right:
+        model_upload = st.file_uploader(
+            "Model file (optional: skops or ONNX)",
+            type=["skops", "onnx", "pkl", "pickle", "joblib"],
+            key=state.DATA_MODEL_UPLOAD,
+            help="Needed for what-if edits and explanations. Without it, the audit uses the "
+            "decisions or scores already in the data.",
+        )
+    if upload is not None and upload.file_id != st.session_state.get(LAST_UPLOAD):
+        st.session_state[LAST_UPLOAD] = upload.file_id
+        try:
+            dataset = cache.read_dataset(upload.getvalue(), upload.name)
+        except FairnessCoreError as exc:
+            state.push_notice("error", escape_markdown(str(exc)))
+        else:
+            suggestion = suggest_roles(dataset.frame)
+            roles = ColumnRoles(
+                target=suggestion.target or "",
+                protected=suggestion.protected,
+                positive_label=suggestion.positive_label,
+                source=suggestion.source,
+                prediction=suggestion.prediction,
+                score=suggestion.score,
+                features=suggestion.features,
+                weight=suggestion.weight,
+                bins=suggestion.bins,
+            )
+            model = inputs.model if inputs is not None and inputs.source == "upload" else None
+            state.set_inputs(dataset, model, roles, "upload")
+            state.push_notice("success", escape_markdown(dataset.describe()))
+        st.rerun()
+    if model_upload is not None and model_upload.file_id != st.session_state.get(LAST_MODEL_UPLOAD):
+        st.session_state[LAST_MODEL_UPLOAD] = model_upload.file_id
+        try:
+            model = cache.read_model(model_upload.getvalue(), model_upload.name)
+        except FairnessCoreError as exc:
+            state.push_notice("error", escape_markdown(str(exc)))
+        else:
+            state.set_model(model)
+            state.push_notice("success", escape_markdown(f"Loaded the model {model.name}."))
+        st.rerun()
+    if inputs is None or inputs.source != "upload":
+        st.info(
+            "Upload a data file to start. Until then the pages show the demo that was "
+            "loaded before."
+        )
+
+inputs = state.get_inputs()
+if inputs is None:
+    st.stop()
+
+st.markdown(
+    f"**Data:** {escape_markdown(inputs.dataset.describe())}  \n"
+    + (
+        f"**Model:** {escape_markdown(inputs.model.name)} ({inputs.model.kind})"
+        if inputs.model is not None
+        else "**Model:** none (the audit uses the decisions or scores in the data)"
+    )
+)
+
+# --- 2. Which column is which -------------------------------------------------------
+st.subheader("Which column is which?")
+st.caption("Suggestions are filled in from the column names. Check each one.")
+roles = render_role_form(inputs)
+state.set_roles(roles)
+
+# --- 3. Can it be audited? ----------------------------------------------------------
+st.subheader("Can this data be audited?")
+problems, audit = cache.audit_data(
+    inputs.dataset.sha256,
+    roles,
+    inputs.model.sha256 if inputs.model is not None else None,
+    inputs.dataset.frame,
+    inputs.model if roles.source == "model" else None,
+)
+render_problems(problems)
+if audit is None:
+    st.stop()
+group_names = ", ".join(f"{g.name} ({len(g)} groups)" for g in audit.groups)
+st.success(escape_markdown(f"Ready to audit {audit.n_rows:,} rows by {group_names}."))
+
+# --- 4. Who is in the data ----------------------------------------------------------
+st.subheader("Who is in the data?")
+attribute = st.selectbox(
+    "Protected attribute",
+    [g.name for g in audit.groups],
+    key=state.DATA_OVERVIEW_ATTRIBUTE,
+)
+overview = cache.group_overview(
+    inputs.dataset.sha256,
+    roles,
+    inputs.model.sha256 if inputs.model is not None else None,
+    attribute,
+    audit,
+)
+st.plotly_chart(plot_group_overview(overview, attribute), key="data.overview_chart")
+st.caption(escape_markdown(describe_group_overview(overview, attribute)))
+table = overview.assign(
+    note=[
+        f"too small to judge (under {SMALL_GROUP_ROWS} rows)" if n < SMALL_GROUP_ROWS else ""
+        for n in overview["rows"]
+    ]
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    key="data.overview_table",
+    column_config={
+        "group": st.column_config.TextColumn("Group"),
+        "rows": st.column_config.NumberColumn("Rows", format="localized"),
+        "share": st.column_config.NumberColumn("Share of rows", format="percent"),
+        "base_rate": st.column_config.NumberColumn("Base rate", format="percent"),
+        "missing_share": st.column_config.NumberColumn("Rows with gaps", format="percent"),
+        "note": st.column_config.TextColumn("Note"),
+    },
+)
