@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fairness_core.dataset import Dataset, load_dataset
 from fairness_core.errors import InvalidInputError
@@ -74,17 +75,17 @@ def get_demo(name: str, directory: Path = DEMO_DIR) -> DemoScenario:
     raise InvalidInputError(f"There is no demo called '{name}'. Choose one of: {known}.")
 
 
-def _scenario(directory: Path, entry: dict[str, object]) -> DemoScenario:
-    protected = tuple(str(c) for c in entry["protected"])  # type: ignore[attr-defined]
-    features = tuple(str(c) for c in entry["features"])  # type: ignore[attr-defined]
+def _scenario(directory: Path, entry: dict[str, Any]) -> DemoScenario:
+    protected = tuple(str(c) for c in entry["protected"])
+    features = tuple(str(c) for c in entry["features"])
     bins = tuple(Binning(c, edges=AGE_BAND_EDGES) for c in protected if c == "age")
     roles = ColumnRoles(
         target=str(entry["target"]),
-        positive_label=entry["positive_label"],  # type: ignore[arg-type]
+        positive_label=entry["positive_label"],
         source="score",
         score=str(entry["score"]),
         prediction=str(entry["prediction"]),
-        threshold=float(entry["threshold"]),  # type: ignore[arg-type]
+        threshold=float(entry["threshold"]),
         protected=protected,
         features=features,
         bins=bins,

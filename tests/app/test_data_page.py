@@ -65,9 +65,9 @@ def test_upload_csv_maps_suggested_roles_and_audits(app: AppTest) -> None:
 
 
 def test_changing_roles_shows_problems_then_recovers(app: AppTest) -> None:
-    """Choosing a text column as the score explains the problem; choosing back clears it."""
-    app.selectbox(key=state.DATA_SCORE).set_value("zip_code").run()
-    assert any("holds text, not numbers" in e.value for e in app.error)
+    """Choosing income as the score explains the problem; choosing back clears it."""
+    app.selectbox(key=state.DATA_SCORE).set_value("income").run()
+    assert any("has values outside 0 to 1" in e.value for e in app.error)
     assert not app.success
     app.selectbox(key=state.DATA_SCORE).set_value("score").run()
     assert not app.error
