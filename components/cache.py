@@ -14,6 +14,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from components.state import AuditInputs
 from fairness_core import (
     AuditData,
     ColumnRoles,
@@ -74,8 +75,20 @@ def _uploaded_model(sha256: str, filename: str, _data: bytes, _policy: ModelPoli
     return load_model(_data, filename=filename, policy=_policy)
 
 
+def validate(inputs: AuditInputs) -> tuple[tuple[Problem, ...], AuditData | None]:
+    """Validate the session's inputs under its roles (cached by content)."""
+    model = inputs.model
+    return _audit_data(
+        inputs.dataset.sha256,
+        inputs.roles,
+        model.sha256 if model is not None else None,
+        inputs.dataset.frame,
+        model if inputs.roles.source == "model" else None,
+    )
+
+
 @st.cache_resource(show_spinner="Checking the data…", max_entries=16)
-def audit_data(
+def _audit_data(
     data_sha: str,
     roles: ColumnRoles,
     model_sha: str | None,

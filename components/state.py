@@ -92,9 +92,13 @@ def set_model(model: LoadedModel | None) -> None:
     st.session_state[MODEL] = model
 
 
-def set_roles(roles: ColumnRoles) -> None:
-    """Store the reviewer's column roles."""
+def set_roles(roles: ColumnRoles) -> AuditInputs:
+    """Store the reviewer's column roles; returns the inputs as they now stand."""
     st.session_state[ROLES] = roles
+    inputs = get_inputs()
+    if inputs is None:  # roles only make sense next to a dataset
+        raise RuntimeError("set_roles() called before any data was loaded")
+    return inputs
 
 
 def push_notice(kind: str, text: str) -> None:

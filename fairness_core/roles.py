@@ -119,6 +119,20 @@ class RoleSuggestion:
             return "score"
         return "prediction"
 
+    def to_roles(self) -> ColumnRoles:
+        """The suggestion as roles to start the form from (target "" when none was found)."""
+        return ColumnRoles(
+            target=self.target or "",
+            protected=self.protected,
+            positive_label=self.positive_label,
+            source=self.source,
+            prediction=self.prediction,
+            score=self.score,
+            features=self.features,
+            weight=self.weight,
+            bins=self.bins,
+        )
+
 
 _PROTECTED = re.compile(
     r"(^|_)(gender|sex|race|ethnicity|ethnic|age|age_band|age_group|religion|nationality|"

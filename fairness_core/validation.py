@@ -152,7 +152,17 @@ class _Checker:
 
     def check_roles(self) -> None:
         roles = self.roles
-        named: list[tuple[str, str]] = [("target", roles.target)]
+        named: list[tuple[str, str]] = []
+        if not roles.target:
+            self.error(
+                "no_target",
+                "No target column is chosen.",
+                "the column with the true outcome (e.g. repaid, hired).",
+                "none chosen.",
+                "Choose the column that records what really happened.",
+            )
+        else:
+            named.append(("target", roles.target))
         named += [("protected attribute", c) for c in roles.protected]
         if roles.source == "prediction":
             if not roles.prediction:

@@ -11,7 +11,6 @@ from components.roles import render_role_form
 from fairness_core import (
     SMALL_GROUP_ROWS,
     SUPPORTED_DATA_SUFFIXES,
-    ColumnRoles,
     FairnessCoreError,
     describe_group_overview,
     escape_markdown,
@@ -86,18 +85,7 @@ else:
         except FairnessCoreError as exc:
             state.push_notice("error", escape_markdown(str(exc)))
         else:
-            suggestion = suggest_roles(dataset.frame)
-            roles = ColumnRoles(
-                target=suggestion.target or "",
-                protected=suggestion.protected,
-                positive_label=suggestion.positive_label,
-                source=suggestion.source,
-                prediction=suggestion.prediction,
-                score=suggestion.score,
-                features=suggestion.features,
-                weight=suggestion.weight,
-                bins=suggestion.bins,
-            )
+            roles = suggest_roles(dataset.frame).to_roles()
             model = inputs.model if inputs is not None and inputs.source == "upload" else None
             state.set_inputs(dataset, model, roles, "upload")
             state.push_notice("success", escape_markdown(dataset.describe()))
@@ -135,17 +123,11 @@ st.markdown(
 st.subheader("Which column is which?")
 st.caption("Suggestions are filled in from the column names. Check each one.")
 roles = render_role_form(inputs)
-state.set_roles(roles)
+inputs = state.set_roles(roles)
 
 # --- 3. Can it be audited? ----------------------------------------------------------
 st.subheader("Can this data be audited?")
-problems, audit = cache.audit_data(
-    inputs.dataset.sha256,
-    roles,
-    inputs.model.sha256 if inputs.model is not None else None,
-    inputs.dataset.frame,
-    inputs.model if roles.source == "model" else None,
-)
+problems, audit = cache.validate(inputs)
 render_problems(problems)
 if audit is None:
     st.stop()

@@ -30,6 +30,7 @@ def test_suggestions_from_names_and_types() -> None:
     assert suggestion.positive_label == "yes"
     assert suggestion.score == "risk_score"
     assert suggestion.source == "score"
+    assert suggestion.to_roles().score == "risk_score"
     assert suggestion.protected == ("Gender", "race", "age")
     assert suggestion.proxies == ("zip_code",)
     assert suggestion.id_columns == ("applicant_id",)

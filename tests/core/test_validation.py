@@ -188,3 +188,11 @@ def test_model_source_without_a_model_is_explained() -> None:
     (problem,) = find_problems(frame(), roles)
     assert problem.code == "no_model"
     assert "Upload the model" in problem.fix
+
+
+def test_no_target_chosen_is_explained() -> None:
+    """An upload whose target could not be guessed asks the reviewer to choose one."""
+    roles = ColumnRoles(**{**ROLES.__dict__, "target": ""})
+    (problem,) = find_problems(frame(), roles)
+    assert problem.code == "no_target"
+    assert problem.what == "No target column is chosen."
