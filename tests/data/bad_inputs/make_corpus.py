@@ -42,9 +42,7 @@ def main() -> None:
         "zip_renamed.csv": _zip_bytes(),
         "text_named.xlsx": (HEADER + rows(4)).encode(),
         "text_named.parquet": (HEADER + rows(4)).encode(),
-        "duplicate_columns.csv": (
-            b"id,gender,score,gender,y\n1,female,0.2,f,1\n2,male,0.6,m,0\n"
-        ),
+        "duplicate_columns.csv": (b"id,gender,score,gender,y\n1,female,0.2,f,1\n2,male,0.6,m,0\n"),
         "target_one_class.csv": (
             HEADER + "".join(f"{i},male,0.{i},1,1\n" for i in range(6))
         ).encode(),
