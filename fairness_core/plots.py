@@ -78,7 +78,10 @@ def describe_group_overview(overview: pd.DataFrame, attribute: str) -> str:
         f"{attribute} has {len(overview)} groups, from {small['group']} "
         f"({int(small['rows']):,} rows) to {large['group']} ({int(large['rows']):,} rows)."
     )
-    if len(rated) >= 2:
+    if len(rated) >= 2 and round(rated["base_rate"].max() - rated["base_rate"].min(), 2) == 0:
+        common = rated["base_rate"].mean()
+        sentence += f" The positive outcome is about as common in every group ({common:.0%})."
+    elif len(rated) >= 2:
         low, high = rated.iloc[0], rated.iloc[-1]
         sentence += (
             f" The positive outcome is most common for {high['group']} "
