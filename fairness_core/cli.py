@@ -96,3 +96,7 @@ def _run_app(args: argparse.Namespace) -> int:
         return subprocess.call(app_command(args.port), cwd=APP_FILE.parent, env=env)  # noqa: S603 - fixed command
     except KeyboardInterrupt:
         return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
