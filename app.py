@@ -6,17 +6,28 @@ import streamlit as st
 
 from components import state
 from components.demo import activate_demo
+from components.router import mark_routed
 from fairness_core import escape_markdown
 
 DEFAULT_DEMO = "loan"
 
 st.set_page_config(page_title="Fairness Explorer", page_icon="⚖️", layout="wide")
+mark_routed()
 
 if state.get_inputs() is None:
     activate_demo(DEFAULT_DEMO)
 
 pages = [
-    st.Page("pages/data.py", title="Data & model", icon="📂", url_path="data", default=True),
+    st.Page(
+        "pages/data.py",
+        title="Data & model",
+        icon=":material/upload_file:",
+        url_path="data",
+        default=True,
+    ),
+    st.Page(
+        "pages/subgroups.py", title="Subgroups", icon=":material/groups:", url_path="subgroups"
+    ),
 ]
 navigation = st.navigation(pages)
 

@@ -14,7 +14,7 @@ def require_audit() -> tuple[AuditInputs, AuditData]:
     inputs = state.get_inputs()
     if inputs is None:
         st.info("No data is loaded yet. Choose a demo or upload your data first.")
-        st.page_link("pages/data.py", label="Go to Data & model", icon="📂")
+        st.page_link("pages/data.py", label="Go to Data & model", icon=":material/upload_file:")
         st.stop()
     _, audit = cache.validate(inputs)
     if audit is None:
@@ -22,6 +22,6 @@ def require_audit() -> tuple[AuditInputs, AuditData]:
             "The data cannot be audited with the current column roles. Fix the problems "
             "listed on the Data & model page first."
         )
-        st.page_link("pages/data.py", label="Go to Data & model", icon="📂")
+        st.page_link("pages/data.py", label="Go to Data & model", icon=":material/upload_file:")
         st.stop()
     return inputs, audit

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -20,12 +21,16 @@ from fairness_core import (
     ColumnRoles,
     Dataset,
     DemoScenario,
+    GroupCounts,
     LoadedModel,
     ModelPolicy,
     Problem,
+    SubgroupReport,
     ValidationFailedError,
     check_audit_data,
+    compute_group_counts,
     compute_group_overview,
+    compute_subgroup_report,
     get_demo,
     list_demos,
     load_dataset,
@@ -104,10 +109,70 @@ def _audit_data(
     return audit.warnings, audit
 
 
+def group_overview(inputs: AuditInputs, audit: AuditData, attribute: str) -> pd.DataFrame:
+    """Rows, share, base rate and missingness per group of one protected attribute."""
+    return _group_overview(*_key(inputs), attribute, audit)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def group_overview(
+def _group_overview(
     data_sha: str, roles: ColumnRoles, model_sha: str | None, attribute: str, _audit: AuditData
 ) -> pd.DataFrame:
-    """Rows, share, base rate and missingness per group of one protected attribute."""
     del data_sha, roles, model_sha
     return compute_group_overview(_audit, attribute)
+
+
+def _key(inputs: AuditInputs) -> tuple[str, ColumnRoles, str | None]:
+    """What an audit is computed from: data content, roles, model content."""
+    model = inputs.model
+    return inputs.dataset.sha256, inputs.roles, model.sha256 if model is not None else None
+
+
+def group_names(inputs: AuditInputs, audit: AuditData, attributes: tuple[str, ...]) -> list[str]:
+    """Display names of the (intersectional) groups of ``attributes``."""
+    return list(_group_counts(*_key(inputs), attributes, audit).names)
+
+
+def group_labels(
+    inputs: AuditInputs, audit: AuditData, attributes: tuple[str, ...], name: str
+) -> tuple[str, ...]:
+    """The labels (one per attribute) of the group displayed as ``name``."""
+    counts = _group_counts(*_key(inputs), attributes, audit)
+    return tuple(counts.labels[counts.names.index(name)])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _group_counts(
+    data_sha: str,
+    roles: ColumnRoles,
+    model_sha: str | None,
+    attributes: tuple[str, ...],
+    _audit: AuditData,
+) -> GroupCounts:
+    del data_sha, roles, model_sha
+    columns = [_audit.group(name) for name in attributes]
+    return compute_group_counts(
+        columns,
+        _audit.y_true,
+        _audit.y_pred,
+        sample_weight=_audit.sample_weight,
+        y_score=_audit.y_score,
+    )
+
+
+def subgroup_report(inputs: AuditInputs, audit: AuditData, **settings: Any) -> SubgroupReport:
+    """The subgroup report for the session's audit and the page's settings (cached)."""
+    counts = _group_counts(*_key(inputs), settings["attributes"], audit)
+    return _subgroup_report(*_key(inputs), tuple(sorted(settings.items())), counts)
+
+
+@st.cache_data(show_spinner="Computing group metrics and intervals…", max_entries=64)
+def _subgroup_report(
+    data_sha: str,
+    roles: ColumnRoles,
+    model_sha: str | None,
+    settings: tuple[tuple[str, Any], ...],
+    _counts: GroupCounts,
+) -> SubgroupReport:
+    del data_sha, roles, model_sha
+    return compute_subgroup_report(_counts, **dict(settings))

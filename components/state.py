@@ -37,9 +37,18 @@ DATA_FEATURES = "data.features"
 DATA_WEIGHT = "data.weight"
 DATA_OVERVIEW_ATTRIBUTE = "data.overview_attribute"
 
-#: Widget keys that describe roles; cleared whenever a new dataset arrives so the
-#: widgets start from the new data's suggestions.
-ROLE_WIDGET_KEYS = (
+# Widget keys of the Subgroups page.
+SUBGROUPS_ATTRIBUTES = "subgroups.attributes"
+SUBGROUPS_METRICS = "subgroups.metrics"
+SUBGROUPS_METRIC = "subgroups.metric"
+SUBGROUPS_REFERENCE = "subgroups.reference"
+SUBGROUPS_MIN_N = "subgroups.min_n"
+SUBGROUPS_CORRECTION = "subgroups.correction"
+SUBGROUPS_SUPPRESS = "subgroups.suppress_below"
+
+#: Widget keys that depend on the data's columns; cleared whenever a new dataset arrives
+#: so the widgets start from the new data's suggestions.
+DATA_DEPENDENT_KEYS = (
     DATA_TARGET,
     DATA_POSITIVE,
     DATA_SOURCE,
@@ -51,6 +60,10 @@ ROLE_WIDGET_KEYS = (
     DATA_FEATURES,
     DATA_WEIGHT,
     DATA_OVERVIEW_ATTRIBUTE,
+    SUBGROUPS_ATTRIBUTES,
+    SUBGROUPS_METRICS,
+    SUBGROUPS_METRIC,
+    SUBGROUPS_REFERENCE,
 )
 
 
@@ -83,7 +96,7 @@ def set_inputs(
     st.session_state[ROLES] = roles
     st.session_state[SOURCE] = source
     if previous is None or previous.sha256 != dataset.sha256:
-        for key in ROLE_WIDGET_KEYS:
+        for key in DATA_DEPENDENT_KEYS:
             st.session_state.pop(key, None)
 
 

@@ -13,6 +13,7 @@ global mutable state. Its public API is what this module exports:
 - demos: :func:`list_demos` / :func:`get_demo` for the shipped scenarios.
 """
 
+from fairness_core.counts import GroupCounts, compute_group_counts
 from fairness_core.dataset import MISSING_TOKENS, SUPPORTED_DATA_SUFFIXES, Dataset, load_dataset
 from fairness_core.demos import DemoScenario, get_demo, list_demos
 from fairness_core.errors import (
@@ -26,6 +27,8 @@ from fairness_core.errors import (
 )
 from fairness_core.escaping import escape_html, escape_markdown
 from fairness_core.groups import MISSING_GROUP, GroupColumn, encode_groups
+from fairness_core.guide import GUIDE, GuideEntry
+from fairness_core.metrics import DEFAULT_METRICS, METRICS, MetricSpec
 from fairness_core.models import (
     LoadedModel,
     ModelPolicy,
@@ -50,12 +53,28 @@ from fairness_core.roles import (
     numeric_columns,
     suggest_roles,
 )
+from fairness_core.rules import Rule, RuleResult, evaluate_rules, parse_rule
+from fairness_core.subgroup_plots import (
+    metric_table,
+    plot_intersection_heatmap,
+    plot_metric_by_group,
+)
+from fairness_core.subgroups import (
+    SubgroupReport,
+    compute_subgroup_report,
+    describe_disparity,
+    rank_disadvantaged,
+    report_to_dict,
+)
 from fairness_core.validation import MAX_GROUP_LEVELS, AuditData, check_audit_data, find_problems
 
 __all__ = [
     "AGE_BAND_EDGES",
+    "DEFAULT_METRICS",
     "GROUP_COLOURS",
+    "GUIDE",
     "MAX_GROUP_LEVELS",
+    "METRICS",
     "MISSING_GROUP",
     "MISSING_TOKENS",
     "SMALL_GROUP_ROWS",
@@ -68,30 +87,46 @@ __all__ = [
     "DemoScenario",
     "FairnessCoreError",
     "GroupColumn",
+    "GroupCounts",
+    "GuideEntry",
     "InvalidInputError",
     "LoadedModel",
+    "MetricSpec",
     "ModelLoadError",
     "ModelPolicy",
     "Problem",
     "RoleSuggestion",
+    "Rule",
+    "RuleResult",
+    "SubgroupReport",
     "UntrustedModelError",
     "ValidationFailedError",
     "check_audit_data",
     "check_model_features",
+    "compute_group_counts",
     "compute_group_overview",
+    "compute_subgroup_report",
     "default_binning",
+    "describe_disparity",
     "describe_group_overview",
     "distinct_values",
     "encode_groups",
     "escape_html",
     "escape_markdown",
+    "evaluate_rules",
     "find_problems",
     "get_demo",
     "list_demos",
     "load_dataset",
     "load_model",
     "load_model_policy",
+    "metric_table",
     "numeric_columns",
+    "parse_rule",
     "plot_group_overview",
+    "plot_intersection_heatmap",
+    "plot_metric_by_group",
+    "rank_disadvantaged",
+    "report_to_dict",
     "suggest_roles",
 ]

@@ -3,6 +3,10 @@
 ``fairness-explorer app`` starts the web app on this machine (127.0.0.1). The options
 that widen what the app will load — pickle files, extra skops types — exist only here,
 so an operator decides them when starting the app and no click in the browser can.
+
+``fairness-explorer audit`` audits a file headlessly and prints the subgroup report as
+JSON, CSV or Markdown. Exit codes: 0 when every ``--fail-on`` rule passes, 1 when one
+fails, 2 when the input cannot be audited (with a message saying why, never a traceback).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from fairness_core.models import ALLOW_PICKLE_ENV, TRUSTED_TYPES_ENV
+from fairness_core.audit import AuditRequest, render_audit, run_audit
+from fairness_core.errors import FairnessCoreError, InvalidInputError
+from fairness_core.models import ALLOW_PICKLE_ENV, TRUSTED_TYPES_ENV, ModelPolicy
 
 __all__ = ["build_parser", "main"]
 
@@ -44,7 +50,52 @@ def build_parser() -> argparse.ArgumentParser:
         help="allow one extra type inside skops model files (repeatable), e.g. "
         "xgboost.sklearn.XGBClassifier. Only for files from authors you trust.",
     )
+    _add_audit(sub)
     return parser
+
+
+def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = sub.add_parser(
+        "audit",
+        help="audit a data file and print the subgroup report",
+        description="Audit a data file: metrics per group with intervals and verdicts. "
+        "Exit code 0 when every --fail-on rule passes, 1 when one fails, 2 on bad input.",
+    )
+    audit.add_argument("--data", required=True, type=Path, help="CSV, Parquet or .xlsx file")
+    audit.add_argument("--model", type=Path, help="skops or ONNX model that scores the rows")
+    audit.add_argument("--target", required=True, help="column with the true outcome")
+    audit.add_argument(
+        "--positive-label", required=True, help="the target value of the favourable outcome"
+    )
+    source = audit.add_mutually_exclusive_group()
+    source.add_argument("--prediction", help="column with the model's decisions")
+    source.add_argument("--score", help="column with the model's scores (0 to 1)")
+    audit.add_argument(
+        "--threshold", type=float, default=0.5, help="scores at or above get the positive decision"
+    )
+    audit.add_argument(
+        "--protected", action="append", required=True, metavar="COL", help="repeatable"
+    )
+    audit.add_argument(
+        "--intersect", action="store_true", help="combine the protected attributes into groups"
+    )
+    audit.add_argument(
+        "--reference",
+        action="append",
+        default=[],
+        metavar="COL=VALUE",
+        help="reference group (default: the largest group)",
+    )
+    audit.add_argument("--min-n", type=int, default=30, help="people needed to judge a group")
+    audit.add_argument("--format", choices=["json", "csv", "md"], default="json")
+    audit.add_argument("--out", type=Path, help="write here instead of standard output")
+    audit.add_argument(
+        "--fail-on",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="e.g. 'disparate_impact_ratio<0.8' or 'equalized_odds_difference>0.1'",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "app":
         return _run_app(args)
+    if args.command == "audit":
+        return _run_audit(args)
     return 2  # pragma: no cover - argparse rejects unknown commands first
 
 
@@ -72,6 +125,51 @@ def app_command(port: int) -> list[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    try:
+        references = tuple(_split_reference(text) for text in args.reference)
+        outcome = run_audit(
+            AuditRequest(
+                data=args.data,
+                model=args.model,
+                target=args.target,
+                positive_label=args.positive_label,
+                prediction=args.prediction,
+                score=args.score,
+                threshold=args.threshold,
+                protected=tuple(args.protected),
+                intersect=args.intersect,
+                references=references,
+                min_n=args.min_n,
+                fail_on=tuple(args.fail_on),
+                policy=ModelPolicy(),
+            )
+        )
+        text = render_audit(outcome, args.format)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except FairnessCoreError as exc:
+        print(f"fairness-explorer audit: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"fairness-explorer audit: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    for result in outcome.rules:
+        print(result.describe(), file=sys.stderr)
+    return 1 if outcome.failed else 0
+
+
+def _split_reference(text: str) -> tuple[str, str]:
+    column, sep, value = text.partition("=")
+    if not sep or not column:
+        raise InvalidInputError(
+            f"--reference '{text}' cannot be read. Expected COLUMN=VALUE, e.g. gender=male."
+        )
+    return column, value
 
 
 def _run_app(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["escape_html", "escape_markdown"]
+__all__ = ["escape_html", "escape_markdown", "neutralise_formula"]
 
 # Every character with a meaning in CommonMark / GitHub Markdown, plus "$" (Streamlit
 # renders LaTeX between dollars) and ":" (Streamlit turns :emoji: and :color[text] into markup).
@@ -26,3 +26,16 @@ def escape_markdown(text: object) -> str:
 def escape_html(text: object) -> str:
     """``text`` as HTML that renders literally (quotes escaped for attributes too)."""
     return html.escape(str(text), quote=True)
+
+
+#: Leading characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """A text cell that a spreadsheet shows as written and never runs as a formula.
+
+    A leading apostrophe is the spreadsheet convention for "this is text"; it is only
+    added to cells that start like a formula (OWASP's CSV-injection advice).
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text

@@ -8,6 +8,7 @@ from components import cache, state
 from components.demo import activate_demo
 from components.errors import render_problems
 from components.roles import render_role_form
+from components.router import ensure_routed
 from fairness_core import (
     SMALL_GROUP_ROWS,
     SUPPORTED_DATA_SUFFIXES,
@@ -17,6 +18,8 @@ from fairness_core import (
     plot_group_overview,
     suggest_roles,
 )
+
+ensure_routed()
 
 DEMO = "A demo scenario"
 UPLOAD = "My own files"
@@ -141,13 +144,7 @@ attribute = st.selectbox(
     [g.name for g in audit.groups],
     key=state.DATA_OVERVIEW_ATTRIBUTE,
 )
-overview = cache.group_overview(
-    inputs.dataset.sha256,
-    roles,
-    inputs.model.sha256 if inputs.model is not None else None,
-    attribute,
-    audit,
-)
+overview = cache.group_overview(inputs, audit, attribute)
 st.plotly_chart(plot_group_overview(overview, attribute), key="data.overview_chart")
 st.caption(escape_markdown(describe_group_overview(overview, attribute)))
 table = overview.assign(

@@ -68,7 +68,7 @@ def test_app_starts_and_answers_on_loopback() -> None:
         while time.monotonic() < deadline:
             try:
                 url = f"http://127.0.0.1:{port}/_stcore/health"
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                with urllib.request.urlopen(url, timeout=2) as response:
                     body = response.read()
                     break
             except OSError:

@@ -1,0 +1,214 @@
+"""Subgroups: how the model performs for each group and intersection, with verdicts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import cache, state
+from components.audit import require_audit
+from components.errors import render_error
+from components.router import ensure_routed
+from fairness_core import (
+    DEFAULT_METRICS,
+    GUIDE,
+    METRICS,
+    FairnessCoreError,
+    describe_disparity,
+    escape_markdown,
+    metric_table,
+    plot_intersection_heatmap,
+    plot_metric_by_group,
+    rank_disadvantaged,
+)
+
+ensure_routed()
+
+LARGEST = "The largest group"
+BEST = "The best group on each metric"
+CORRECTIONS = {
+    "holm": "Holm (strict: few false alarms)",
+    "benjamini-hochberg": "Benjamini–Hochberg (finds more, allows some false alarms)",
+    "none": "None (each test alone)",
+}
+SUMMARY_TITLES = {
+    "demographic_parity_ratio": "Demographic parity ratio",
+    "disparate_impact_ratio": "Disparate impact ratio (four-fifths rule: ≥ 0.8)",
+    "equalized_odds_difference": "Equalized odds difference",
+    "equal_opportunity_difference": "Equal opportunity difference",
+    "predictive_parity_difference": "Predictive parity difference",
+}
+
+st.title("Subgroups")
+st.caption(
+    "How does the model treat each group? Pick the protected attributes to compare (several "
+    "are combined into intersections), the metrics that matter for this decision, and the "
+    "group everyone is compared with."
+)
+inputs, audit = require_audit()
+has_scores = audit.y_score is not None
+
+# --- Settings -------------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    attributes = st.multiselect(
+        "Protected attributes",
+        [g.name for g in audit.groups],
+        default=[audit.groups[0].name],
+        key=state.SUBGROUPS_ATTRIBUTES,
+        help="Choose two or more to see their intersections, e.g. gender × race.",
+    )
+    available = [m for m, spec in METRICS.items() if has_scores or not spec.needs_scores]
+    metrics = st.multiselect(
+        "Metrics",
+        [m for m in available if METRICS[m].kind != "descriptive"],
+        default=[m for m in DEFAULT_METRICS if m in available],
+        format_func=lambda m: METRICS[m].title,
+        key=state.SUBGROUPS_METRICS,
+    )
+with right:
+    min_n = st.number_input(
+        "Minimum people to judge a group",
+        min_value=1,
+        max_value=10_000,
+        value=30,
+        step=1,
+        key=state.SUBGROUPS_MIN_N,
+        help="Below this many people in a metric's denominator, the verdict is "
+        "'insufficient evidence', never 'pass'.",
+    )
+    correction = st.selectbox(
+        "Correction for many comparisons",
+        list(CORRECTIONS),
+        format_func=CORRECTIONS.__getitem__,
+        key=state.SUBGROUPS_CORRECTION,
+        help="Comparing many groups on many metrics finds some differences by chance; a "
+        "correction keeps those false alarms in check.",
+    )
+    suppress = st.number_input(
+        "Hide numbers for groups smaller than (0 = show all)",
+        min_value=0,
+        max_value=1_000,
+        value=0,
+        step=1,
+        key=state.SUBGROUPS_SUPPRESS,
+        help="For privacy: a metric measured on fewer people than this is not shown.",
+    )
+
+with st.expander("Which metric should I look at?"):
+    for entry in GUIDE:
+        st.markdown(
+            f"- **{escape_markdown(entry.situation)}** → {METRICS[entry.metric].title} "
+            f"(`{entry.summary}`). {escape_markdown(entry.why)}"
+        )
+
+if not attributes or not metrics:
+    st.info("Choose at least one protected attribute and one metric.")
+    st.stop()
+
+try:
+    names = cache.group_names(inputs, audit, tuple(attributes))
+    reference_choice = st.selectbox(
+        "Compare every group with",
+        [LARGEST, BEST, *names],
+        key=state.SUBGROUPS_REFERENCE,
+    )
+    reference = (
+        "largest"
+        if reference_choice == LARGEST
+        else "best"
+        if reference_choice == BEST
+        else cache.group_labels(inputs, audit, tuple(attributes), reference_choice)
+    )
+    report = cache.subgroup_report(
+        inputs,
+        audit,
+        attributes=tuple(attributes),
+        metrics=tuple(metrics),
+        reference=reference,
+        min_n=int(min_n),
+        correction=correction,
+        suppress_below=int(suppress) or None,
+    )
+except FairnessCoreError as exc:
+    render_error(exc)
+    st.stop()
+
+# --- Summary --------------------------------------------------------------------------
+st.subheader("At a glance")
+shown = {k: v for k, v in report.summary.items() if k in SUMMARY_TITLES}
+columns = st.columns(max(len(shown), 1))
+for column, (name, value) in zip(columns, shown.items(), strict=False):
+    column.metric(
+        SUMMARY_TITLES[name], "n/a" if value is None or value != value else f"{value:.2f}"
+    )
+st.caption(
+    "Differences are 0 and ratios are 1 when groups are treated alike. Each summary compares "
+    "the two most different groups."
+)
+
+# --- One metric in detail -------------------------------------------------------------
+st.subheader("One metric, group by group")
+metric = st.selectbox(
+    "Metric to inspect",
+    list(metrics),
+    format_func=lambda m: METRICS[m].title,
+    key=state.SUBGROUPS_METRIC,
+)
+spec = METRICS[metric]
+st.markdown(f"**{spec.title}.** {spec.explanation} *Counted among:* {spec.denominator}.")
+table = metric_table(report, metric)
+st.plotly_chart(plot_metric_by_group(report, metric), key="subgroups.bar_chart")
+ranked = rank_disadvantaged(report, metric) if spec.higher_is_better is not None else []
+if ranked:
+    st.caption(escape_markdown(describe_disparity(report, metric, ranked[0].labels)))
+if len(attributes) == 2:
+    st.plotly_chart(plot_intersection_heatmap(report, metric), key="subgroups.heatmap")
+    st.caption(
+        escape_markdown(
+            f"{spec.title} for every combination of {attributes[0]} and {attributes[1]}; "
+            "each cell shows the value and how many people it is measured on. Empty cells "
+            "have nobody in them."
+        )
+    )
+
+st.dataframe(
+    table.drop(columns=["group_index", "is_reference"]),
+    hide_index=True,
+    key="subgroups.table",
+    column_config={
+        "group": st.column_config.TextColumn("Group"),
+        "n": st.column_config.NumberColumn("People", format="localized"),
+        "denominator": st.column_config.NumberColumn("Measured on", format="localized"),
+        "value": st.column_config.NumberColumn(spec.title, format="%.3f"),
+        "ci_low": st.column_config.NumberColumn("95% low", format="%.3f"),
+        "ci_high": st.column_config.NumberColumn("95% high", format="%.3f"),
+        "difference": st.column_config.NumberColumn("Difference vs reference", format="%+.3f"),
+        "ratio": st.column_config.NumberColumn("Ratio vs reference", format="%.2f"),
+        "ratio_verdict": st.column_config.TextColumn("Verdict (ratio)"),
+        "difference_verdict": st.column_config.TextColumn("Verdict (difference)"),
+        "difference_p_adjusted": st.column_config.NumberColumn("p (adjusted)", format="%.3g"),
+    },
+    column_order=[
+        "group",
+        "n",
+        "denominator",
+        "value",
+        "ci_low",
+        "ci_high",
+        "difference",
+        "difference_verdict",
+        "ratio",
+        "ratio_verdict",
+        "difference_p_adjusted",
+        "suppressed",
+    ],
+)
+
+if ranked:
+    st.markdown(f"**Groups most disadvantaged on {spec.title.lower()}**")
+    for place, group in enumerate(ranked[:5], start=1):
+        st.markdown(
+            f"{place}. {escape_markdown(group.group)}: {group.value:.3f} "
+            f"(95% {group.ci_low:.3f}–{group.ci_high:.3f}, measured on {group.denominator:,} "
+            "people)"
+        )

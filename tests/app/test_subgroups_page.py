@@ -1,0 +1,72 @@
+"""The Subgroups page, reached from app.py with the demo loaded."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import state
+
+
+@pytest.fixture
+def subgroups(app: AppTest) -> AppTest:
+    """The Subgroups page on the loan demo."""
+    app.switch_page("pages/subgroups.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_page_shows_summaries_chart_table_and_sentence(subgroups: AppTest) -> None:
+    """The default view has the named summaries, a bar chart with n, and a plain sentence."""
+    labels = [m.label for m in subgroups.metric]
+    assert "Demographic parity ratio" in labels
+    chart = json.loads(subgroups.get("plotly_chart")[0].proto.spec)
+    bars = chart["data"][0]
+    assert bars["x"] == ["female", "male"]
+    assert all(text.startswith("n=") for text in bars["text"])
+    sentences = [c.value for c in subgroups.caption]
+    assert any("the rate of group male" in s for s in sentences)
+    assert not subgroups.error
+
+
+def test_intersection_of_two_attributes_draws_a_heat_map(subgroups: AppTest) -> None:
+    """Choosing gender and race gives intersectional groups and a heat map with n per cell."""
+    subgroups.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["gender", "race"]).run()
+    assert not subgroups.exception
+    charts = subgroups.get("plotly_chart")
+    assert len(charts) == 2
+    heatmap = json.loads(charts[1].proto.spec)["data"][0]
+    assert heatmap["type"] == "heatmap"
+    assert any("n=" in cell for row in heatmap["text"] for cell in row)
+
+
+def test_small_groups_are_never_a_bare_pass(app: AppTest) -> None:
+    """On the credit demo the 44-person group gets no 'pass' for a rate measured on few people."""
+    app.selectbox(key=state.DATA_DEMO).set_value("credit").run()
+    app.switch_page("pages/subgroups.py").run()
+    app.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["nationality"]).run()
+    app.selectbox(key=state.SUBGROUPS_METRIC).set_value("false_positive_rate").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    small = table[table["group"] == "non_EU"].iloc[0]
+    assert small["denominator"] < 30
+    assert small["difference_verdict"] == "insufficient evidence"
+
+
+def test_choosing_a_reference_group_by_name(subgroups: AppTest) -> None:
+    """Choosing 'female' as reference compares men with women."""
+    subgroups.selectbox(key=state.SUBGROUPS_REFERENCE).set_value("female").run()
+    assert not subgroups.exception
+    table = subgroups.dataframe[0].value
+    assert table.loc[table["group"] == "female", "ratio_verdict"].iloc[0] == "reference group"
+    assert table.loc[table["group"] == "male", "ratio"].iloc[0] > 1
+
+
+def test_page_without_auditable_data_points_to_the_data_page(app: AppTest) -> None:
+    """With roles that cannot be audited, the page explains and links back instead of failing."""
+    app.selectbox(key=state.DATA_SCORE).set_value("income").run()
+    app.switch_page("pages/subgroups.py").run()
+    assert not app.exception
+    assert any("cannot be audited" in w.value for w in app.warning)
