@@ -100,13 +100,13 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         target=request.target,
         positive_label=request.positive_label,
         protected=request.protected,
-        source=source,
+        source=source,  # type: ignore[arg-type]  # one of the three literals by construction
         prediction=request.prediction,
         score=request.score,
         threshold=request.threshold,
         bins=bins,
     )
-    audit = check_audit_data(dataset.frame, roles, model=model)
+    audit = check_audit_data(dataset.frame, roles, model=model)  # type: ignore[arg-type]  # LoadedModel fields are read-only; Protocol wants settable
     groupings = [request.protected] if request.intersect else [(a,) for a in request.protected]
     reports = tuple(
         compute_subgroup_report(
