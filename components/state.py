@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from fairness_core import ColumnRoles, Dataset, LoadedModel
+from fairness_core import ColumnRoles, Dataset, Finding, LoadedModel, OperatingPointRecord
 
 # Keys holding the audit inputs.
 DATASET = "audit.dataset"
@@ -45,6 +45,11 @@ SUBGROUPS_REFERENCE = "subgroups.reference"
 SUBGROUPS_MIN_N = "subgroups.min_n"
 SUBGROUPS_CORRECTION = "subgroups.correction"
 SUBGROUPS_SUPPRESS = "subgroups.suppress_below"
+
+# Findings pinned during the review and the chosen operating point. Kept when new data is
+# loaded: a reviewer never loses a note; each finding records which data it came from.
+FINDINGS = "findings.items"
+OPERATING_POINT = "findings.operating_point"
 
 #: Widget keys that depend on the data's columns; cleared whenever a new dataset arrives
 #: so the widgets start from the new data's suggestions.
@@ -123,3 +128,29 @@ def pop_notice() -> tuple[str, str] | None:
     """The pending message, removed from state."""
     notice: tuple[str, str] | None = st.session_state.pop(NOTICE, None)
     return notice
+
+
+def get_findings() -> list[Finding]:
+    """The session's findings, in the reviewer's order (a copy: change them with set_findings)."""
+    return list(st.session_state.get(FINDINGS, []))
+
+
+def set_findings(findings: list[Finding]) -> None:
+    """Replace the session's findings (after adding, editing, reordering or deleting)."""
+    st.session_state[FINDINGS] = list(findings)
+
+
+def add_finding(finding: Finding) -> None:
+    """Append one finding."""
+    set_findings([*get_findings(), finding])
+
+
+def get_operating_point() -> OperatingPointRecord | None:
+    """The operating point recorded on the Trade-offs page, if any."""
+    record: OperatingPointRecord | None = st.session_state.get(OPERATING_POINT)
+    return record
+
+
+def set_operating_point(record: OperatingPointRecord | None) -> None:
+    """Record (or clear) the chosen operating point."""
+    st.session_state[OPERATING_POINT] = record

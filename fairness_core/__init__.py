@@ -26,6 +26,17 @@ from fairness_core.errors import (
     ValidationFailedError,
 )
 from fairness_core.escaping import escape_html, escape_markdown
+from fairness_core.findings import (
+    SEVERITIES,
+    SEVERITY_TITLES,
+    Finding,
+    OperatingPointRecord,
+    finding_from_dict,
+    finding_to_dict,
+    make_finding,
+    operating_point_from_dict,
+    operating_point_to_dict,
+)
 from fairness_core.groups import MISSING_GROUP, GroupColumn, encode_groups
 from fairness_core.guide import GUIDE, GuideEntry
 from fairness_core.metrics import DEFAULT_METRICS, METRICS, MetricSpec
@@ -77,6 +88,8 @@ __all__ = [
     "METRICS",
     "MISSING_GROUP",
     "MISSING_TOKENS",
+    "SEVERITIES",
+    "SEVERITY_TITLES",
     "SMALL_GROUP_ROWS",
     "SUPPORTED_DATA_SUFFIXES",
     "AuditData",
@@ -86,6 +99,7 @@ __all__ = [
     "Dataset",
     "DemoScenario",
     "FairnessCoreError",
+    "Finding",
     "GroupColumn",
     "GroupCounts",
     "GuideEntry",
@@ -94,6 +108,7 @@ __all__ = [
     "MetricSpec",
     "ModelLoadError",
     "ModelPolicy",
+    "OperatingPointRecord",
     "Problem",
     "RoleSuggestion",
     "Rule",
@@ -115,13 +130,18 @@ __all__ = [
     "escape_markdown",
     "evaluate_rules",
     "find_problems",
+    "finding_from_dict",
+    "finding_to_dict",
     "get_demo",
     "list_demos",
     "load_dataset",
     "load_model",
     "load_model_policy",
+    "make_finding",
     "metric_table",
     "numeric_columns",
+    "operating_point_from_dict",
+    "operating_point_to_dict",
     "parse_rule",
     "plot_group_overview",
     "plot_intersection_heatmap",

@@ -61,6 +61,15 @@ class LoadedModel:
     _runner: _Runner | None = field(default=None, repr=False, compare=False)
     _fallback_column: int | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def estimator(self) -> object | None:
+        """The scikit-learn estimator inside a skops or pickle file; None for ONNX.
+
+        For refitting (mitigation) and model-specific explainers. Callers must not mutate
+        it: the loaded model is shared between sessions. Clone it (``sklearn.base.clone``).
+        """
+        return getattr(self._runner, "estimator", None)
+
     def predict_proba(self, data: pd.DataFrame) -> np.ndarray:
         """Class probabilities for each row of ``data``: shape (n, n_classes), float64."""
         frame = _check_frame(data)

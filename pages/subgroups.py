@@ -7,6 +7,7 @@ import streamlit as st
 from components import cache, state
 from components.audit import require_audit
 from components.errors import render_error
+from components.findings import render_add_to_findings
 from components.router import ensure_routed
 from fairness_core import (
     DEFAULT_METRICS,
@@ -157,18 +158,45 @@ metric = st.selectbox(
 spec = METRICS[metric]
 st.markdown(f"**{spec.title}.** {spec.explanation} *Counted among:* {spec.denominator}.")
 table = metric_table(report, metric)
-st.plotly_chart(plot_metric_by_group(report, metric), key="subgroups.bar_chart")
+bar_chart = plot_metric_by_group(report, metric)
+st.plotly_chart(bar_chart, key="subgroups.bar_chart")
 ranked = rank_disadvantaged(report, metric) if spec.higher_is_better is not None else []
-if ranked:
-    st.caption(escape_markdown(describe_disparity(report, metric, ranked[0].labels)))
+sentence = describe_disparity(report, metric, ranked[0].labels) if ranked else ""
+if sentence:
+    st.caption(escape_markdown(sentence))
+finding_settings = {
+    "protected attributes": attributes,
+    "metric": spec.title,
+    "compared with": reference_choice,
+    "minimum people": int(min_n),
+    "correction": CORRECTIONS[correction],
+}
+render_add_to_findings(
+    "subgroups.bar_chart",
+    title=f"{spec.title} by {' × '.join(attributes)}",
+    page="Subgroups",
+    summary=sentence,
+    figure=bar_chart,
+    table=table.drop(columns=["group_index"]),
+    settings=finding_settings,
+)
 if len(attributes) == 2:
-    st.plotly_chart(plot_intersection_heatmap(report, metric), key="subgroups.heatmap")
-    st.caption(
-        escape_markdown(
-            f"{spec.title} for every combination of {attributes[0]} and {attributes[1]}; "
-            "each cell shows the value and how many people it is measured on. Empty cells "
-            "have nobody in them."
-        )
+    heatmap = plot_intersection_heatmap(report, metric)
+    st.plotly_chart(heatmap, key="subgroups.heatmap")
+    heatmap_sentence = (
+        f"{spec.title} for every combination of {attributes[0]} and {attributes[1]}; "
+        "each cell shows the value and how many people it is measured on. Empty cells "
+        "have nobody in them."
+    )
+    st.caption(escape_markdown(heatmap_sentence))
+    render_add_to_findings(
+        "subgroups.heatmap",
+        title=f"{spec.title}: {attributes[0]} × {attributes[1]}",
+        page="Subgroups",
+        summary=heatmap_sentence,
+        figure=heatmap,
+        table=table.drop(columns=["group_index"]),
+        settings=finding_settings,
     )
 
 st.dataframe(

@@ -70,3 +70,28 @@ def test_page_without_auditable_data_points_to_the_data_page(app: AppTest) -> No
     app.switch_page("pages/subgroups.py").run()
     assert not app.exception
     assert any("cannot be audited" in w.value for w in app.warning)
+
+
+def test_add_to_findings_keeps_figure_table_note_and_settings(subgroups: AppTest) -> None:
+    """The chart's "Add to findings" stores the figure, the numbers, the note and the settings."""
+    subgroups.text_area(key="subgroups.bar_chart.finding_note").set_value(
+        "<script>alert(1)</script> women approved less often"
+    )
+    subgroups.selectbox(key="subgroups.bar_chart.finding_severity").set_value("concern")
+    subgroups.button(key="subgroups.bar_chart.finding_add").click().run()
+    assert not subgroups.exception, [e.value for e in subgroups.exception]
+    findings = subgroups.session_state[state.FINDINGS]
+    assert len(findings) == 1
+    finding = findings[0]
+    assert finding.severity == "concern"
+    assert finding.page == "Subgroups"
+    assert finding.note.startswith("<script>")  # stored as typed; escaped where rendered
+    assert set(finding.table["group"]) == {"female", "male"}
+    assert json.loads(finding.figure)["data"][0]["x"] == ["female", "male"]
+    assert finding.settings["protected attributes"] == "gender"
+    assert finding.data_sha256 == state_inputs_sha(subgroups)
+
+
+def state_inputs_sha(at: AppTest) -> str:
+    """SHA-256 of the dataset loaded in the session."""
+    return str(at.session_state[state.DATASET].sha256)

@@ -1,0 +1,85 @@
+"""The "Add to findings" control every chart and table carries, and the operating-point record.
+
+A finding keeps the figure (as plotly JSON), the table behind it, the page settings, a note
+and a severity. It is stored in the reviewer's session only (components.state) and read by
+the Report page and the exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import state
+from components.errors import render_error
+from fairness_core import (
+    SEVERITIES,
+    SEVERITY_TITLES,
+    FairnessCoreError,
+    OperatingPointRecord,
+    make_finding,
+)
+
+
+def render_add_to_findings(
+    key: str,
+    *,
+    title: str,
+    page: str,
+    summary: str = "",
+    figure: go.Figure | None = None,
+    table: pd.DataFrame | None = None,
+    settings: Mapping[str, object] | None = None,
+) -> None:
+    """A small "Add to findings" pop-over: title, note and severity, then Add.
+
+    ``key`` must be unique on the page (use the chart's key). ``summary`` is the plain
+    sentence that describes the view (its caption); it goes into the report with the note.
+    """
+    with (
+        st.popover("Add to findings", icon=":material/bookmark_add:"),
+        st.form(key=f"{key}.finding_form", clear_on_submit=True, border=False),
+    ):
+        chosen_title = st.text_input("Title", value=title, key=f"{key}.finding_title")
+        note = st.text_area(
+            "Your note",
+            key=f"{key}.finding_note",
+            placeholder="What does this show, and why does it matter?",
+        )
+        severity = st.selectbox(
+            "Severity",
+            SEVERITIES,
+            format_func=SEVERITY_TITLES.__getitem__,
+            key=f"{key}.finding_severity",
+        )
+        submitted = st.form_submit_button("Add", key=f"{key}.finding_add")
+    if not submitted:
+        return
+    inputs = state.get_inputs()
+    try:
+        finding = make_finding(
+            title=chosen_title or title,
+            page=page,
+            severity=severity,
+            note=note,
+            summary=summary,
+            data_name=inputs.dataset.name if inputs else "",
+            data_sha256=inputs.dataset.sha256 if inputs else "",
+            settings=settings,
+            figure=figure.to_json() if figure is not None else None,
+            table=table,
+        )
+    except FairnessCoreError as exc:
+        render_error(exc)
+        return
+    state.add_finding(finding)
+    st.toast(f"Added to findings ({len(state.get_findings())} so far).", icon="📌")
+
+
+def record_operating_point(record: OperatingPointRecord) -> None:
+    """Keep the chosen operating point for the report (replaces an earlier one)."""
+    state.set_operating_point(record)
+    st.toast("Operating point recorded for the report.", icon="📌")

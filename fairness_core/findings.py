@@ -1,0 +1,262 @@
+"""Findings: what a reviewer pinned during a review, and the operating point they chose.
+
+A *finding* is one pinned view — a chart and/or the table behind it — with the reviewer's
+note and a severity. The *operating point record* is the decision rule chosen on the
+Trade-offs page (per-group thresholds) with its consequences and the rationale. Both are
+plain frozen values that the Report page, every export and the audit bundle read; they
+round-trip through JSON (:func:`finding_to_dict` / :func:`finding_from_dict`), so a bundle
+carries exactly what the reviewer saw.
+
+Severities, in increasing order: ``info`` (worth knowing), ``concern`` (needs a look or a
+decision), ``critical`` (blocks release until addressed).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, cast
+
+import pandas as pd
+
+from fairness_core.errors import InvalidInputError
+
+__all__ = [
+    "SEVERITIES",
+    "SEVERITY_TITLES",
+    "Finding",
+    "OperatingPointRecord",
+    "Severity",
+    "finding_from_dict",
+    "finding_to_dict",
+    "make_finding",
+    "operating_point_from_dict",
+    "operating_point_to_dict",
+]
+
+Severity = Literal["info", "concern", "critical"]
+SEVERITIES: tuple[Severity, ...] = ("info", "concern", "critical")
+SEVERITY_TITLES: Mapping[str, str] = {
+    "info": "Info — worth knowing",
+    "concern": "Concern — needs a look or a decision",
+    "critical": "Critical — blocks release until addressed",
+}
+#: Longest note kept, in characters (a note is a paragraph, not a document).
+MAX_NOTE_CHARS = 5_000
+#: Most table rows kept with a finding (the export shows them all; a pin is not a dump).
+MAX_TABLE_ROWS = 2_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One pinned view with the reviewer's note.
+
+    ``figure`` is the plotly figure as JSON text (``Figure.to_json()``), so it needs no
+    plotly object to store or compare; ``table`` is the data behind the view. ``settings``
+    are the page settings that produced it (attributes, metric, reference, …) as text.
+    ``data_name``/``data_sha256`` say which data it was computed on: findings survive loading
+    other data, and the report says when they came from different files.
+    """
+
+    id: str
+    title: str
+    page: str
+    severity: Severity
+    note: str
+    summary: str
+    created: str
+    data_name: str
+    data_sha256: str
+    settings: Mapping[str, str] = field(default_factory=dict)
+    figure: str | None = field(default=None, repr=False)
+    table: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class OperatingPointRecord:
+    """The decision rule chosen on the Trade-offs page, with what it changes and why.
+
+    ``thresholds`` has one row per group (``group``, ``threshold`` and, for randomized
+    rules, the second threshold and mixing probability, plus a plain ``note``);
+    ``per_group`` holds each group's metrics at this point with intervals;
+    ``change_summary`` states the change from today per 10,000 decisions.
+    """
+
+    title: str
+    criterion: str
+    strategy: str
+    randomized: bool
+    thresholds: pd.DataFrame = field(repr=False, compare=False)
+    per_group: pd.DataFrame = field(repr=False, compare=False)
+    change_summary: str
+    rationale: str
+    settings: Mapping[str, str] = field(default_factory=dict)
+    created: str = ""
+    data_name: str = ""
+    data_sha256: str = ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _text_settings(settings: Mapping[str, object] | None) -> dict[str, str]:
+    """Settings as text: values that are sequences are joined, others formatted with str()."""
+    out: dict[str, str] = {}
+    for key, value in (settings or {}).items():
+        if isinstance(value, (list, tuple)):
+            out[str(key)] = ", ".join(str(v) for v in value)
+        else:
+            out[str(key)] = str(value)
+    return out
+
+
+def make_finding(
+    *,
+    title: str,
+    page: str,
+    severity: str = "info",
+    note: str = "",
+    summary: str = "",
+    data_name: str,
+    data_sha256: str,
+    settings: Mapping[str, object] | None = None,
+    figure: str | None = None,
+    table: pd.DataFrame | None = None,
+) -> Finding:
+    """A new finding with a fresh id and the current time; checks severity and sizes."""
+    if severity not in SEVERITIES:
+        raise InvalidInputError(
+            f"A finding's severity must be one of {', '.join(SEVERITIES)}. Got {severity!r}."
+        )
+    if not title.strip():
+        raise InvalidInputError("A finding needs a title. Type a few words saying what it shows.")
+    if len(note) > MAX_NOTE_CHARS:
+        raise InvalidInputError(
+            f"The note is {len(note):,} characters long; the limit is {MAX_NOTE_CHARS:,}. "
+            "Shorten it, or keep the long text in a document and refer to it."
+        )
+    if table is not None:
+        table = table.head(MAX_TABLE_ROWS).reset_index(drop=True).copy()
+    return Finding(
+        id=uuid.uuid4().hex[:12],
+        title=title.strip(),
+        page=page,
+        severity=cast(Severity, severity),
+        note=note.strip(),
+        summary=summary,
+        created=_now(),
+        data_name=data_name,
+        data_sha256=data_sha256,
+        settings=_text_settings(settings),
+        figure=figure,
+        table=table,
+    )
+
+
+def _table_to_json(table: pd.DataFrame | None) -> Any:
+    if table is None:
+        return None
+    # pandas' "split" orientation keeps column order and turns NaN into null.
+    return json.loads(table.to_json(orient="split", index=False, date_format="iso"))
+
+
+def _table_from_json(data: Any) -> pd.DataFrame | None:
+    if data is None:
+        return None
+    return pd.read_json(io.StringIO(json.dumps(data)), orient="split")
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A JSON-ready dict of a finding (the figure stays JSON text)."""
+    return {
+        "id": finding.id,
+        "title": finding.title,
+        "page": finding.page,
+        "severity": finding.severity,
+        "note": finding.note,
+        "summary": finding.summary,
+        "created": finding.created,
+        "data_name": finding.data_name,
+        "data_sha256": finding.data_sha256,
+        "settings": dict(finding.settings),
+        "figure": finding.figure,
+        "table": _table_to_json(finding.table),
+    }
+
+
+def finding_from_dict(data: Mapping[str, Any]) -> Finding:
+    """The finding :func:`finding_to_dict` wrote."""
+    try:
+        severity = data["severity"]
+        if severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {severity!r}")
+        return Finding(
+            id=str(data["id"]),
+            title=str(data["title"]),
+            page=str(data["page"]),
+            severity=severity,
+            note=str(data["note"]),
+            summary=str(data["summary"]),
+            created=str(data["created"]),
+            data_name=str(data["data_name"]),
+            data_sha256=str(data["data_sha256"]),
+            settings={str(k): str(v) for k, v in dict(data.get("settings") or {}).items()},
+            figure=data.get("figure"),
+            table=_table_from_json(data.get("table")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInputError(
+            f"A saved finding could not be read ({exc}). The file was changed or comes from "
+            "another program; export the findings again from the app."
+        ) from None
+
+
+def operating_point_to_dict(record: OperatingPointRecord) -> dict[str, Any]:
+    """A JSON-ready dict of an operating point record."""
+    return {
+        "title": record.title,
+        "criterion": record.criterion,
+        "strategy": record.strategy,
+        "randomized": record.randomized,
+        "thresholds": _table_to_json(record.thresholds),
+        "per_group": _table_to_json(record.per_group),
+        "change_summary": record.change_summary,
+        "rationale": record.rationale,
+        "settings": dict(record.settings),
+        "created": record.created,
+        "data_name": record.data_name,
+        "data_sha256": record.data_sha256,
+    }
+
+
+def operating_point_from_dict(data: Mapping[str, Any]) -> OperatingPointRecord:
+    """The record :func:`operating_point_to_dict` wrote."""
+    try:
+        thresholds = _table_from_json(data["thresholds"])
+        per_group = _table_from_json(data["per_group"])
+        if thresholds is None or per_group is None:
+            raise ValueError("tables missing")
+        return OperatingPointRecord(
+            title=str(data["title"]),
+            criterion=str(data["criterion"]),
+            strategy=str(data["strategy"]),
+            randomized=bool(data["randomized"]),
+            thresholds=thresholds,
+            per_group=per_group,
+            change_summary=str(data["change_summary"]),
+            rationale=str(data["rationale"]),
+            settings={str(k): str(v) for k, v in dict(data.get("settings") or {}).items()},
+            created=str(data.get("created", "")),
+            data_name=str(data.get("data_name", "")),
+            data_sha256=str(data.get("data_sha256", "")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInputError(
+            f"The saved operating point could not be read ({exc}). Record it again on the "
+            "Trade-offs page."
+        ) from None
