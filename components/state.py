@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from fairness_core import ColumnRoles, Dataset, Finding, LoadedModel, OperatingPointRecord
+from fairness_core import (
+    ColumnRoles,
+    Dataset,
+    Finding,
+    LoadedModel,
+    MitigationResult,
+    OperatingPointRecord,
+)
 
 # Keys holding the audit inputs.
 DATASET = "audit.dataset"
@@ -45,6 +52,19 @@ SUBGROUPS_REFERENCE = "subgroups.reference"
 SUBGROUPS_MIN_N = "subgroups.min_n"
 SUBGROUPS_CORRECTION = "subgroups.correction"
 SUBGROUPS_SUPPRESS = "subgroups.suppress_below"
+
+# The mitigation panel (on the Trade-offs page): widgets, the uploaded training data, the
+# stop request and the last result (kept with the content key it was computed for).
+MITIGATION_TRAIN_UPLOAD = "mitigation.train_upload"
+MITIGATION_TRAIN = "mitigation.train"
+MITIGATION_TRAIN_UPLOAD_ID = "mitigation.last_upload_id"  # parse each upload once
+MITIGATION_CHOSEN_METHODS = "mitigation.methods"
+MITIGATION_MAX_ITER = "mitigation.max_iter"
+MITIGATION_MAX_ROWS = "mitigation.max_rows"
+MITIGATION_RUN = "mitigation.run"
+MITIGATION_STOP = "mitigation.stop"
+MITIGATION_STOP_REQUESTED = "mitigation.stop_requested"
+MITIGATION_RESULT = "mitigation.result"
 
 # Findings pinned during the review and the chosen operating point. Kept when new data is
 # loaded: a reviewer never loses a note; each finding records which data it came from.
@@ -103,6 +123,29 @@ def set_inputs(
     if previous is None or previous.sha256 != dataset.sha256:
         for key in DATA_DEPENDENT_KEYS:
             st.session_state.pop(key, None)
+        _seed_role_widgets(roles)
+
+
+def _seed_role_widgets(roles: ColumnRoles) -> None:
+    """Put the new data's roles into the role widgets' state.
+
+    Keyed widgets keep their identity across datasets, and a browser keeps showing a
+    widget's old value unless the server sets it: without this, the form would still
+    display the previous data's columns while the audit used the new suggestions.
+    """
+    seeded: dict[str, object] = {
+        DATA_TARGET: roles.target or None,
+        DATA_POSITIVE: None if roles.positive_label is None else str(roles.positive_label),
+        DATA_SOURCE: roles.source,
+        DATA_PREDICTION: roles.prediction,
+        DATA_SCORE: roles.score,
+        DATA_THRESHOLD: float(roles.threshold),
+        DATA_PROTECTED: list(roles.protected),
+        DATA_BINNED: [b.column for b in roles.bins],
+        DATA_FEATURES: list(roles.features),
+        DATA_WEIGHT: roles.weight,
+    }
+    st.session_state.update(seeded)
 
 
 def set_model(model: LoadedModel | None) -> None:
@@ -154,3 +197,43 @@ def get_operating_point() -> OperatingPointRecord | None:
 def set_operating_point(record: OperatingPointRecord | None) -> None:
     """Record (or clear) the chosen operating point."""
     st.session_state[OPERATING_POINT] = record
+
+
+def get_training_data() -> Dataset | None:
+    """The training data the reviewer uploaded for mitigation, if any."""
+    dataset: Dataset | None = st.session_state.get(MITIGATION_TRAIN)
+    return dataset
+
+
+def set_training_data(dataset: Dataset | None) -> None:
+    """Keep (or forget) the uploaded training data."""
+    st.session_state[MITIGATION_TRAIN] = dataset
+
+
+def request_mitigation_stop() -> None:
+    """The reviewer pressed Stop (a button callback)."""
+    st.session_state[MITIGATION_STOP_REQUESTED] = True
+
+
+def clear_mitigation_stop() -> None:
+    """Forget a stop request (a new run starts)."""
+    st.session_state[MITIGATION_STOP_REQUESTED] = False
+
+
+def mitigation_stop_requested() -> bool:
+    """True once Stop was pressed, until the next run starts."""
+    return bool(st.session_state.get(MITIGATION_STOP_REQUESTED, False))
+
+
+def get_mitigation_result(key: tuple[object, ...]) -> MitigationResult | None:
+    """The last mitigation result, when it was computed for ``key`` (else None)."""
+    stored = st.session_state.get(MITIGATION_RESULT)
+    if stored is None or stored[0] != key:
+        return None
+    result: MitigationResult = stored[1]
+    return result
+
+
+def set_mitigation_result(key: tuple[object, ...], result: MitigationResult) -> None:
+    """Keep the last mitigation result with the content key it was computed for."""
+    st.session_state[MITIGATION_RESULT] = (key, result)
