@@ -28,10 +28,24 @@ pages = [
     st.Page(
         "pages/subgroups.py", title="Subgroups", icon=":material/groups:", url_path="subgroups"
     ),
+    st.Page(
+        "pages/dataset_audit.py",
+        title="Dataset check",
+        icon=":material/fact_check:",
+        url_path="dataset-check",
+    ),
+    st.Page(
+        "pages/tradeoffs.py", title="Trade-offs", icon=":material/balance:", url_path="tradeoffs"
+    ),
+    st.Page(
+        "pages/whatif.py", title="What-if", icon=":material/psychology_alt:", url_path="what-if"
+    ),
 ]
 navigation = st.navigation(pages)
 
-with st.sidebar:
+
+def render_session_summary() -> None:
+    """What this session has loaded and pinned (drawn after the page, so it is never stale)."""
     inputs = state.get_inputs()
     if inputs is not None:
         source = inputs.source.removeprefix("demo:")
@@ -41,5 +55,13 @@ with st.sidebar:
             f" · {inputs.dataset.n_rows:,} rows  \n"
             f"Model: {escape_markdown(inputs.model.name) if inputs.model else 'none'}"
         )
+    pinned = len(state.get_findings())
+    st.caption(f"Findings pinned: {pinned}" if pinned else "No findings pinned yet")
 
-navigation.run()
+
+summary = st.sidebar.container()
+try:
+    navigation.run()
+finally:  # also after a page stops early (st.stop) or reruns
+    with summary:
+        render_session_summary()

@@ -60,8 +60,9 @@ if origin == DEMO:
     )
     demo = next(d for d in demos if d.name == choice)
     st.caption(demo.description)
-    if inputs is None or inputs.source != f"demo:{choice}":
-        activate_demo(choice)
+    # Rerun after a switch so everything drawn before this page (the sidebar) shows it.
+    if (inputs is None or inputs.source != f"demo:{choice}") and activate_demo(choice):
+        st.rerun()
 else:
     suffixes = [s.lstrip(".") for s in SUPPORTED_DATA_SUFFIXES]
     left, right = st.columns(2)

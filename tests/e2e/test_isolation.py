@@ -1,0 +1,73 @@
+"""Two reviewers at once: neither sees the other's data, findings or settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import (
+    Server,
+    go_to,
+    new_session,
+    shown_exceptions,
+    wait_idle,
+    watch_console,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+def _sidebar(page: Page) -> str:
+    return page.locator(SIDEBAR).inner_text()
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def test_two_sessions_never_share_data_findings_or_settings(
+    browser: Browser, server: Server
+) -> None:
+    alice = new_session(browser, server)
+    bob = new_session(browser, server)
+    errors = watch_console(alice) + watch_console(bob)
+    try:
+        # Alice switches to the resume demo, compares by race, and pins a finding.
+        _choose(alice, "Demo scenario", "Resume screening")
+        expect(alice.locator(SIDEBAR)).to_contain_text("Demo: resume")
+        go_to(alice, "Subgroups")
+        alice.get_by_role("button", name="Add to findings").first.click()
+        alice.get_by_role("button", name="Add", exact=True).click()
+        wait_idle(alice)
+        expect(alice.get_by_text("Findings pinned: 1")).to_be_visible()
+
+        # Bob, at the same time, uploads a file of his own.
+        bob.get_by_text("My own files").click()
+        wait_idle(bob)
+        bob.locator('input[type="file"]').nth(0).set_input_files(
+            str(ROOT / "demo_data" / "credit" / "test.csv")
+        )
+        expect(bob.locator(SIDEBAR)).to_contain_text("Upload: test.csv")
+
+        # Each sees only their own work, while both sessions are alive.
+        go_to(bob, "Subgroups")
+        expect(bob.get_by_text("Demographic parity ratio").first).to_be_visible()
+        alice.bring_to_front()
+        expect(alice.get_by_text("Findings pinned: 1")).to_be_visible()
+        assert "resume" not in _sidebar(bob)
+        assert "Upload: test.csv" in _sidebar(bob)
+        assert "No findings pinned yet" in _sidebar(bob)
+        assert "test.csv" not in _sidebar(alice)
+        for page in (alice, bob):
+            assert shown_exceptions(page) == []
+        assert errors == []
+    finally:
+        alice.context.close()
+        bob.context.close()
