@@ -7,6 +7,7 @@ import streamlit as st
 from components import cache, state
 from components.demo import activate_demo
 from components.errors import render_problems
+from components.findings import render_add_to_findings
 from components.roles import render_role_form
 from components.router import ensure_routed
 from fairness_core import (
@@ -146,8 +147,10 @@ attribute = st.selectbox(
     key=state.DATA_OVERVIEW_ATTRIBUTE,
 )
 overview = cache.group_overview(inputs, audit, attribute)
-st.plotly_chart(plot_group_overview(overview, attribute), key="data.overview_chart")
-st.caption(escape_markdown(describe_group_overview(overview, attribute)))
+overview_chart = plot_group_overview(overview, attribute)
+st.plotly_chart(overview_chart, key="data.overview_chart")
+overview_sentence = describe_group_overview(overview, attribute)
+st.caption(escape_markdown(overview_sentence))
 table = overview.assign(
     note=[
         f"too small to judge (under {SMALL_GROUP_ROWS} rows)" if n < SMALL_GROUP_ROWS else ""
@@ -166,4 +169,13 @@ st.dataframe(
         "missing_share": st.column_config.NumberColumn("Rows with gaps", format="percent"),
         "note": st.column_config.TextColumn("Note"),
     },
+)
+render_add_to_findings(
+    "data.overview",
+    title=f"Who is in the data: {attribute}",
+    page="Data & model",
+    summary=overview_sentence,
+    figure=overview_chart,
+    table=overview,
+    settings={"protected attribute": attribute},
 )

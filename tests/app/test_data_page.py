@@ -111,3 +111,13 @@ def test_markup_in_an_upload_is_shown_as_text(app: AppTest) -> None:
     ]
     assert not any("<script>" in text for text in rendered)
     assert not any("](javascript:" in text for text in rendered)
+
+
+def test_group_overview_can_be_pinned_as_a_finding(app: AppTest) -> None:
+    """The "who is in the data" chart goes to the findings with its table."""
+    app.button(key="data.overview.finding_add").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    (finding,) = app.session_state[state.FINDINGS]
+    assert finding.page == "Data & model"
+    assert finding.title == "Who is in the data: gender"
+    assert finding.table["rows"].sum() == app.session_state[state.DATASET].n_rows
