@@ -29,7 +29,7 @@ from fairness_core.errors import InvalidInputError
 from fairness_core.escaping import escape_markdown, neutralise_formula
 from fairness_core.metrics import METRICS
 from fairness_core.models import ModelPolicy, load_model
-from fairness_core.roles import ColumnRoles, default_binning, numeric_columns
+from fairness_core.roles import ColumnRoles, DecisionSource, default_binning, numeric_columns
 from fairness_core.rules import RuleResult, evaluate_rules, parse_rule
 from fairness_core.subgroup_plots import metric_table
 from fairness_core.subgroups import SubgroupReport, compute_subgroup_report, report_to_dict
@@ -88,7 +88,9 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         )
     dataset = load_dataset(request.data)
     model = load_model(request.model, policy=request.policy) if request.model else None
-    source = "prediction" if request.prediction else "score" if request.score else "model"
+    source: DecisionSource = (
+        "prediction" if request.prediction else "score" if request.score else "model"
+    )
     numeric = set(numeric_columns(dataset.frame))
     bins = tuple(
         default_binning(column)
@@ -100,13 +102,13 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         target=request.target,
         positive_label=request.positive_label,
         protected=request.protected,
-        source=source,  # type: ignore[arg-type]  # one of the three literals by construction
+        source=source,
         prediction=request.prediction,
         score=request.score,
         threshold=request.threshold,
         bins=bins,
     )
-    audit = check_audit_data(dataset.frame, roles, model=model)  # type: ignore[arg-type]  # LoadedModel fields are read-only; Protocol wants settable
+    audit = check_audit_data(dataset.frame, roles, model=model)
     groupings = [request.protected] if request.intersect else [(a,) for a in request.protected]
     reports = tuple(
         compute_subgroup_report(

@@ -39,8 +39,11 @@ _EXAMPLES = 3
 class ScoringModel(Protocol):
     """What validation needs from a model: its inputs and a score per row."""
 
-    name: str
-    feature_names: tuple[str, ...] | None
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def feature_names(self) -> tuple[str, ...] | None: ...
 
     def score(self, data: pd.DataFrame, *, positive_label: object) -> np.ndarray: ...
 
