@@ -379,6 +379,18 @@ class _Checker:
         pos = _match_label(values, positive)
         if pos is None and set(map(_canon, values)) <= {"0", "1"}:
             pos = _match_label(values, 1)
+        if pos is None and values and self._never_positive(values, positive):
+            self.warn(
+                "prediction_never_positive",
+                f"The prediction column '{name}' never gives the positive decision "
+                f"{_quote(positive)}.",
+                "some rows with the positive decision.",
+                f"only {', '.join(_quote(v) for v in values)}.",
+                "Nothing to fix if the model really turned everyone down: the audit shows a "
+                "selection rate of 0 for every group. Otherwise check the column.",
+                name,
+            )
+            return np.zeros(len(pred), dtype=np.int8)
         if pos is None and values:
             self.error(
                 "prediction_labels",
@@ -391,6 +403,14 @@ class _Checker:
             )
             return None
         return _equals(pred, pos).astype(np.int8)
+
+    def _never_positive(self, values: list[Hashable], positive: Hashable) -> bool:
+        """True when the decisions use the target's coding (or 0/1) but only its other value."""
+        coding = {"0", "1"} if _canon(positive) in {"0", "1"} else set()
+        target = self.roles.target
+        if target and target in self.frame.columns:
+            coding |= set(map(_canon, _distinct(self.col(target))))
+        return _canon(positive) in coding and set(map(_canon, values)) <= coding
 
     def check_scores(self, series: pd.Series, label: str) -> np.ndarray | None:
         name = str(series.name)

@@ -196,3 +196,28 @@ def test_no_target_chosen_is_explained() -> None:
     (problem,) = find_problems(frame(), roles)
     assert problem.code == "no_target"
     assert problem.what == "No target column is chosen."
+
+
+@pytest.mark.parametrize(
+    ("target", "decisions", "positive"),
+    [([0, 1, 1, 0], [0, 0, 0, 0], 1), (["no", "yes", "yes", "no"], ["no"] * 4, "yes")],
+)
+def test_decisions_that_are_never_positive_are_a_warning_not_an_error(
+    target: list[object], decisions: list[object], positive: object
+) -> None:
+    """A model that turned everyone down is auditable: a warning, and all decisions are 0."""
+    frame = pd.DataFrame({"y": target, "pred": decisions, "gender": ["f", "m", "f", "m"]})
+    roles = ColumnRoles(
+        target="y", positive_label=positive, protected=("gender",), prediction="pred"
+    )
+    audit = check_audit_data(frame, roles)
+    assert [p.code for p in audit.warnings] == ["prediction_never_positive"]
+    assert audit.y_pred.tolist() == [0, 0, 0, 0]
+
+
+def test_decisions_coded_unlike_the_target_are_still_refused() -> None:
+    frame = pd.DataFrame({"y": [0, 1, 1, 0], "pred": ["a", "b", "a", "b"], "g": list("fmfm")})
+    roles = ColumnRoles(target="y", positive_label=1, protected=("g",), prediction="pred")
+    with pytest.raises(ValidationFailedError) as info:
+        check_audit_data(frame, roles)
+    assert [p.code for p in info.value.problems] == ["prediction_labels"]
