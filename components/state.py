@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from fairness_core import (
+    Cohort,
     ColumnRoles,
     Dataset,
     Finding,
@@ -53,6 +54,38 @@ SUBGROUPS_MIN_N = "subgroups.min_n"
 SUBGROUPS_CORRECTION = "subgroups.correction"
 SUBGROUPS_SUPPRESS = "subgroups.suppress_below"
 
+# Widget keys of the Dataset check page (dataset audit, proxies, slice discovery).
+DATASETCHECK_ATTRIBUTE = "datasetcheck.attribute"
+DATASETCHECK_FEATURE = "datasetcheck.feature"
+DATASETCHECK_MIN_N = "datasetcheck.min_n"
+DATASETCHECK_PROXY_FEATURES = "datasetcheck.proxy_features"
+DATASETCHECK_SLICE_FEATURES = "datasetcheck.slice_features"
+DATASETCHECK_SLICE_METRIC = "datasetcheck.slice_metric"
+DATASETCHECK_SLICE_ORDER = "datasetcheck.slice_order"
+DATASETCHECK_SLICE_SUPPORT = "datasetcheck.slice_support"
+DATASETCHECK_SLICE_CORRECTION = "datasetcheck.slice_correction"
+DATASETCHECK_SLICE_CHOSEN = "datasetcheck.slice_chosen"
+DATASETCHECK_SAVE_COHORT = "datasetcheck.save_cohort"
+DATASETCHECK_REMOVE_COHORT = "datasetcheck.remove_cohort"
+# Cohorts: slices saved for the Subgroups page, named by their conditions (so one name is
+# always one slice of one dataset: cached counts are keyed by it). Kept across pages,
+# cleared with a new dataset.
+COHORTS = "audit.cohorts"
+
+# Widget keys of the Trade-offs page.
+TRADEOFFS_ATTRIBUTES = "tradeoffs.attributes"
+TRADEOFFS_CRITERION = "tradeoffs.criterion"
+TRADEOFFS_OBJECTIVE = "tradeoffs.objective"
+TRADEOFFS_COST_RATIO = "tradeoffs.cost_ratio"
+TRADEOFFS_RANDOMIZED = "tradeoffs.randomized"
+TRADEOFFS_CHOICE = "tradeoffs.choice"  # a ready-made strategy, or a point on the frontier
+TRADEOFFS_STRATEGY = "tradeoffs.strategy"
+TRADEOFFS_TOLERANCE = "tradeoffs.tolerance"
+TRADEOFFS_FRONTIER_POINT = "tradeoffs.frontier_point"
+TRADEOFFS_VERB = "tradeoffs.verb"
+TRADEOFFS_RECORD_TITLE = "tradeoffs.record_title"
+TRADEOFFS_RATIONALE = "tradeoffs.rationale"
+
 # The mitigation panel (on the Trade-offs page): widgets, the uploaded training data, the
 # stop request and the last result (kept with the content key it was computed for).
 MITIGATION_TRAIN_UPLOAD = "mitigation.train_upload"
@@ -89,6 +122,14 @@ DATA_DEPENDENT_KEYS = (
     SUBGROUPS_METRICS,
     SUBGROUPS_METRIC,
     SUBGROUPS_REFERENCE,
+    DATASETCHECK_ATTRIBUTE,
+    DATASETCHECK_FEATURE,
+    DATASETCHECK_PROXY_FEATURES,
+    DATASETCHECK_SLICE_FEATURES,
+    DATASETCHECK_SLICE_CHOSEN,
+    COHORTS,
+    TRADEOFFS_ATTRIBUTES,
+    TRADEOFFS_FRONTIER_POINT,
 )
 
 
@@ -237,3 +278,113 @@ def get_mitigation_result(key: tuple[object, ...]) -> MitigationResult | None:
 def set_mitigation_result(key: tuple[object, ...], result: MitigationResult) -> None:
     """Keep the last mitigation result with the content key it was computed for."""
     st.session_state[MITIGATION_RESULT] = (key, result)
+
+
+# --------------------------------------------------------------------------------------
+# What-if page ("whatif." keys)
+# --------------------------------------------------------------------------------------
+
+WHATIF_DATA = "whatif.data_key"  # the data/model the page's keys below belong to
+WHATIF_ROW = "whatif.row"  # the selected row number, 1-based as shown
+WHATIF_TABLE = "whatif.table"  # the row table (its selection)
+WHATIF_LAST_SELECTION = "whatif.last_selection"
+WHATIF_FILTER_ATTRIBUTE = "whatif.filter_attribute"
+WHATIF_FILTER_GROUPS = "whatif.filter_groups"
+WHATIF_FILTER_DECISION = "whatif.filter_decision"
+WHATIF_FILTER_OUTCOME = "whatif.filter_outcome"
+WHATIF_FILTER_SCORE = "whatif.filter_score"
+WHATIF_EDITOR = "whatif.editor"  # the editor form
+WHATIF_EDITOR_ROW = "whatif.editor_row"  # the row the editor widgets were filled from
+WHATIF_HISTORY = "whatif.history"  # list of edit snapshots of the selected row
+WHATIF_REVERT_STEP = "whatif.revert_step"
+WHATIF_PROXIES = "whatif.proxies"
+WHATIF_FLIP_ATTRIBUTE = "whatif.flip_attribute"
+WHATIF_CF_SCOPE = "whatif.cf_scope"
+WHATIF_CF_ATTRIBUTE = "whatif.cf_attribute"
+WHATIF_CHANGEABLE = "whatif.changeable"
+WHATIF_TIME_LIMIT = "whatif.time_limit"
+WHATIF_SEARCH = "whatif.search"  # the minimal-change search button
+WHATIF_SEARCH_REQUEST = "whatif.search_request"
+WHATIF_IMPORTANCE_ATTRIBUTE = "whatif.importance_attribute"
+WHATIF_EXPLAIN_ON = "whatif.explain_on"  # compute explanations (slow for some models)
+WHATIF_ICE_FEATURE = "whatif.ice_feature"
+
+#: Keys that belong to one dataset and model; cleared when either changes.
+WHATIF_KEYS = (
+    WHATIF_ROW,
+    WHATIF_LAST_SELECTION,
+    WHATIF_FILTER_ATTRIBUTE,
+    WHATIF_FILTER_GROUPS,
+    WHATIF_FILTER_DECISION,
+    WHATIF_FILTER_OUTCOME,
+    WHATIF_FILTER_SCORE,
+    WHATIF_EDITOR_ROW,
+    WHATIF_HISTORY,
+    WHATIF_REVERT_STEP,
+    WHATIF_PROXIES,
+    WHATIF_FLIP_ATTRIBUTE,
+    WHATIF_CF_ATTRIBUTE,
+    WHATIF_CHANGEABLE,
+    WHATIF_SEARCH_REQUEST,
+    WHATIF_IMPORTANCE_ATTRIBUTE,
+    WHATIF_EXPLAIN_ON,
+    WHATIF_ICE_FEATURE,
+)
+
+
+def whatif_edit_key(feature: str) -> str:
+    """The editor widget key of ``feature``."""
+    return f"whatif.edit.{feature}"
+
+
+def reset_whatif_if_new(data_key: tuple[object, ...]) -> None:
+    """Forget the What-if page's selections and edits when the data or model changed."""
+    if st.session_state.get(WHATIF_DATA) == data_key:
+        return
+    for key in WHATIF_KEYS:
+        st.session_state.pop(key, None)
+    for key in [k for k in st.session_state if str(k).startswith("whatif.edit.")]:
+        st.session_state.pop(key, None)
+    st.session_state[WHATIF_DATA] = data_key
+
+
+def get_whatif_history() -> list[dict[str, object]]:
+    """The edits of the selected row at each re-score, oldest first (``{}`` = the original)."""
+    history: list[dict[str, object]] = st.session_state.get(WHATIF_HISTORY, [])
+    return history
+
+
+def set_whatif_history(history: list[dict[str, object]]) -> None:
+    """Replace the edit history of the selected row."""
+    st.session_state[WHATIF_HISTORY] = history
+
+
+def fill_whatif_editor(values: dict[str, object]) -> None:
+    """Set the editor widgets (before they are drawn, or in a callback)."""
+    for feature, value in values.items():
+        st.session_state[whatif_edit_key(feature)] = value
+
+
+def reference_share_key(sha256: str, attribute: str, index: int) -> str:
+    """Widget key of the reference share of one group (scoped to the data's content)."""
+    return f"datasetcheck.reference.{sha256[:16]}.{attribute}.{index}"
+
+
+def get_cohorts() -> tuple[Cohort, ...]:
+    """The cohorts saved for the loaded data, in the order they were saved."""
+    cohorts: tuple[Cohort, ...] = st.session_state.get(COHORTS, ())
+    return cohorts
+
+
+def add_cohort(cohort: Cohort) -> None:
+    """Save a cohort (saving the same slice again keeps one copy)."""
+    current = [c for c in get_cohorts() if c.name != cohort.name]
+    st.session_state[COHORTS] = (*current, cohort)
+
+
+def remove_cohort(name: str) -> None:
+    """Forget a cohort (and unselect it on the Subgroups page)."""
+    st.session_state[COHORTS] = tuple(c for c in get_cohorts() if c.name != name)
+    chosen = st.session_state.get(SUBGROUPS_ATTRIBUTES)
+    if chosen is not None and name in chosen:
+        st.session_state[SUBGROUPS_ATTRIBUTES] = [a for a in chosen if a != name]

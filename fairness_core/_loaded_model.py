@@ -109,7 +109,7 @@ class LoadedModel:
 
     def score(self, data: pd.DataFrame, *, positive_label: object) -> np.ndarray:
         """Probability of the positive class for each row of ``data``: float64 in [0, 1]."""
-        column = self._positive_column(positive_label)
+        column = self.positive_column(positive_label)
         proba = self.predict_proba(data)
         return np.clip(proba[:, column], 0.0, 1.0)
 
@@ -128,7 +128,7 @@ class LoadedModel:
         scores = self.score(data, positive_label=positive_label)
         return (scores >= float(threshold)).astype(np.int8)
 
-    def _positive_column(self, positive_label: object) -> int:
+    def positive_column(self, positive_label: object) -> int:
         """The probability column of ``positive_label``; tolerant of "1" vs 1 and True vs 1.
 
         An exact match (same value and same type) wins. Otherwise values are compared by a

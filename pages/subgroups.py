@@ -46,6 +46,7 @@ st.caption(
     "group everyone is compared with."
 )
 inputs, audit = require_audit()
+audit = cache.with_cohorts(inputs, audit, state.get_cohorts())  # cohorts from Dataset check
 has_scores = audit.y_score is not None
 
 # --- Settings -------------------------------------------------------------------------

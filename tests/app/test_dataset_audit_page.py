@@ -1,0 +1,124 @@
+"""The Dataset check page, reached from app.py with the demo loaded."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import state
+
+
+@pytest.fixture
+def check(app: AppTest) -> AppTest:
+    """The Dataset check page on the loan demo."""
+    app.switch_page("pages/dataset_audit.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _captions(at: AppTest) -> list[str]:
+    return [c.value.replace("\\", "") for c in at.caption]
+
+
+def _table(at: AppTest, column: str) -> pd.DataFrame | None:
+    """The first table with ``column`` (AppTest does not expose dataframe keys)."""
+    return next((t.value for t in at.dataframe if column in t.value.columns), None)
+
+
+def test_page_shows_all_three_checks(check: AppTest) -> None:
+    """Representation, base rates, gaps, a distribution, proxies and slices all render."""
+    assert check.title[0].value == "Dataset check"
+    assert len(check.tabs) == 3
+    titles = [json.loads(c.proto.spec)["layout"]["xaxis"]["title"]["text"]
+              for c in check.get("plotly_chart")]  # fmt: skip
+    assert len(titles) == 6
+    captions = _captions(check)
+    assert any(c.startswith("gender has 2 groups") for c in captions)
+    assert any("zip_code alone strongly identifies race" in c for c in captions)
+    assert any(c.startswith("Among people with") for c in captions)
+    assert not check.error
+
+
+def test_the_proxy_table_ranks_zip_code_first_for_race(check: AppTest) -> None:
+    """The proxy table's best single-feature proxy of race is zip_code."""
+    proxies = _table(check, "sentence")
+    assert proxies is not None
+    race = proxies[(proxies["attribute"] == "race") & (proxies["rank"] == 1)]
+    assert race["feature"].tolist() == ["zip_code"]
+
+
+def test_population_shares_fill_the_representation_ratio(app: AppTest) -> None:
+    """Entering a population share for a group gives its share ÷ population ratio."""
+    app.switch_page("pages/dataset_audit.py").run()
+    app.selectbox(key=state.DATASETCHECK_ATTRIBUTE).set_value("race").run()
+    sha = app.session_state[state.DATASET].sha256
+    app.number_input(key=state.reference_share_key(sha, "race", 1)).set_value(13.0).run()
+    assert not app.exception, [e.value for e in app.exception]
+    representation = _table(app, "representation_ratio")
+    assert representation is not None
+    representation = representation.set_index("group")
+    assert representation.loc["Black", "reference_share"] == pytest.approx(0.13)
+    expected = representation.loc["Black", "share"] / 0.13
+    assert representation.loc["Black", "representation_ratio"] == pytest.approx(expected)
+    assert any("No group with a population share entered is under-represented" in c
+               for c in _captions(app))  # fmt: skip
+
+
+def test_the_dataset_audit_works_without_a_model_or_decisions(app: AppTest) -> None:
+    """With no decision source, the data and proxy tabs work; slices explain what is needed."""
+    roles = app.session_state[state.ROLES]
+    app.session_state[state.ROLES] = replace(roles, source="prediction", prediction=None,
+                                             score=None)  # fmt: skip
+    app.session_state[state.MODEL] = None
+    app.switch_page("pages/dataset_audit.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Searching slices needs the model's decisions" in i.value for i in app.info)
+    assert _table(app, "base_rate") is not None
+    assert _table(app, "sentence") is not None
+    assert _table(app, "slice") is None
+
+
+def test_a_saved_slice_is_a_cohort_on_the_subgroups_page(check: AppTest) -> None:
+    """Saving a slice adds a cohort the Subgroups page offers and analyses."""
+    check.multiselect(key=state.DATASETCHECK_SLICE_FEATURES).set_value(["race", "gender"]).run()
+    check.selectbox(key=state.DATASETCHECK_SLICE_METRIC).set_value("selection_rate").run()
+    slices = _table(check, "slice")
+    assert slices is not None
+    chosen = slices["slice"].iloc[0]
+    assert "race = Black" in chosen
+    check.selectbox(key=state.DATASETCHECK_SLICE_CHOSEN).set_value(chosen).run()
+    check.button(key=state.DATASETCHECK_SAVE_COHORT).click().run()
+    assert not check.exception, [e.value for e in check.exception]
+    assert [c.name for c in check.session_state[state.COHORTS]] == [chosen]
+
+    check.switch_page("pages/subgroups.py").run()
+    picker = check.multiselect(key=state.SUBGROUPS_ATTRIBUTES)
+    assert chosen in picker.options
+    picker.set_value([chosen]).run()
+    assert not check.exception, [e.value for e in check.exception]
+    table = _table(check, "ratio_verdict")
+    assert table is not None
+    assert set(table["group"]) == {f"in {chosen}", "rest"}
+    members = table.loc[table["group"] == f"in {chosen}", "n"].iloc[0]
+    assert members == slices["rows"].iloc[0]
+
+    # The cohort survives navigation and can be removed again.
+    check.switch_page("pages/dataset_audit.py").run()
+    check.button(key=f"{state.DATASETCHECK_REMOVE_COHORT}.0").click().run()
+    assert not check.exception
+    assert check.session_state[state.COHORTS] == ()
+
+
+def test_loading_new_data_clears_the_cohorts(check: AppTest) -> None:
+    """Cohorts belong to one dataset: choosing another demo forgets them."""
+    check.multiselect(key=state.DATASETCHECK_SLICE_FEATURES).set_value(["race"]).run()
+    check.button(key=state.DATASETCHECK_SAVE_COHORT).click().run()
+    assert len(check.session_state[state.COHORTS]) == 1
+    check.switch_page("pages/data.py").run()
+    check.selectbox(key=state.DATA_DEMO).set_value("credit").run()
+    assert not check.exception, [e.value for e in check.exception]
+    assert state.COHORTS not in check.session_state

@@ -1,0 +1,138 @@
+"""The Trade-offs page, reached from app.py with the loan demo loaded."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import state
+
+
+@pytest.fixture
+def tradeoffs(app: AppTest) -> AppTest:
+    """The Trade-offs page on the loan demo."""
+    app.switch_page("pages/tradeoffs.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _chart(at: AppTest, key: str) -> go.Figure:
+    """The chart with this key, as a plotly Figure (its arrays decoded)."""
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(key):
+            return pio.from_json(element.proto.spec)
+    raise AssertionError(f"no chart {key}")
+
+
+def _array(values) -> np.ndarray:
+    """Plotly's typed-array JSON ({dtype, bdata}) or a plain list, as numbers."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values, dtype=float)
+
+
+def _frame(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first table whose leading columns are ``columns`` (AppTest exposes no table keys)."""
+    for element in at.dataframe:
+        if tuple(element.value.columns[: len(columns)]) == columns:
+            return element.value
+    raise AssertionError(f"no table starting with {columns}")
+
+
+def test_default_view_has_frontier_curves_and_the_change_per_10000(tradeoffs: AppTest) -> None:
+    """Frontier with today, strategies and the chosen point; four curve charts; a sentence."""
+    assert len(tradeoffs.get("plotly_chart")) == 5
+    frontier = _chart(tradeoffs, "tradeoffs.frontier_chart")
+    names = [trace.name for trace in frontier.data]
+    assert "Group thresholds" in names
+    assert "Today's model" in names
+    assert "Strategy" in names
+    assert "Chosen operating point" in names
+    assert frontier.layout.xaxis.title.text.startswith("Demographic parity difference")
+    roc = _chart(tradeoffs, "tradeoffs.roc_chart")
+    assert {"female", "male"} <= {trace.name for trace in roc.data}
+    assert "threshold" in roc.data[0].hovertemplate
+    sentence = tradeoffs.success[0].value
+    assert sentence.startswith("Per 10,000 decisions")
+    assert "positive decisions for" in sentence
+    rules = _frame(tradeoffs, "group", "threshold", "randomized")
+    assert sorted(rules["group"]) == ["female", "male"]
+    per_group = _frame(tradeoffs, "group", "n", "selection_rate")
+    assert {"selection_rate_low", "selection_rate_high", "change_per_10000"} <= set(per_group)
+    assert not tradeoffs.error
+
+
+def test_randomized_strategy_is_labelled_and_uses_the_verb(tradeoffs: AppTest) -> None:
+    """Exact equal opportunity with randomization: flagged rules, a warning, 'approvals'."""
+    tradeoffs.text_input(key=state.TRADEOFFS_VERB).set_value("approvals").run()
+    tradeoffs.toggle(key=state.TRADEOFFS_RANDOMIZED).set_value(True).run()
+    tradeoffs.selectbox(key=state.TRADEOFFS_STRATEGY).set_value("equal_opportunity").run()
+    tradeoffs.number_input(key=state.TRADEOFFS_TOLERANCE).set_value(0.0).run()
+    assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
+    assert "approvals for" in tradeoffs.success[0].value
+    assert any("randomized" in w.value for w in tradeoffs.warning)
+    rules = _frame(tradeoffs, "group", "threshold", "randomized")
+    assert rules["randomized"].any()
+    frontier = _chart(tradeoffs, "tradeoffs.frontier_chart")
+    assert "Group thresholds (randomized)" in [t.name for t in frontier.data]
+
+
+def test_frontier_slider_moves_the_chosen_point(tradeoffs: AppTest) -> None:
+    """Choosing the most accurate end of the frontier puts the star on the frontier's last point."""
+    tradeoffs.radio(key=state.TRADEOFFS_CHOICE).set_value("frontier").run()
+    slider = tradeoffs.slider(key=state.TRADEOFFS_FRONTIER_POINT)
+    slider.set_value(slider.max).run()
+    assert not tradeoffs.exception
+    frontier = _chart(tradeoffs, "tradeoffs.frontier_chart")
+    line = next(t for t in frontier.data if t.name == "Group thresholds")
+    star = next(t for t in frontier.data if t.name == "Chosen operating point")
+    assert _array(star.x)[0] == pytest.approx(_array(line.x)[-1])
+    assert _array(star.y)[0] == pytest.approx(_array(line.y)[-1])
+
+
+def test_five_groups_and_equalized_odds(tradeoffs: AppTest) -> None:
+    """Race has five groups; equalized odds explains that it needs randomized rules."""
+    tradeoffs.multiselect(key=state.TRADEOFFS_ATTRIBUTES).set_value(["race"]).run()
+    tradeoffs.selectbox(key=state.TRADEOFFS_CRITERION).set_value("equalized_odds").run()
+    assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
+    rules = _frame(tradeoffs, "group", "threshold", "randomized")
+    assert len(rules) == 5
+    assert any(
+        "needs them" in c.value or "randomized decisions" in c.value for c in tradeoffs.caption
+    )
+
+
+def test_recording_an_operating_point_needs_a_rationale(tradeoffs: AppTest) -> None:
+    """Without a rationale nothing is recorded; with one the record holds the point."""
+    submit = next(b for b in tradeoffs.button if b.label == "Record this operating point")
+    submit.click().run()
+    assert any("why this operating point" in w.value for w in tradeoffs.warning)
+    assert tradeoffs.session_state.get(state.OPERATING_POINT) is None
+    tradeoffs.text_area(key=state.TRADEOFFS_RATIONALE).input("Agreed with the risk board.")
+    submit = next(b for b in tradeoffs.button if b.label == "Record this operating point")
+    submit.click().run()
+    assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
+    record = tradeoffs.session_state[state.OPERATING_POINT]
+    assert record.rationale == "Agreed with the risk board."
+    assert record.criterion == "demographic_parity"
+    assert record.change_summary.startswith("Per 10,000 decisions")
+    assert sorted(record.thresholds["group"]) == ["female", "male"]
+    assert {"group", "threshold", "note"} <= set(record.thresholds.columns)
+    assert record.settings["attributes"]
+
+
+def test_page_without_scores_explains_what_to_supply(app: AppTest) -> None:
+    """With a prediction column only, the page says scores are needed and how to give them."""
+    app.radio(key=state.DATA_SOURCE).set_value("prediction").run()
+    app.switch_page("pages/tradeoffs.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    text = " ".join(i.value for i in app.info)
+    assert "needs the model's **scores**" in text
+    assert "upload the model" in text
+    assert not app.get("plotly_chart")

@@ -1,0 +1,119 @@
+"""The What-if page, reached from app.py with the loan demo and its model loaded."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import state
+from fairness_core import get_demo
+
+
+@pytest.fixture
+def whatif(app: AppTest) -> AppTest:
+    """The What-if page on the loan demo."""
+    app.switch_page("pages/whatif.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Every plotly chart on the page, by its first trace's name or type."""
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return {spec["data"][0].get("name", spec["data"][0]["type"]): spec for spec in specs}
+
+
+def table_with(at: AppTest, *columns: str):
+    """The first table on the page that has all of ``columns`` (AppTest exposes no keys)."""
+    for frame in at.dataframe:
+        if set(columns) <= set(frame.value.columns):
+            return frame.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def test_page_shows_every_section_with_sentences(whatif: AppTest) -> None:
+    """Edit, flip probes, flip test, nearest counterfactual, SHAP, importance, ICE all draw."""
+    drawn = charts(whatif)
+    assert {"score", "contribution", "overall", "this row"} <= set(drawn)
+    captions = " ".join(c.value for c in whatif.caption)
+    assert "Changing gender changes" in captions  # the dataset flip test finds the effect
+    assert "most similar person" in captions
+    assert "Overall the model leans most on" in captions
+    assert not whatif.error
+
+
+def test_editing_gender_rescoring_and_reverting(whatif: AppTest) -> None:
+    """A woman edited to a man gets a higher score; history grows; Revert restores her."""
+    whatif.number_input(key=state.WHATIF_ROW).set_value(1).run()  # row 1 is a woman
+    before = [m.value for m in whatif.metric]
+    whatif.selectbox(key=state.whatif_edit_key("gender")).set_value("male")
+    whatif.button(key="FormSubmitter:whatif.editor-Re-score").click().run()
+    assert not whatif.exception, [e.value for e in whatif.exception]
+    metrics = {m.label: m.value for m in whatif.metric}
+    assert float(metrics["Score after"]) > float(metrics["Score before"]) == float(before[0])
+    history = table_with(whatif, "step", "changes")
+    assert list(history["changes"]) == ["(original)", "gender = male"]
+    table = table_with(whatif, "feature", "original", "edited")
+    assert table.set_index("feature").loc["gender", "edited"] == "male"
+    whatif.selectbox(key=state.WHATIF_REVERT_STEP).set_value(0)
+    whatif.button(key="whatif.revert").click().run()
+    assert whatif.selectbox(key=state.whatif_edit_key("gender")).value == "female"
+    metrics = {m.label: m.value for m in whatif.metric}
+    assert metrics["Score after"] == metrics["Score before"]
+
+
+def test_filters_pick_false_negatives_of_women(whatif: AppTest) -> None:
+    """Group and error-type filters leave only women the model wrongly turned down."""
+    whatif.multiselect(key=state.WHATIF_FILTER_GROUPS).set_value(["female"]).run()
+    whatif.selectbox(key=state.WHATIF_FILTER_OUTCOME).set_value("false negative").run()
+    assert not whatif.exception
+    table = whatif.dataframe(key=state.WHATIF_TABLE).value
+    assert len(table) > 0
+    assert set(table["gender"]) == {"female"}
+    assert set(table["outcome_type"]) == {"false negative"}
+    assert (table["decision"] == 0).all()
+    assert (table["outcome"] == 1).all()
+
+
+def test_minimal_change_search_and_none_found(whatif: AppTest) -> None:
+    """Search finds a change to the numbers; with only employment years it may find none."""
+    whatif.button(key=state.WHATIF_SEARCH).click().run()
+    assert not whatif.exception, [e.value for e in whatif.exception]
+    assert whatif.success
+    assert "turns the decision around" in whatif.success[0].value
+    whatif.multiselect(key=state.WHATIF_CHANGEABLE).set_value([]).run()
+    whatif.button(key=state.WHATIF_SEARCH).click().run()
+    assert any("No feature is marked as changeable" in w.value for w in whatif.warning)
+
+
+def test_proxy_and_flip_attribute_controls(whatif: AppTest) -> None:
+    """Race alone changes nothing; with zip codes as proxy it does."""
+    whatif.selectbox(key=state.WHATIF_FLIP_ATTRIBUTE).set_value("race").run()
+    captions = " ".join(c.value for c in whatif.caption)
+    assert "changes no decision" in captions
+    whatif.multiselect(key=state.WHATIF_PROXIES).set_value(["zip_code"]).run()
+    assert not whatif.exception
+    table = table_with(whatif, "changed_share", "to")
+    assert table["changed"].sum() > 0
+
+
+def test_predictions_only_mode_explains_what_is_missing(app: AppTest) -> None:
+    """Without a model the page says what is missing and how to supply it."""
+    app.session_state[state.MODEL] = None
+    app.switch_page("pages/whatif.py").run()
+    assert not app.exception
+    assert any("needs the model itself" in i.value for i in app.info)
+    assert not app.get("plotly_chart")
+
+
+def test_onnx_model_runs_with_explanations_on_request(app: AppTest) -> None:
+    """With the ONNX demo model the page works and slow explanations wait for the toggle."""
+    app.session_state[state.MODEL] = get_demo("loan").load_model(onnx=True)
+    app.switch_page("pages/whatif.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Compute explanations" in i.value for i in app.info)
+    assert app.toggle(key=state.WHATIF_EXPLAIN_ON).value is False
+    captions = " ".join(c.value for c in app.caption)
+    assert "Changing gender changes" in captions
