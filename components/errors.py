@@ -14,7 +14,7 @@ def render_error(exc: FairnessCoreError) -> None:
     if isinstance(exc, ValidationFailedError):
         render_problems(exc.problems)
         return
-    st.error(escape_markdown(str(exc)), icon="⚠️")
+    st.error(escape_markdown(str(exc)), icon=":material/warning:")
 
 
 def render_problems(problems: Iterable[Problem]) -> None:
@@ -28,6 +28,6 @@ def render_problems(problems: Iterable[Problem]) -> None:
             f"How to fix: {escape_markdown(problem.fix)}"
         )
         if problem.severity == "error":
-            st.error(body, icon="⛔")
+            st.error(body, icon=":material/error:")
         else:
-            st.warning(body, icon="⚠️")
+            st.warning(body, icon=":material/warning:")

@@ -76,10 +76,12 @@ def render_add_to_findings(
         render_error(exc)
         return
     state.add_finding(finding)
-    st.toast(f"Added to findings ({len(state.get_findings())} so far).", icon="📌")
+    st.toast(
+        f"Added to findings ({len(state.get_findings())} so far).", icon=":material/bookmark_added:"
+    )
 
 
 def record_operating_point(record: OperatingPointRecord) -> None:
     """Keep the chosen operating point for the report (replaces an earlier one)."""
     state.set_operating_point(record)
-    st.toast("Operating point recorded for the report.", icon="📌")
+    st.toast("Operating point recorded for the report.", icon=":material/bookmark_added:")

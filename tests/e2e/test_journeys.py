@@ -48,3 +48,49 @@ def test_upload_csv_and_skops_model_then_audit(
     expect(page.get_by_text("Demographic parity ratio").first).to_be_visible()
     assert shown_exceptions(page) == []
     assert errors == []
+
+
+def _pin(page: Page, index: int = 0) -> None:
+    """Pin the index-th view of the page as a finding with the default title."""
+    page.get_by_role("button", name="Add to findings").nth(index).click()
+    page.get_by_role("button", name="Add", exact=True).click()
+    wait_idle(page)
+
+
+def test_review_journey_subgroups_tradeoffs_whatif(
+    watched_page: tuple[Page, list[str]], server: Server
+) -> None:
+    """Subgroups → pin → Trade-offs, choose and record a point → What-if, edit and flip."""
+    page, errors = watched_page
+    open_app(page, server)
+    go_to(page, "Subgroups")
+    _pin(page)
+    expect(page.get_by_text("Findings pinned: 1")).to_be_visible()
+
+    go_to(page, "Trade-offs")
+    page.get_by_role("combobox", name="Strategy").click()
+    page.get_by_role("option", name="Equal opportunity", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_text("Per 10,000 decisions").first).to_be_visible()
+    page.get_by_label("Why this operating point? (rationale)").fill(
+        "Qualified applicants get the same chance in every group."
+    )
+    page.get_by_role("button", name="Record this operating point").click()
+    wait_idle(page)
+    expect(page.get_by_text("Operating point recorded").first).to_be_visible()
+    screenshot(page, "journey-tradeoffs")
+
+    go_to(page, "What-if")
+    before = page.locator('[data-testid="stMetricValue"]').nth(1).inner_text()
+    income = page.get_by_role("spinbutton", name="income", exact=True)
+    income.fill("5000")
+    page.get_by_role("button", name="Re-score").click()
+    wait_idle(page)
+    after = page.locator('[data-testid="stMetricValue"]').nth(1).inner_text()
+    assert after != before  # the edited applicant was re-scored
+    expect(page.get_by_text("This person").first).to_be_visible()
+    _pin(page)
+    expect(page.get_by_text("Findings pinned: 2")).to_be_visible()
+    screenshot(page, "journey-whatif")
+    assert shown_exceptions(page) == []
+    assert errors == []
