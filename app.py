@@ -11,7 +11,7 @@ from fairness_core import escape_markdown
 
 DEFAULT_DEMO = "loan"
 
-st.set_page_config(page_title="Fairness Explorer", page_icon=":material/balance:", layout="wide")
+st.set_page_config(page_title="Fairness Explorer", page_icon="⚖️", layout="wide")
 mark_routed()
 
 if state.get_inputs() is None:

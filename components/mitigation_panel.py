@@ -50,6 +50,24 @@ METHOD_HELP = {
 DEFAULT_MAX_ROWS = 5_000
 GROUP_METRICS = ("selection_rate", "true_positive_rate", "false_positive_rate", "accuracy")
 MIN_ROWS = 200
+# Plain titles of the tables' columns, for the copies that go to the findings.
+POINT_TITLES = {
+    "label": "Model",
+    "accuracy_percent": "Accuracy (%)",
+    "accuracy_change": "Accuracy change (points)",
+    "balanced_accuracy_percent": "Balanced accuracy (%)",
+    "disparity": "Gap between groups",
+    "disparity_change": "Gap change",
+}
+GROUP_TITLES = {
+    "label": "Model",
+    "group": "Group",
+    "n": "People (test data)",
+    "selection_rate": "Given the favourable decision (%)",
+    "true_positive_rate": "Favourable decision when the outcome was favourable (%)",
+    "false_positive_rate": "Favourable decision when the outcome was unfavourable (%)",
+    "accuracy": "Accuracy (%)",
+}
 
 
 def render_mitigation_panel(
@@ -243,13 +261,15 @@ def _show_result(result: MitigationResult, attribute: str, settings: dict[str, o
                 "Accuracy", format="%.1f%%", help="Share of right decisions on the test data."
             ),
             "accuracy_change": st.column_config.NumberColumn(
-                "Change", format="%+.1f points", help="Accuracy minus the original model's."
+                "Accuracy change",
+                format="%+.1f points",
+                help="Accuracy minus the original model's.",
             ),
             "balanced_accuracy_percent": st.column_config.NumberColumn(
                 "Balanced accuracy",
                 format="%.1f%%",
-                help="The average of the rates of right decisions for people with the good "
-                "and with the bad outcome.",
+                help="The average of the rates of right decisions for people with the "
+                "favourable and with the unfavourable outcome.",
             ),
             "disparity": st.column_config.NumberColumn(
                 "Gap between groups",
@@ -277,20 +297,22 @@ def _show_result(result: MitigationResult, attribute: str, settings: dict[str, o
                 "group": st.column_config.TextColumn("Group"),
                 "n": st.column_config.NumberColumn("People (test data)", format="localized"),
                 "selection_rate": st.column_config.NumberColumn(
-                    "Selected (positive decision)", format="%.1f%%"
+                    "Given the favourable decision", format="%.1f%%"
                 ),
                 "true_positive_rate": st.column_config.NumberColumn(
-                    "Qualified people selected (true positive rate)", format="%.1f%%"
+                    "Favourable decision when the outcome was favourable (true positive rate)",
+                    format="%.1f%%",
                 ),
                 "false_positive_rate": st.column_config.NumberColumn(
-                    "Unqualified people selected (false positive rate)", format="%.1f%%"
+                    "Favourable decision when the outcome was unfavourable (false positive rate)",
+                    format="%.1f%%",
                 ),
                 "accuracy": st.column_config.NumberColumn("Accuracy", format="%.1f%%"),
             },
         )
         st.caption(
             escape_markdown(
-                f"For each model, how often each group of {attribute} gets the positive "
+                f"For each model, how often each group of {attribute} gets the favourable "
                 "decision, and how often it is right, on the test data."
             )
         )
@@ -299,7 +321,7 @@ def _show_result(result: MitigationResult, attribute: str, settings: dict[str, o
             title=f"Mitigation by group of {attribute}",
             page=PAGE,
             summary=f"Per-group rates of each model, by {attribute}.",
-            table=by_group,
+            table=shown.loc[:, list(GROUP_TITLES)].rename(columns=GROUP_TITLES),
             settings=settings,
         )
     render_add_to_findings(
@@ -307,7 +329,7 @@ def _show_result(result: MitigationResult, attribute: str, settings: dict[str, o
         title=f"Mitigation compared ({criterion_title}, by {attribute})",
         page=PAGE,
         summary=sentence,
-        table=table,
+        table=table.loc[:, list(POINT_TITLES)].rename(columns=POINT_TITLES),
         settings=settings,
     )
 

@@ -8,12 +8,15 @@ a fresh :class:`ColumnRoles` on every run.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import TypeVar
 
 import streamlit as st
 
 from components import state
 from components.state import AuditInputs
 from fairness_core import ColumnRoles, default_binning, distinct_values, numeric_columns
+
+_T = TypeVar("_T")
 
 SOURCE_LABELS = {
     "score": "A score column and a threshold",
@@ -32,7 +35,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
         target = st.selectbox(
             "Target: the true outcome",
             columns,
-            index=_index(columns, current.target),
+            index=_unless_set(state.DATA_TARGET, _index(columns, current.target)),
             placeholder="Choose the outcome column",
             key=state.DATA_TARGET,
             help="What really happened: repaid or not, qualified or not.",
@@ -41,7 +44,9 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
         protected = st.multiselect(
             "Protected attributes: the groups to compare",
             columns,
-            default=[c for c in current.protected if c in columns],
+            default=_unless_set(
+                state.DATA_PROTECTED, [c for c in current.protected if c in columns]
+            ),
             key=state.DATA_PROTECTED,
             help="Gender, race, age, ... Choose several to also see their combinations later.",
         )
@@ -52,7 +57,9 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
             binned = st.multiselect(
                 "Cut these numbers into bands",
                 candidates,
-                default=[b.column for b in current.bins if b.column in candidates],
+                default=_unless_set(
+                    state.DATA_BINNED, [b.column for b in current.bins if b.column in candidates]
+                ),
                 key=state.DATA_BINNED,
                 help="Age becomes age bands (under 25, 25–34, …); other numbers become four "
                 "groups of about equal size.",
@@ -62,7 +69,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
         source = st.radio(
             "Where do the model's decisions come from?",
             sources,
-            index=sources.index(current.source),
+            index=_unless_set(state.DATA_SOURCE, sources.index(current.source)),
             format_func=SOURCE_LABELS.__getitem__,
             key=state.DATA_SOURCE,
         )
@@ -72,7 +79,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
             prediction = st.selectbox(
                 "Decision column",
                 columns,
-                index=_index(columns, current.prediction),
+                index=_unless_set(state.DATA_PREDICTION, _index(columns, current.prediction)),
                 placeholder="Choose the decision column",
                 key=state.DATA_PREDICTION,
             )
@@ -81,7 +88,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
                 score = st.selectbox(
                     "Score column (a probability from 0 to 1)",
                     columns,
-                    index=_index(columns, current.score),
+                    index=_unless_set(state.DATA_SCORE, _index(columns, current.score)),
                     placeholder="Choose the score column",
                     key=state.DATA_SCORE,
                 )
@@ -91,14 +98,14 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
                 "Threshold: scores at or above it get the positive decision",
                 min_value=0.0,
                 max_value=1.0,
-                value=float(current.threshold),
+                value=_unless_set(state.DATA_THRESHOLD, float(current.threshold)),
                 step=0.01,
                 key=state.DATA_THRESHOLD,
             )
         weight = st.selectbox(
             "Sample weight (optional)",
             columns,
-            index=_index(columns, current.weight),
+            index=_unless_set(state.DATA_WEIGHT, _index(columns, current.weight)),
             placeholder="None: every row counts once",
             key=state.DATA_WEIGHT,
         )
@@ -109,7 +116,10 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
     features = st.multiselect(
         "Features: the model's inputs (for what-if edits and explanations)",
         [c for c in columns if c not in role_columns - set(protected)],
-        default=[c for c in feature_default if c not in role_columns - set(protected)],
+        default=_unless_set(
+            state.DATA_FEATURES,
+            [c for c in feature_default if c not in role_columns - set(protected)],
+        ),
         key=state.DATA_FEATURES,
     )
     return ColumnRoles(
@@ -140,7 +150,7 @@ def _positive_widget(frame: object, target: str | None, current: ColumnRoles) ->
     chosen = st.selectbox(
         "Positive value: the favourable outcome",
         labels,
-        index=_index(labels, wanted),
+        index=_unless_set(state.DATA_POSITIVE, _index(labels, wanted)),
         placeholder="Choose the favourable value",
         key=state.DATA_POSITIVE,
         help="The outcome a person would want: approved, hired, repaid.",
@@ -152,3 +162,12 @@ def _positive_widget(frame: object, target: str | None, current: ColumnRoles) ->
 
 def _index(options: Sequence[str], value: str | None) -> int | None:
     return options.index(value) if value is not None and value in options else None
+
+
+def _unless_set(key: str, default: _T) -> _T | None:
+    """``default`` for a widget, or None once its key holds a value.
+
+    A widget whose state was set by the server (see state.set_inputs) must not also get a
+    default: Streamlit warns about the conflict and the state wins anyway.
+    """
+    return None if key in st.session_state else default

@@ -38,33 +38,32 @@ deterministic: the same inputs and ``seed`` give identical numbers.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
-from fairlearn.reductions import (
-    DemographicParity,
-    EqualizedOdds,
-    ErrorRateParity,
-    ExponentiatedGradient,
-    GridSearch,
-    TruePositiveRateParity,
-)
-from fairlearn.reductions import Moment as _Moment
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import has_fit_parameter
 
 from fairness_core._loaded_model import LoadedModel, quote_list, short_detail
+from fairness_core._refit import (
+    CancelledError,
+    Progress,
+    ShouldStop,
+    Tracker,
+    check_count,
+    feature_names,
+    run_method,
+    test_features,
+    training_data,
+)
 from fairness_core.counts import GroupCounts, compute_group_counts
-from fairness_core.errors import FairnessCoreError, InvalidInputError, ValidationFailedError
-from fairness_core.groups import GroupColumn
+from fairness_core.errors import FairnessCoreError, InvalidInputError
 from fairness_core.metrics import between_groups, metric_values
-from fairness_core.validation import AuditData, check_audit_data
+from fairness_core.validation import AuditData
 
 __all__ = [
     "MITIGATION_CRITERIA",
@@ -119,26 +118,8 @@ MITIGATION_GROUP_METRICS = (
     "accuracy",
 )
 
-_MOMENTS: Mapping[str, Callable[[], _Moment]] = MappingProxyType(
-    {
-        "demographic_parity": DemographicParity,
-        "equal_opportunity": TruePositiveRateParity,
-        "equalized_odds": EqualizedOdds,
-        "equal_accuracy": ErrorRateParity,
-    }
-)
 _MAX_ITER_LIMIT = 500
 _GRID_SIZE_LIMIT = 200
-#: Expected calls of the underlying estimator per exponentiated-gradient round (progress
-#: is an estimate: a round trains 1 to 9 models, about 3 on the demos).
-_FITS_PER_ROUND = 4
-
-Progress = Callable[[float, str], None]
-ShouldStop = Callable[[], bool]
-
-
-class CancelledError(FairnessCoreError):
-    """The reviewer stopped a long computation before it finished."""
 
 
 @dataclass(frozen=True)
@@ -272,24 +253,26 @@ def compute_mitigation(
     sample of the training rows (for speed). ``max_iter`` bounds exponentiated gradient's
     rounds, ``grid_size`` grid search's models; ``eps`` is the constraint slack of the
     exponentiated-gradient method. Decisions use the audit's threshold for the original and the
-    reweighed model; exponentiated gradient's randomized decisions are drawn with ``seed``.
+    reweighed model; the in-processing models decide by their own rule (probability at least
+    0.5, what the reductions optimise), and exponentiated gradient's randomized decisions are
+    drawn with ``seed``.
     """
     estimator = check_refittable(model)
     criterion = _check_criterion(criterion)
     chosen = _check_methods(methods)
     names = _check_attributes(audit, attributes)
-    max_iter = _check_count(max_iter, "max_iter", _MAX_ITER_LIMIT)
-    grid_size = _check_count(grid_size, "grid_size", _GRID_SIZE_LIMIT)
+    max_iter = check_count(max_iter, "max_iter", _MAX_ITER_LIMIT)
+    grid_size = check_count(grid_size, "grid_size", _GRID_SIZE_LIMIT)
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
         raise InvalidInputError(f"eps must be a number between 0 and 1. Got {eps!r} instead.")
-    features = _feature_names(model, estimator)
-    x_test = _test_features(audit, features, model.name)
-    x_train, y_train, groups_train = _training_data(
+    features = feature_names(model, estimator)
+    x_test = test_features(audit, features, model.name)
+    x_train, y_train, groups_train = training_data(
         model, train, audit, names, features, max_train_rows, seed
     )
     test_columns = [audit.group(name) for name in names]
     threshold = float(audit.roles.threshold)
-    tracker = _Tracker(chosen, max_iter, grid_size, progress, should_stop)
+    tracker = Tracker(chosen, max_iter, grid_size, progress, should_stop)
 
     tracker.start("original", "Evaluating the original model on the test data…")
     decisions: dict[str, np.ndarray] = {
@@ -305,16 +288,18 @@ def compute_mitigation(
     def before_fit() -> None:
         tracker.before_fit()
 
+    weights = compute_reweighing_weights(groups_train, y_train)
     for method in chosen:
         tracker.start(method, f"Training: {MITIGATION_LABELS[method].lower()}…")
         try:
-            decisions[method] = _run_method(
+            decisions[method] = run_method(
                 method,
                 estimator,
                 x_train,
                 y_train,
                 groups_train,
                 x_test,
+                weights=weights if method == "reweighing" else None,
                 criterion=criterion,
                 threshold=threshold,
                 max_iter=max_iter,
@@ -335,6 +320,14 @@ def compute_mitigation(
         notes.append(
             "Exponentiated gradient gives a randomized model: a few people near the line "
             f"get a decision drawn at random (seeded with {seed}, so the numbers repeat)."
+        )
+    in_processing = [m for m in chosen if m != "reweighing"]
+    if in_processing and threshold != 0.5:
+        notes.append(
+            f"The original and the reweighed model decide at the threshold {threshold:g}; "
+            f"{' and '.join(MITIGATION_LABELS[m].lower() for m in in_processing)} decide "
+            "by the retrained models' own rule (a chance of at least 50%), the rule those "
+            "methods optimise."
         )
     tracker.finish()
 
@@ -403,134 +396,6 @@ def compute_disparity(counts: GroupCounts, criterion: Criterion) -> float:
 
 
 # --------------------------------------------------------------------------------------
-# Methods
-# --------------------------------------------------------------------------------------
-
-
-def _run_method(
-    method: MitigationMethod,
-    estimator: Any,
-    x_train: pd.DataFrame,
-    y_train: np.ndarray,
-    groups_train: np.ndarray,
-    x_test: pd.DataFrame,
-    *,
-    criterion: Criterion,
-    threshold: float,
-    max_iter: int,
-    grid_size: int,
-    eps: float,
-    seed: int,
-    before_fit: Callable[[], None],
-) -> np.ndarray:
-    """The test decisions (0/1) of ``estimator`` retrained with ``method``."""
-    base = _WeightedRefit(estimator, before_fit=before_fit)
-    if method == "reweighing":
-        weights = compute_reweighing_weights(groups_train, y_train)
-        fitted = base.fit(x_train, y_train, sample_weight=weights)
-        scores = fitted.predict_proba(x_test)[:, list(fitted.classes_).index(1)]
-        return (scores >= threshold).astype(np.int8)
-    moment = _MOMENTS[criterion]()
-    sensitive = pd.Series(groups_train)
-    if method == "exponentiated_gradient":
-        mitigator = ExponentiatedGradient(base, moment, eps=eps, max_iter=max_iter)
-        mitigator.fit(x_train, y_train, sensitive_features=sensitive)
-        return np.asarray(mitigator.predict(x_test, random_state=seed), dtype=np.int8)
-    search = GridSearch(base, moment, grid_size=grid_size)
-    search.fit(x_train, y_train, sensitive_features=sensitive)
-    return np.asarray(search.predict(x_test), dtype=np.int8)
-
-
-class _WeightedRefit(ClassifierMixin, BaseEstimator):
-    """A clone of ``estimator`` trained with a weight per row (routed to a Pipeline's last step).
-
-    fairlearn calls ``fit(X, y, sample_weight=...)``, which a Pipeline does not accept; this
-    wrapper passes the weights as ``<last step>__sample_weight``. ``before_fit`` runs before
-    every fit (progress and the stop check).
-    """
-
-    def __init__(self, estimator: Any, before_fit: Callable[[], None] | None = None) -> None:
-        self.estimator = estimator
-        self.before_fit = before_fit
-
-    def fit(
-        self, data: pd.DataFrame, y: np.ndarray, sample_weight: np.ndarray | None = None
-    ) -> _WeightedRefit:
-        if self.before_fit is not None:
-            self.before_fit()
-        fitted = clone(self.estimator)
-        weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        if isinstance(fitted, Pipeline):
-            fitted.fit(data, y, **{f"{fitted.steps[-1][0]}__sample_weight": weight})
-        else:
-            fitted.fit(data, y, sample_weight=weight)
-        self.estimator_ = fitted
-        self.classes_ = fitted.classes_
-        return self
-
-    def predict(self, data: pd.DataFrame) -> np.ndarray:
-        return cast(np.ndarray, self.estimator_.predict(data))
-
-    def predict_proba(self, data: pd.DataFrame) -> np.ndarray:
-        return cast(np.ndarray, self.estimator_.predict_proba(data))
-
-
-class _Tracker:
-    """Progress over the stages of a run, and the stop check before every model fit."""
-
-    def __init__(
-        self,
-        methods: tuple[MitigationMethod, ...],
-        max_iter: int,
-        grid_size: int,
-        progress: Progress | None,
-        should_stop: ShouldStop | None,
-    ) -> None:
-        cost = {
-            "original": 1,
-            "reweighing": 1,
-            "exponentiated_gradient": _FITS_PER_ROUND * max_iter,
-            "grid_search": grid_size,
-        }
-        stages = ("original", *methods)
-        total = float(sum(cost[s] for s in stages))
-        starts = np.cumsum([0, *(cost[s] for s in stages)]) / total
-        self._span = {s: (float(starts[i]), float(starts[i + 1])) for i, s in enumerate(stages)}
-        self._expected = cost
-        self._progress = progress
-        self._should_stop = should_stop
-        self._stage = "original"
-        self._fits = 0
-        self._message = ""
-
-    def start(self, stage: str, message: str) -> None:
-        self.check()
-        self._stage, self._fits, self._message = stage, 0, message
-        self._report(self._span[stage][0], message)
-
-    def before_fit(self) -> None:
-        self.check()
-        low, high = self._span[self._stage]
-        share = min(self._fits / self._expected[self._stage], 0.95)
-        self._fits += 1
-        self._report(low + (high - low) * share, f"{self._message} (model {self._fits})")
-
-    def finish(self) -> None:
-        self._report(1.0, "Done.")
-
-    def check(self) -> None:
-        if self._should_stop is not None and self._should_stop():
-            raise CancelledError(
-                "The mitigation run was stopped before it finished, so there are no results. "
-                "Press Run mitigation to start it again."
-            )
-
-    def _report(self, fraction: float, message: str) -> None:
-        if self._progress is not None:
-            self._progress(min(max(fraction, 0.0), 1.0), message)
-
-
-# --------------------------------------------------------------------------------------
 # Inputs
 # --------------------------------------------------------------------------------------
 
@@ -562,101 +427,8 @@ def _check_attributes(audit: AuditData, attributes: str | Sequence[str] | None) 
     unknown = [n for n in names if n not in known]
     if unknown or not names:
         raise InvalidInputError(
-            f"The protected attributes {quote_list(list(unknown) or ['(none)'])} are not "
-            f"audited. Choose from {quote_list(known)}."
+            f"The protected attribute{'s' if len(unknown) != 1 else ''} "
+            f"{quote_list(list(unknown) or ['(none)'])} {'is' if len(unknown) == 1 else 'are'} "
+            f"not audited. Choose from {quote_list(known)}."
         )
     return names
-
-
-def _check_count(value: object, name: str, limit: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInputError(f"{name} must be a whole number of at least 1. Got {value!r}.")
-    if value > limit:
-        raise InvalidInputError(
-            f"{name} must be at most {limit:,} to keep the run short. Got {value!r} instead."
-        )
-    return int(value)
-
-
-def _feature_names(model: LoadedModel, estimator: Any) -> tuple[str, ...]:
-    names = model.feature_names
-    if names is None:
-        recorded = getattr(estimator, "feature_names_in_", None)
-        names = None if recorded is None else tuple(str(c) for c in recorded)
-    if not names:
-        raise InvalidInputError(
-            f"The model '{model.name}' does not record which columns it uses, so it cannot "
-            "be retrained on a table. Fit the model on a pandas DataFrame (so it keeps the "
-            "column names) and save it again."
-        )
-    return names
-
-
-def _test_features(audit: AuditData, features: tuple[str, ...], model_name: str) -> pd.DataFrame:
-    missing = [c for c in features if c not in audit.frame.columns]
-    if missing:
-        raise InvalidInputError(
-            f"The test data lacks columns the model '{model_name}' needs: "
-            f"{quote_list(missing)}. Load test data with every model input column."
-        )
-    return audit.frame.loc[:, list(features)]
-
-
-def _training_data(
-    model: LoadedModel,
-    train: pd.DataFrame,
-    audit: AuditData,
-    attributes: tuple[str, ...],
-    features: tuple[str, ...],
-    max_train_rows: int | None,
-    seed: int,
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Features, 0/1 outcome and group label per training row (validated like the audit)."""
-    if not isinstance(train, pd.DataFrame):
-        raise InvalidInputError(
-            f"The training data must be a table. Got {type(train).__name__} instead."
-        )
-    roles = dataclasses.replace(
-        audit.roles,
-        source="model",
-        prediction=None,
-        score=None,
-        weight=None,
-        features=(),
-        protected=attributes,
-        bins=tuple(b for b in audit.roles.bins if b.column in attributes),
-        positive_label=audit.positive_label,
-    )
-    try:
-        # LoadedModel's fields are read-only; validation only reads them.
-        checked = check_audit_data(train, roles, model=cast(Any, model))
-    except ValidationFailedError as exc:
-        errors = [p for p in exc.problems if p.severity == "error"]
-        lines = "\n".join(f"- {p.message()}" for p in errors)
-        raise InvalidInputError(
-            f"The training data cannot be used to retrain the model ({len(errors)} "
-            f"problem{'s' if len(errors) != 1 else ''}):\n{lines}"
-        ) from exc
-    keep = np.arange(checked.n_rows)
-    if max_train_rows is not None:
-        max_train_rows = _check_count(max_train_rows, "max_train_rows", 10**9)
-        if checked.n_rows > max_train_rows:
-            rng = np.random.default_rng(seed)
-            keep = np.sort(rng.choice(checked.n_rows, size=max_train_rows, replace=False))
-    y = checked.y_true[keep].astype(np.int64)
-    if len(np.unique(y)) < 2:
-        raise InvalidInputError(
-            "The training rows used have only one outcome, so no model can be trained. Use "
-            "more training rows (raise the row limit) or data with both outcomes."
-        )
-    groups = _group_labels([checked.group(name) for name in attributes])[keep]
-    x = checked.frame.loc[:, list(features)].iloc[keep].reset_index(drop=True)
-    return x, y, groups
-
-
-def _group_labels(columns: Sequence[GroupColumn]) -> np.ndarray:
-    """One display label per row: the labels of each attribute joined with " · "."""
-    parts = [np.asarray(col.labels, dtype=object)[col.codes] for col in columns]
-    if len(parts) == 1:
-        return parts[0]
-    return np.array([" · ".join(map(str, row)) for row in zip(*parts, strict=True)], dtype=object)

@@ -43,8 +43,12 @@ _SCALE_WORDS = {
 
 
 def decision_word(decision: int) -> str:
-    """'positive' or 'negative': the decision in plain words."""
-    return "positive" if int(decision) == 1 else "negative"
+    """'favourable' or 'unfavourable': a 0/1 decision (or outcome) in plain words.
+
+    The positive decision is the favourable one (a loan, an interview), as everywhere in
+    the app; "positive" reads as jargon (or as a test result) to a reviewer.
+    """
+    return "favourable" if int(decision) == 1 else "unfavourable"
 
 
 def _colour(index: int) -> str:

@@ -39,7 +39,18 @@ ensure_routed()
 
 PAGE = "What-if"
 ANY = "Any"
-DECISIONS = {ANY: None, "Positive": 1, "Negative": 0}
+DECISIONS = {ANY: None, "Favourable": 1, "Unfavourable": 0}
+OUTCOME_WORDS = {
+    "true positive": "Right: favourable decision, favourable outcome",
+    "false positive": "Wrong: favourable decision, unfavourable outcome",
+    "false negative": "Wrong: unfavourable decision, favourable outcome",
+    "true negative": "Right: unfavourable decision, unfavourable outcome",
+}
+KIND_OF_PROBE = {
+    "protected": "protected attribute",
+    "proxy": "proxy feature",
+    "protected + proxies": "protected attribute and proxies",
+}
 SCOPES = {
     "any": "Any row",
     "same": "Same group only",
@@ -50,6 +61,82 @@ KIND_WORDS = {
     "tree": "exact SHAP values for a tree model (TreeExplainer)",
     "permutation": "permutation SHAP values on the raw features, estimated with a bounded "
     "number of model calls (each takes a few seconds)",
+}
+# Plain column titles for every table on the page (the core's column names are for code).
+ROW_COLUMNS = {
+    "row": "Row",
+    "outcome": "Actual outcome",
+    "score": "Model score",
+    "decision": "Model decision",
+    "outcome_type": "Right or wrong",
+}
+EDIT_COLUMNS = {
+    "feature": "Feature",
+    "original": "Original value",
+    "edited": "Edited value",
+    "changed": "Changed",
+}
+HISTORY_COLUMNS = {"step": "Step", "changes": "What was changed"}
+PROBE_COLUMNS = {
+    "probe": "What was changed",
+    "kind": "Kind of change",
+    "changes": "New values",
+    "score": "Score after",
+    "score_change": "Score change",
+    "decision": "Decision after",
+    "decision_changed": "Decision turns around",
+}
+FLIP_TEST_COLUMNS = {
+    "group": "Group",
+    "to": "Moved to",
+    "rows": "People",
+    "changed": "Decisions that change",
+    "changed_share": "Share that changes",
+    "changed_ci_low": "Share, 95% low",
+    "changed_ci_high": "Share, 95% high",
+    "to_positive": "Turned favourable",
+    "to_negative": "Turned unfavourable",
+    "mean_score_change": "Mean score change",
+    "score_change_ci_low": "Mean change, 95% low",
+    "score_change_ci_high": "Mean change, 95% high",
+    "min_score_change": "Smallest score change",
+    "max_score_change": "Largest score change",
+}
+AFFECTED_COLUMNS = {
+    "row": "Row",
+    "group": "Group",
+    "to": "Moved to",
+    "score_before": "Score before",
+    "score_after": "Score after",
+    "score_change": "Score change",
+    "decision_before": "Decision before",
+    "decision_after": "Decision after",
+}
+NEAREST_COLUMNS = {
+    "feature": "Feature",
+    "original": "This person",
+    "counterfactual": "Most similar person with the other decision",
+    "differs": "Differs",
+}
+CANDIDATE_COLUMNS = {
+    "row": "Row",
+    "distance": "Distance",
+    "group": "Group",
+    "decision": "Model decision",
+    "differences": "Features that differ",
+}
+CHANGE_COLUMNS = {
+    "feature": "Feature",
+    "original": "Now",
+    "new": "Would need to be",
+    "cost": "Size of the change (share of the observed range)",
+}
+LOCAL_COLUMNS = {"feature": "Feature", "value": "Value", "shap": "Contribution (SHAP value)"}
+ICE_COLUMNS = {
+    "value": "Value",
+    "score": "Score of this person",
+    "decision": "Decision",
+    "average_score": "Average score (partial dependence)",
 }
 
 st.title("What-if")
@@ -62,9 +149,11 @@ inputs, audit = require_audit()
 if inputs.model is None:
     st.info(
         "This page needs the model itself, not only its decisions. With a column of "
-        "predictions or scores the app can measure how groups are treated, but it cannot ask "
-        "what the model would have decided for a changed person. Upload the model file "
-        "(skops or ONNX) on the Data & model page, next to the data."
+        "predictions or scores the app can measure how groups are treated (the Subgroups "
+        "and Trade-offs pages work), but it cannot ask what the model would have decided "
+        "for a changed person. Ask the model's owners for the model file, saved as skops "
+        "(for scikit-learn models) or ONNX, and upload it on the Data & model page next to "
+        "the data; then choose 'the model' as the source of the decisions."
     )
     st.page_link("pages/data.py", label="Go to Data & model", icon=":material/upload_file:")
     st.stop()
@@ -94,6 +183,20 @@ def as_text(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return shown
 
 
+def in_words(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``table`` with 0/1 decision or outcome ``columns`` as "favourable"/"unfavourable"."""
+    shown = table.copy()
+    for column in columns:
+        shown[column] = [decision_word(int(v)) for v in shown[column]]
+    return shown
+
+
+def plain(table: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """``table`` with plain column titles, keeping only the columns that have one."""
+    kept = [c for c in titles if c in table.columns]
+    return table.loc[:, kept].rename(columns=titles)
+
+
 # --- Choose a person ------------------------------------------------------------------
 st.header("1. Choose a person")
 left, middle, right = st.columns(3)
@@ -109,8 +212,10 @@ with middle:
         "Right or wrong",
         [ANY, *OUTCOME_TYPES],
         key=state.WHATIF_FILTER_OUTCOME,
-        help="False negatives are people with the positive outcome whom the model turned "
-        "down; false positives got the positive decision without the positive outcome.",
+        format_func=lambda o: OUTCOME_WORDS.get(o, o),
+        help="Compares the model's decision with what actually happened (the outcome "
+        "column). 'Wrong: unfavourable decision, favourable outcome' are people the model "
+        "turned down although their outcome was favourable (false negatives).",
     )
 with right:
     score_range = st.slider(
@@ -125,10 +230,13 @@ filtered = filter_rows(
     outcome_type=None if outcome_choice == ANY else outcome_choice,
     score_range=(float(score_range[0]), float(score_range[1])),
 )
-shown_rows = filtered.assign(row=filtered["row"] + 1)
+shown_rows = in_words(filtered.assign(row=filtered["row"] + 1), ["outcome", "decision"])
+shown_rows["outcome_type"] = shown_rows["outcome_type"].map(OUTCOME_WORDS)
+shown_rows = shown_rows.rename(columns=ROW_COLUMNS)
 st.caption(
     f"{len(filtered):,} of {len(rows):,} rows match. Click a row to select it, or type its "
-    "number below. Decision 1 is the positive decision; outcome 1 the positive outcome."
+    "number below. The model's decision is favourable when its score reaches the "
+    f"threshold ({scorer.threshold:g})."
 )
 event = st.dataframe(
     shown_rows,
@@ -137,9 +245,8 @@ event = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     column_config={
-        "row": st.column_config.NumberColumn("Row", format="%d"),
-        "score": st.column_config.NumberColumn("Score", format="%.3f"),
-        "outcome_type": st.column_config.TextColumn("Right or wrong"),
+        ROW_COLUMNS["row"]: st.column_config.NumberColumn(format="%d"),
+        ROW_COLUMNS["score"]: st.column_config.NumberColumn(format="%.3f"),
     },
 )
 render_add_to_findings(
@@ -157,6 +264,8 @@ render_add_to_findings(
     },
 )
 selected = list(event.selection.rows) if event is not None else []
+if selected and selected[0] >= len(filtered):  # a selection left over from other filters
+    selected = []
 if selected and selected != st.session_state.get(state.WHATIF_LAST_SELECTION):
     st.session_state[state.WHATIF_LAST_SELECTION] = selected
     st.session_state[state.WHATIF_ROW] = int(filtered["row"].iloc[selected[0]]) + 1
@@ -188,9 +297,10 @@ if st.session_state.get(state.WHATIF_EDITOR_ROW) != row:
 this_row = rows.iloc[row]
 group_text = ", ".join(f"{g} {this_row[g]}" for g in protected)
 st.markdown(
-    f"**Row {row + 1}** · {escape_markdown(group_text)} · outcome {int(this_row['outcome'])} · "
-    f"model score {this_row['score']:.3f} → {decision_word(int(this_row['decision']))} "
-    f"decision ({escape_markdown(str(this_row['outcome_type']))})"
+    f"**Row {row + 1}** · {escape_markdown(group_text)} · actual outcome "
+    f"{decision_word(int(this_row['outcome']))} · model score {this_row['score']:.3f} → "
+    f"{decision_word(int(this_row['decision']))} decision "
+    f"({OUTCOME_WORDS[str(this_row['outcome_type'])].lower()})"
 )
 
 # --- Edit and re-score ----------------------------------------------------------------
@@ -279,12 +389,8 @@ chart_col, table_col = st.columns([2, 3])
 with chart_col:
     st.plotly_chart(edit_figure, key="whatif.edit_chart")
 with table_col:
-    st.dataframe(
-        as_text(comparison.table, ["original", "edited"]),
-        hide_index=True,
-        key="whatif.edit_table",
-        column_config={"changed": st.column_config.CheckboxColumn("Changed")},
-    )
+    edit_table = plain(as_text(comparison.table, ["original", "edited"]), EDIT_COLUMNS)
+    st.dataframe(edit_table, hide_index=True, key="whatif.edit_table")
 st.caption(escape_markdown(edit_sentence))
 render_add_to_findings(
     "whatif.edit",
@@ -292,7 +398,7 @@ render_add_to_findings(
     page=PAGE,
     summary=edit_sentence,
     figure=edit_figure,
-    table=as_text(comparison.table, ["original", "edited"]),
+    table=edit_table,
     settings={"row": row + 1, "edits": {k: cell(v) for k, v in edits.items()}},
 )
 
@@ -306,7 +412,7 @@ with st.expander(f"Edit history ({len(history) - 1} re-scores)", expanded=len(hi
             ],
         }
     )
-    st.dataframe(steps, hide_index=True, key="whatif.history_table")
+    st.dataframe(plain(steps, HISTORY_COLUMNS), hide_index=True, key="whatif.history_table")
 
     def revert() -> None:
         """Go back to the chosen step: its values return to the editor."""
@@ -337,14 +443,17 @@ flips_figure = plot_row_flips(flips)
 flips_sentence = describe_row_flips(flips)
 st.plotly_chart(flips_figure, key="whatif.row_flips_chart")
 st.caption(escape_markdown(flips_sentence + " (The row as it is in the data, without edits.)"))
+probe_table = plain(
+    in_words(flips.table, ["decision"]).assign(kind=flips.table["kind"].map(KIND_OF_PROBE)),
+    PROBE_COLUMNS,
+)
 st.dataframe(
-    flips.table,
+    probe_table,
     hide_index=True,
     key="whatif.row_flips_table",
     column_config={
-        "score": st.column_config.NumberColumn("Score", format="%.3f"),
-        "score_change": st.column_config.NumberColumn("Change", format="%+.3f"),
-        "decision_changed": st.column_config.CheckboxColumn("Decision changes"),
+        PROBE_COLUMNS["score"]: st.column_config.NumberColumn(format="%.3f"),
+        PROBE_COLUMNS["score_change"]: st.column_config.NumberColumn(format="%+.3f"),
     },
 )
 render_add_to_findings(
@@ -353,7 +462,7 @@ render_add_to_findings(
     page=PAGE,
     summary=flips_sentence,
     figure=flips_figure,
-    table=flips.table,
+    table=probe_table,
     settings={"row": row + 1, "proxies": proxies},
 )
 
@@ -374,16 +483,16 @@ st.caption(
     + " Bars show 95% intervals. Proxy features, when chosen, take values drawn from the "
     "new group's own rows."
 )
-group_table = flip_test.by_group.drop(columns=["group_index", "to_index"])
+group_table = plain(flip_test.by_group, FLIP_TEST_COLUMNS)
+percent = st.column_config.NumberColumn(format="percent")
+change_format = st.column_config.NumberColumn(format="%+.3f")
 st.dataframe(
     group_table,
     hide_index=True,
     key="whatif.flip_test_table",
     column_config={
-        "changed_share": st.column_config.NumberColumn("Share changed", format="percent"),
-        "changed_ci_low": st.column_config.NumberColumn("95% low", format="percent"),
-        "changed_ci_high": st.column_config.NumberColumn("95% high", format="percent"),
-        "mean_score_change": st.column_config.NumberColumn("Mean change", format="%+.3f"),
+        **{FLIP_TEST_COLUMNS[c]: percent for c in FLIP_TEST_COLUMNS if c.startswith("changed_")},
+        **{FLIP_TEST_COLUMNS[c]: change_format for c in FLIP_TEST_COLUMNS if "score" in c},
     },
 )
 render_add_to_findings(
@@ -396,8 +505,25 @@ render_add_to_findings(
     settings={"attribute": flip_attribute, "proxies": proxies},
 )
 st.markdown("**Most affected rows**")
-affected = flip_test.rows.assign(row=flip_test.rows["row"] + 1)
-st.dataframe(affected, hide_index=True, key="whatif.flip_rows_table")
+affected = plain(
+    in_words(
+        flip_test.rows.assign(row=flip_test.rows["row"] + 1), ["decision_before", "decision_after"]
+    ),
+    AFFECTED_COLUMNS,
+)
+st.dataframe(
+    affected,
+    hide_index=True,
+    key="whatif.flip_rows_table",
+    column_config={
+        AFFECTED_COLUMNS["row"]: st.column_config.NumberColumn(format="%d"),
+        **{
+            AFFECTED_COLUMNS[c]: st.column_config.NumberColumn(format="%.3f")
+            for c in ("score_before", "score_after")
+        },
+        AFFECTED_COLUMNS["score_change"]: change_format,
+    },
+)
 render_add_to_findings(
     "whatif.flip_rows",
     title=f"Rows most affected by changing {flip_attribute}",
@@ -440,26 +566,35 @@ else:
         f"{decision_word(1 - int(this_row['decision']))} decision (distance "
         f"{nearest.distance:.2f}); they differ in {differences}."
     )
-    st.dataframe(
-        as_text(nearest.comparison, ["original", "counterfactual"]),
-        hide_index=True,
-        key="whatif.nearest_table",
-        column_config={"differs": st.column_config.CheckboxColumn("Differs")},
+    nearest_table = plain(
+        as_text(nearest.comparison, ["original", "counterfactual"]), NEAREST_COLUMNS
     )
+    st.dataframe(nearest_table, hide_index=True, key="whatif.nearest_table")
     st.caption(
         escape_markdown(nearest_sentence)
         + " Distance adds, for each feature, the difference as a share of its observed range "
         "(numbers) or 1 (a different category)."
     )
-    candidates = nearest.candidates.assign(row=nearest.candidates["row"] + 1)
-    st.dataframe(candidates, hide_index=True, key="whatif.nearest_candidates")
+    candidates = plain(
+        in_words(nearest.candidates.assign(row=nearest.candidates["row"] + 1), ["decision"]),
+        CANDIDATE_COLUMNS,
+    )
+    st.dataframe(
+        candidates,
+        hide_index=True,
+        key="whatif.nearest_candidates",
+        column_config={
+            CANDIDATE_COLUMNS["row"]: st.column_config.NumberColumn(format="%d"),
+            CANDIDATE_COLUMNS["distance"]: st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
     render_add_to_findings(
         "whatif.nearest",
         title=f"Nearest counterfactual of row {row + 1}",
         page=PAGE,
         summary=nearest_sentence,
-        table=as_text(nearest.comparison, ["original", "counterfactual"]),
-        settings={"row": row + 1, "scope": scope, "attribute": cf_attribute},
+        table=nearest_table,
+        settings={"row": row + 1, "scope": SCOPES[scope], "attribute": cf_attribute},
     )
 
 st.subheader("The smallest change that turns the decision around")
@@ -493,8 +628,13 @@ if st.session_state.get(state.WHATIF_SEARCH_REQUEST) == request:
             + (", stopped by the time limit." if change.timed_out else ".")
         )
         st.success(escape_markdown(change_sentence))
-        change_table = as_text(change.changes, ["original", "new"])
-        st.dataframe(change_table, hide_index=True, key="whatif.minimal_table")
+        change_table = plain(as_text(change.changes, ["original", "new"]), CHANGE_COLUMNS)
+        st.dataframe(
+            change_table,
+            hide_index=True,
+            key="whatif.minimal_table",
+            column_config={CHANGE_COLUMNS["cost"]: st.column_config.NumberColumn(format="%.3f")},
+        )
         st.caption(
             "The cheapest change the search found, not a guarantee that no smaller one "
             "exists. Cost adds each change as a share of the feature's observed range."
@@ -535,8 +675,13 @@ local_figure = plot_local_explanation(explanation, 0)
 local_sentence = describe_local_explanation(explanation, 0)
 st.plotly_chart(local_figure, key="whatif.local_chart")
 st.caption(escape_markdown(local_sentence))
-local_table = as_text(explanation.row(0), ["value"])
-st.dataframe(local_table, hide_index=True, key="whatif.local_table")
+local_table = plain(as_text(explanation.row(0), ["value"]), LOCAL_COLUMNS)
+st.dataframe(
+    local_table,
+    hide_index=True,
+    key="whatif.local_table",
+    column_config={LOCAL_COLUMNS["shap"]: st.column_config.NumberColumn(format="%+.3f")},
+)
 render_add_to_findings(
     "whatif.local",
     title=f"Explanation of row {row + 1}",
@@ -563,14 +708,26 @@ st.plotly_chart(importance_figure, key="whatif.importance_chart")
 st.caption(
     escape_markdown(importance_sentence) + f" Measured on up to {per_group} people per group."
 )
-st.dataframe(importance.table, hide_index=True, key="whatif.importance_table")
+importance_table = importance.table.rename(
+    columns={"feature": "Feature", "overall": "Overall (whole population)"}
+)
+st.dataframe(
+    importance_table,
+    hide_index=True,
+    key="whatif.importance_table",
+    column_config={
+        c: st.column_config.NumberColumn(format="%.3f")
+        for c in importance_table.columns
+        if c != "Feature"
+    },
+)
 render_add_to_findings(
     "whatif.importance",
     title=f"Feature importance by {importance_attribute}",
     page=PAGE,
     summary=importance_sentence,
     figure=importance_figure,
-    table=importance.table,
+    table=importance_table,
     settings={"attribute": importance_attribute, "per_group": per_group},
 )
 
@@ -588,8 +745,17 @@ st.caption(
     escape_markdown(ice_sentence)
     + " The dotted line is the average over 100 people (partial dependence)."
 )
-ice_table = as_text(curve.table, ["value"])
-st.dataframe(ice_table, hide_index=True, key="whatif.ice_table")
+ice_table = plain(in_words(as_text(curve.table, ["value"]), ["decision"]), ICE_COLUMNS)
+st.dataframe(
+    ice_table,
+    hide_index=True,
+    key="whatif.ice_table",
+    column_config={
+        ICE_COLUMNS[c]: st.column_config.NumberColumn(format="%.3f")
+        for c in ("score", "average_score")
+        if ICE_COLUMNS[c] in ice_table.columns
+    },
+)
 render_add_to_findings(
     "whatif.ice",
     title=f"Score of row {row + 1} across {ice_feature}",

@@ -53,10 +53,10 @@ def test_editing_gender_rescoring_and_reverting(whatif: AppTest) -> None:
     assert not whatif.exception, [e.value for e in whatif.exception]
     metrics = {m.label: m.value for m in whatif.metric}
     assert float(metrics["Score after"]) > float(metrics["Score before"]) == float(before[0])
-    history = table_with(whatif, "step", "changes")
-    assert list(history["changes"]) == ["(original)", "gender = male"]
-    table = table_with(whatif, "feature", "original", "edited")
-    assert table.set_index("feature").loc["gender", "edited"] == "male"
+    history = table_with(whatif, "Step", "What was changed")
+    assert list(history["What was changed"]) == ["(original)", "gender = male"]
+    table = table_with(whatif, "Feature", "Original value", "Edited value")
+    assert table.set_index("Feature").loc["gender", "Edited value"] == "male"
     whatif.selectbox(key=state.WHATIF_REVERT_STEP).set_value(0)
     whatif.button(key="whatif.revert").click().run()
     assert whatif.selectbox(key=state.whatif_edit_key("gender")).value == "female"
@@ -72,9 +72,9 @@ def test_filters_pick_false_negatives_of_women(whatif: AppTest) -> None:
     table = whatif.dataframe(key=state.WHATIF_TABLE).value
     assert len(table) > 0
     assert set(table["gender"]) == {"female"}
-    assert set(table["outcome_type"]) == {"false negative"}
-    assert (table["decision"] == 0).all()
-    assert (table["outcome"] == 1).all()
+    assert set(table["Right or wrong"]) == {"Wrong: unfavourable decision, favourable outcome"}
+    assert set(table["Model decision"]) == {"unfavourable"}
+    assert set(table["Actual outcome"]) == {"favourable"}
 
 
 def test_minimal_change_search_and_none_found(whatif: AppTest) -> None:
@@ -95,8 +95,66 @@ def test_proxy_and_flip_attribute_controls(whatif: AppTest) -> None:
     assert "changes no decision" in captions
     whatif.multiselect(key=state.WHATIF_PROXIES).set_value(["zip_code"]).run()
     assert not whatif.exception
-    table = table_with(whatif, "changed_share", "to")
-    assert table["changed"].sum() > 0
+    table = table_with(whatif, "Share that changes", "Moved to")
+    assert table["Decisions that change"].sum() > 0
+
+
+# Column names of the core's result tables; none may reach the screen untranslated.
+RAW_COLUMNS = {
+    "row",
+    "outcome",
+    "decision",
+    "outcome_type",
+    "score",
+    "feature",
+    "original",
+    "edited",
+    "changed",
+    "step",
+    "changes",
+    "probe",
+    "kind",
+    "score_change",
+    "decision_changed",
+    "to",
+    "rows",
+    "changed_share",
+    "changed_ci_low",
+    "to_positive",
+    "to_negative",
+    "mean_score_change",
+    "score_change_ci_low",
+    "score_change_ci_high",
+    "score_before",
+    "decision_before",
+    "decision_after",
+    "counterfactual",
+    "differs",
+    "distance",
+    "differences",
+    "new",
+    "cost",
+    "value",
+    "shap",
+    "overall",
+    "average_score",
+}
+
+
+def test_every_table_has_plain_titles_and_decisions_in_words(whatif: AppTest) -> None:
+    """No table shows a raw column name, and decisions read favourable/unfavourable."""
+    whatif.button(key=state.WHATIF_SEARCH).click().run()  # the minimal-change table too
+    assert not whatif.exception, [e.value for e in whatif.exception]
+    assert len(whatif.dataframe) >= 10
+    for frame in whatif.dataframe:
+        table = frame.value
+        assert not RAW_COLUMNS & set(table.columns), list(table.columns)
+        for column in table.columns:
+            if "decision" in column.lower() and table[column].dtype == object:
+                assert set(table[column]) <= {"favourable", "unfavourable"}, column
+    text = " ".join(m.value for m in [*whatif.markdown, *whatif.caption, *whatif.metric])
+    assert " positive decision" not in text
+    assert "favourable" in text
 
 
 def test_predictions_only_mode_explains_what_is_missing(app: AppTest) -> None:

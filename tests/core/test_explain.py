@@ -9,7 +9,11 @@ import pandas as pd
 import pytest
 from scipy.special import logit
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.ensemble import (
+    GradientBoostingClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -111,8 +115,9 @@ def test_linear_pipeline_gives_one_exact_value_per_raw_feature(loan) -> None:
         (GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=0), "log-odds"),
         (DecisionTreeClassifier(max_depth=4, random_state=0), "probability"),
         (RandomForestClassifier(n_estimators=10, max_depth=4, random_state=0), "probability"),
+        (HistGradientBoostingClassifier(max_iter=15, max_depth=3, random_state=0), "log-odds"),
     ],
-    ids=["gbm", "tree", "forest"],
+    ids=["gbm", "tree", "forest", "hist-gbm"],
 )
 def test_tree_pipelines_are_additive_per_raw_feature(estimator, scale: str) -> None:
     """Tree models: one value per raw feature; base + values = the model output on its scale."""

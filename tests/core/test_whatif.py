@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
+from scipy.optimize import brentq
 from sklearn.metrics import confusion_matrix
 
 from fairness_core import (
@@ -38,12 +39,21 @@ def loan() -> tuple[AuditData, ModelScorer]:
 
 
 def wilson(k: int, n: int) -> tuple[float, float]:
-    """Wilson 95% interval written out from the textbook formula."""
+    """Wilson 95% interval by its definition, not its closed form.
+
+    It is the set of true shares p0 that a two-sided score test at 5% does not reject:
+    |k/n - p0| <= z * sqrt(p0 (1 - p0) / n). Its ends are found by root finding.
+    """
     z = sps.norm.ppf(0.975)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(centre - half, 0.0), min(centre + half, 1.0)
+    share = k / n
+
+    def gap(p0: float) -> float:
+        return abs(share - p0) - z * math.sqrt(p0 * (1 - p0) / n)
+
+    # At k = 0 (k = n) the share itself is a root of gap; start just inside it.
+    low = 0.0 if k == 0 else brentq(gap, 0.0, min(share, 1 - 1e-12), xtol=1e-14)
+    high = 1.0 if k == n else brentq(gap, max(share, 1e-12), 1.0, xtol=1e-14)
+    return low, high
 
 
 def test_dataset_flip_test_finds_the_injected_gender_effect(loan) -> None:
@@ -102,6 +112,11 @@ def test_flipping_an_attribute_the_model_does_not_read_changes_nothing(loan) -> 
     assert result.n_changed == 0
     assert (result.by_group["mean_score_change"] == 0).all()
     assert "changes no decision" in describe_flip_test(result)
+    for row in result.by_group.itertuples():  # no change in n rows: Wilson's interval 0..x
+        low, high = wilson(0, int(row.rows))
+        assert (row.changed_ci_low, row.changed_ci_high) == pytest.approx((low, high), abs=1e-9)
+        assert row.changed_ci_low == 0
+        assert 0 < row.changed_ci_high < 3.9 / row.rows  # "rule of three" bound (z=1.96)
 
 
 def test_race_flip_with_the_zip_code_proxy_changes_decisions(loan) -> None:
