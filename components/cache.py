@@ -9,6 +9,7 @@ frozen results: nothing may mutate them.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,7 @@ from fairness_core import (
     NearestCounterfactuals,
     Problem,
     ProxyReport,
+    ReviewReport,
     RowExplainer,
     RowFlipResult,
     SliceReport,
@@ -48,6 +50,13 @@ from fairness_core import (
     ThresholdSweep,
     ValidationFailedError,
     apply_edits,
+    build_bundle,
+    build_html_report,
+    build_metrics_csv,
+    build_metrics_excel,
+    build_metrics_json,
+    build_model_card,
+    build_pdf_report,
     check_audit_data,
     check_labelled_data,
     compare_edit,
@@ -67,12 +76,14 @@ from fairness_core import (
     find_nearest_counterfactuals,
     find_proxies,
     find_slices,
+    finding_to_dict,
     fit_explainer,
     get_demo,
     list_demos,
     load_dataset,
     load_model,
     load_model_policy,
+    operating_point_to_dict,
     probe_row_flips,
     sample_rows_by_group,
     sweep_audit,
@@ -707,3 +718,38 @@ def _with_cohorts(
 ) -> AuditData:
     del data_sha, roles, model_sha
     return add_cohort_columns(_audit, cohorts)
+
+
+def report_files(review: ReviewReport) -> dict[str, bytes]:
+    """Every export of a review (HTML, PDF, CSV, Excel, JSON, model card, bundle), cached.
+
+    Keyed by the review's content (data and model hashes, roles, settings, title, findings,
+    operating point); the creation time is not part of the key.
+    """
+    content = {
+        "title": review.title,
+        "data": review.data.sha256,
+        "model": review.model.sha256 if review.model else None,
+        "roles": repr(review.roles),
+        "settings": repr(review.subgroup.settings),
+        "findings": [finding_to_dict(f) for f in review.findings],
+        "point": operating_point_to_dict(review.operating_point)
+        if review.operating_point
+        else None,
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return _report_files(hashlib.sha256(text.encode("utf-8")).hexdigest(), review)
+
+
+@st.cache_data(show_spinner="Preparing the report files…", max_entries=8)
+def _report_files(digest: str, _review: ReviewReport) -> dict[str, bytes]:
+    del digest  # the cache key for ``_review``
+    return {
+        "html": build_html_report(_review).encode("utf-8"),
+        "pdf": build_pdf_report(_review),
+        "csv": build_metrics_csv(_review),
+        "xlsx": build_metrics_excel(_review),
+        "json": build_metrics_json(_review).encode("utf-8"),
+        "md": build_model_card(_review).encode("utf-8"),
+        "zip": build_bundle(_review),
+    }

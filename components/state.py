@@ -7,6 +7,7 @@ Page-scoped widget keys carry the page prefix ("data.target").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -67,6 +68,9 @@ DATASETCHECK_SLICE_CORRECTION = "datasetcheck.slice_correction"
 DATASETCHECK_SLICE_CHOSEN = "datasetcheck.slice_chosen"
 DATASETCHECK_SAVE_COHORT = "datasetcheck.save_cohort"
 DATASETCHECK_REMOVE_COHORT = "datasetcheck.remove_cohort"
+DATASETCHECK_USE_PROXIES = "datasetcheck.use_proxies"  # the "Use in the What-if" button
+#: Proxy features handed from the Dataset check to the What-if flip tests (a default).
+WHATIF_PROXY_DEFAULT = "audit.proxy_features"
 # Cohorts: slices saved for the Subgroups page, named by their conditions (so one name is
 # always one slice of one dataset: cached counts are keyed by it). Kept across pages,
 # cleared with a new dataset.
@@ -104,6 +108,13 @@ MITIGATION_RESULT = "mitigation.result"
 FINDINGS = "findings.items"
 OPERATING_POINT = "findings.operating_point"
 
+# Widget keys of the Report page, and the Subgroups settings the report uses. Widget state
+# of a page disappears once another page runs, so the report keeps the last settings seen.
+REPORT_TITLE = "report.title"
+REPORT_SUPPRESS = "report.suppress_below"
+REPORT_SUBGROUP_SETTINGS = "report.subgroup_settings"
+REPORT_NOTICE = "report.notice"
+
 #: Widget keys that depend on the data's columns; cleared whenever a new dataset arrives
 #: so the widgets start from the new data's suggestions.
 DATA_DEPENDENT_KEYS = (
@@ -127,9 +138,11 @@ DATA_DEPENDENT_KEYS = (
     DATASETCHECK_PROXY_FEATURES,
     DATASETCHECK_SLICE_FEATURES,
     DATASETCHECK_SLICE_CHOSEN,
+    WHATIF_PROXY_DEFAULT,
     COHORTS,
     TRADEOFFS_ATTRIBUTES,
     TRADEOFFS_FRONTIER_POINT,
+    REPORT_SUBGROUP_SETTINGS,
 )
 
 
@@ -370,6 +383,18 @@ def reference_share_key(sha256: str, attribute: str, index: int) -> str:
     return f"datasetcheck.reference.{sha256[:16]}.{attribute}.{index}"
 
 
+def get_whatif_proxy_default() -> tuple[str, ...]:
+    """Proxy features handed over from the Dataset check (empty when none were)."""
+    features: tuple[str, ...] = st.session_state.get(WHATIF_PROXY_DEFAULT, ())
+    return features
+
+
+def set_whatif_proxy_default(features: Sequence[str]) -> None:
+    """Hand proxy features to the What-if page's flip tests (its widget's default)."""
+    st.session_state[WHATIF_PROXY_DEFAULT] = tuple(str(f) for f in features)
+    st.session_state.pop(WHATIF_PROXIES, None)  # so the What-if widget takes the new default
+
+
 def get_cohorts() -> tuple[Cohort, ...]:
     """The cohorts saved for the loaded data, in the order they were saved."""
     cohorts: tuple[Cohort, ...] = st.session_state.get(COHORTS, ())
@@ -388,3 +413,43 @@ def remove_cohort(name: str) -> None:
     chosen = st.session_state.get(SUBGROUPS_ATTRIBUTES)
     if chosen is not None and name in chosen:
         st.session_state[SUBGROUPS_ATTRIBUTES] = [a for a in chosen if a != name]
+
+
+# --------------------------------------------------------------------------------------
+# Report page ("report." keys)
+# --------------------------------------------------------------------------------------
+
+#: The Subgroups page's settings that the report follows.
+SUBGROUP_SETTING_KEYS = (
+    SUBGROUPS_ATTRIBUTES,
+    SUBGROUPS_METRICS,
+    SUBGROUPS_REFERENCE,
+    SUBGROUPS_MIN_N,
+    SUBGROUPS_CORRECTION,
+    SUBGROUPS_SUPPRESS,
+)
+
+
+def get_subgroup_settings() -> dict[str, object]:
+    """The Subgroups page's settings as last seen in this session ({} before any visit)."""
+    current = {k: st.session_state[k] for k in SUBGROUP_SETTING_KEYS if k in st.session_state}
+    if current:
+        st.session_state[REPORT_SUBGROUP_SETTINGS] = current
+    remembered: dict[str, object] = st.session_state.get(REPORT_SUBGROUP_SETTINGS, {})
+    return dict(remembered)
+
+
+def report_finding_key(finding_id: str, field: str) -> str:
+    """Widget key of one finding's editor field on the Report page."""
+    return f"report.finding.{finding_id}.{field}"
+
+
+def push_report_notice(text: str) -> None:
+    """A message to show at the top of the Report page on its next run."""
+    st.session_state[REPORT_NOTICE] = text
+
+
+def pop_report_notice() -> str | None:
+    """The Report page's pending message, removed from state."""
+    notice: str | None = st.session_state.pop(REPORT_NOTICE, None)
+    return notice

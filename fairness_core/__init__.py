@@ -15,6 +15,14 @@ global mutable state. Its public API is what this module exports:
   fairlearn's reductions and compares it with the original on the test data.
 """
 
+from fairness_core.bundle import (
+    AuditBundle,
+    ReplayRefusedError,
+    ReplayResult,
+    build_bundle,
+    read_bundle,
+    replay,
+)
 from fairness_core.counterfactuals import (
     MinimalChange,
     NearestCounterfactuals,
@@ -68,6 +76,12 @@ from fairness_core.explain import (
     compute_ice,
     fit_explainer,
     sample_rows_by_group,
+)
+from fairness_core.exports import (
+    build_metrics_csv,
+    build_metrics_excel,
+    build_metrics_json,
+    build_model_card,
 )
 from fairness_core.findings import (
     SEVERITIES,
@@ -126,7 +140,19 @@ from fairness_core.plots import (
     describe_group_overview,
     plot_group_overview,
 )
-from fairness_core.proxies import ALL_FEATURES, ProxyReport, find_proxies
+from fairness_core.proxies import ALL_FEATURES, ProxyReport, find_proxies, top_proxy_features
+from fairness_core.report import (
+    FileIdentity,
+    GroupTable,
+    ReviewReport,
+    build_review,
+    identify_data,
+    identify_model,
+    package_versions,
+    suppress_small_groups,
+)
+from fairness_core.report_html import build_html_report
+from fairness_core.report_pdf import build_pdf_report
 from fairness_core.roles import (
     AGE_BAND_EDGES,
     Binning,
@@ -318,6 +344,7 @@ __all__ = [
     "rank_disadvantaged",
     "report_to_dict",
     "suggest_roles",
+    "top_proxy_features",
     "with_cohorts",
 ]
 
@@ -401,4 +428,28 @@ __all__ += [
     "sweep_overall",
     "sweep_table",
     "sweep_thresholds",
+]
+
+# Findings and export: the review report, its files and the audit bundle (issue 6).
+__all__ += [
+    "AuditBundle",
+    "FileIdentity",
+    "GroupTable",
+    "ReplayRefusedError",
+    "ReplayResult",
+    "ReviewReport",
+    "build_bundle",
+    "build_html_report",
+    "build_metrics_csv",
+    "build_metrics_excel",
+    "build_metrics_json",
+    "build_model_card",
+    "build_pdf_report",
+    "build_review",
+    "identify_data",
+    "identify_model",
+    "package_versions",
+    "read_bundle",
+    "replay",
+    "suppress_small_groups",
 ]

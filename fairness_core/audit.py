@@ -205,7 +205,8 @@ _CSV_COLUMNS = (
 
 def _csv(outcome: AuditOutcome) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: the writer then quotes a cell holding a CR or LF, so it stays one cell.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_CSV_COLUMNS)
     for report in outcome.reports:
         attributes = " × ".join(report.settings.attributes)

@@ -7,6 +7,11 @@ so an operator decides them when starting the app and no click in the browser ca
 ``fairness-explorer audit`` audits a file headlessly and prints the subgroup report as
 JSON, CSV or Markdown. Exit codes: 0 when every ``--fail-on`` rule passes, 1 when one
 fails, 2 when the input cannot be audited (with a message saying why, never a traceback).
+
+``fairness-explorer replay BUNDLE --data FILE [--model FILE]`` re-runs an audit bundle
+exported from the Report page on the original files. Exit codes: 0 when every number
+matches the bundle, 1 when some differ, 2 when a file's SHA-256 differs from the bundle's
+or the input cannot be read.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fairness_core.audit import AuditRequest, render_audit, run_audit
+from fairness_core.bundle import MAX_BUNDLE_BYTES, ReplayRefusedError, replay
 from fairness_core.errors import FairnessCoreError, InvalidInputError
 from fairness_core.models import ALLOW_PICKLE_ENV, TRUSTED_TYPES_ENV, ModelPolicy
 
@@ -51,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         "xgboost.sklearn.XGBClassifier. Only for files from authors you trust.",
     )
     _add_audit(sub)
+    _add_replay(sub)
     return parser
 
 
@@ -105,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_app(args)
     if args.command == "audit":
         return _run_audit(args)
+    if args.command == "replay":
+        return _run_replay(args)
     return 2  # pragma: no cover - argparse rejects unknown commands first
 
 
@@ -194,6 +203,54 @@ def _run_app(args: argparse.Namespace) -> int:
         return subprocess.call(app_command(args.port), cwd=APP_FILE.parent, env=env)  # noqa: S603 - fixed command
     except KeyboardInterrupt:
         return 0
+
+
+def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    replay_cmd = sub.add_parser(
+        "replay",
+        help="re-run an audit bundle and check it gives the same numbers",
+        description="Re-run an audit bundle (exported from the Report page) on the original "
+        "files. Exit code 0 when every number matches, 1 when some differ, 2 when a file is "
+        "not the one the bundle was made from or cannot be read.",
+    )
+    replay_cmd.add_argument("bundle", type=Path, metavar="BUNDLE", help="the bundle .zip")
+    replay_cmd.add_argument("--data", required=True, type=Path, help="the audited data file")
+    replay_cmd.add_argument("--model", type=Path, help="the model file, when the audit used one")
+
+
+def _run_replay(args: argparse.Namespace) -> int:
+    try:
+        if args.bundle.stat().st_size > MAX_BUNDLE_BYTES:
+            raise InvalidInputError(
+                f"{args.bundle} is larger than an audit bundle can be "
+                f"({MAX_BUNDLE_BYTES / 1e6:,.0f} MB). Check you chose the right file."
+            )
+        bundle_bytes = args.bundle.read_bytes()
+        data_bytes = args.data.read_bytes()
+        model_bytes = args.model.read_bytes() if args.model else None
+        result = replay(
+            bundle_bytes,
+            data_bytes,
+            args.data.name,
+            model_bytes,
+            model_name=args.model.name if args.model else None,
+            policy=ModelPolicy(),
+        )
+    except ReplayRefusedError as exc:
+        print(f"fairness-explorer replay: refused. {exc}", file=sys.stderr)
+        return 2
+    except FairnessCoreError as exc:
+        print(f"fairness-explorer replay: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"fairness-explorer replay: cannot read {exc.filename}: {exc.strerror}. "
+            "Check the path and try again.",
+            file=sys.stderr,
+        )
+        return 2
+    print(result.describe())
+    return 0 if result.identical else 1
 
 
 if __name__ == "__main__":

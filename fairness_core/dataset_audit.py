@@ -112,7 +112,8 @@ class DatasetAudit:
     ``groups``: one row per (attribute, group) with ``rows``, ``share``, ``share_low`` /
     ``share_high`` (Wilson), ``reference_share`` (NaN when not entered),
     ``representation_ratio``, ``positives``, ``base_rate``, ``base_rate_low`` /
-    ``base_rate_high``, ``disparate_impact`` (base rate ÷ the highest base rate) and
+    ``base_rate_high``, ``disparate_impact`` (base rate ÷ the highest base rate of a group with at
+    least ``min_n`` rows) and
     ``small`` (fewer rows than ``min_n``).
     ``summary``: one row per attribute with ``groups``, ``highest_group``,
     ``lowest_group``, ``disparate_impact_ratio`` (lowest ÷ highest base rate over groups
@@ -212,7 +213,11 @@ def _group_table(
     ref = np.array([reference.get(label, np.nan) for label in column.labels], dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(ref > 0, share / ref, np.nan)
-        best = np.nanmax(base_rate) if np.isfinite(base_rate).any() else np.nan
+        # The reference is the highest base rate among groups large enough to compare
+        # (as in the summary ratio); a tiny group cannot set everyone's ratio.
+        judged = np.isfinite(base_rate) & (rows >= max(min_n, 1))
+        pool = base_rate[judged] if judged.any() else base_rate[np.isfinite(base_rate)]
+        best = float(pool.max()) if len(pool) else np.nan
         impact = base_rate / best if best > 0 else np.full(n_groups, np.nan)
     return pd.DataFrame(
         {

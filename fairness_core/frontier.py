@@ -733,9 +733,18 @@ def _plain(value: float) -> str:
     return f"{value:.3f}" if np.isfinite(value) else "not defined"
 
 
+def _round_half_away(value: float, digits: int = 0) -> float:
+    """Round half away from zero (Python's round() sends 0.5 and 2.5 to the even number)."""
+    scale = 10.0**digits
+    return float(np.sign(value) * np.floor(abs(value) * scale + 0.5) / scale)
+
+
 def _signed(value: float, digits: int = 0) -> str:
-    text = f"{value:+,.{digits}f}"
-    return text.replace("-", "−")
+    """``+312`` / ``−95`` (a true minus sign); a value that rounds to zero is ``0``."""
+    rounded = _round_half_away(value, digits)
+    if rounded == 0:
+        return f"{0:.{digits}f}"
+    return f"{rounded:+,.{digits}f}".replace("-", "−")
 
 
 def _change_sentence(
@@ -751,7 +760,7 @@ def _change_sentence(
     shown = order[:6]
     parts = []
     for g in shown.tolist():
-        rounded = round(float(change[g]))
+        rounded = _round_half_away(float(change[g]))
         if rounded == 0:
             parts.append(f"no change for {names[g]}")
         elif not parts or all(p.startswith("no change") for p in parts):

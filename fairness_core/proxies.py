@@ -61,6 +61,7 @@ __all__ = [
     "encode_feature",
     "find_proxies",
     "mutual_information",
+    "top_proxy_features",
 ]
 
 #: Numbers are cut into at most this many bands of about equal size.
@@ -354,6 +355,23 @@ def describe_proxy(row: Mapping[Any, Any]) -> str:
             return f"{subject} {word} {verb} {attribute} ({measure})."
     verb = "say" if together else "says"
     return f"{subject} {verb} little or nothing about {attribute} ({measure})."
+
+
+def top_proxy_features(
+    report: ProxyReport, *, min_skill: float = 0.1, per_attribute: int = 3
+) -> tuple[str, ...]:
+    """The strongest single-feature proxies, for the What-if page's flip tests.
+
+    Per protected attribute, up to ``per_attribute`` features whose skill is at least
+    ``min_skill`` (0.1: the feature at least weakly identifies the attribute), best first;
+    a feature that is a proxy of several attributes is listed once, at its best place.
+    """
+    table = report.table
+    single = table[(table["feature"] != ALL_FEATURES) & (table["skill"] >= min_skill)]
+    ranked = single[single["rank"] <= per_attribute].sort_values(
+        "skill", ascending=False, kind="stable"
+    )
+    return tuple(dict.fromkeys(str(f) for f in ranked["feature"]))
 
 
 def _check(

@@ -21,8 +21,17 @@ Words used here:
   :mod:`fairness_core.stats` (Fisher's exact test for small counts), adjusted for
   multiple comparisons over *every* slice with enough support (slices treated better than
   the rest enter the family with p = 1, which only makes the correction stricter).
-- Reported slices are treated worse than the rest by at least ``min_effect``; they are
-  ranked significant first (adjusted p below ``alpha``), then by ``worse_by``.
+- Reported slices are treated worse than the rest by more than ``min_effect``. They are
+  ranked significant first (adjusted p below ``alpha``), then by ``worse_by_low``: the
+  lower end of the 95% interval of ``worse_by`` (Newcombe's hybrid score interval for a
+  difference of two proportions, built from the two Wilson intervals). A support-aware
+  score: a tiny slice with a large but uncertain gap ranks below a large slice whose gap
+  is surely almost as large.
+- *Pruning* (on by default): a slice with two or more conditions is left out when it is not
+  clearly worse than a broader slice it lies in (drop one or two conditions) that is itself
+  treated worse than the rest: "clearly" means its own 95% interval lies entirely on the
+  worse side of the broader slice's value. "race = Black and zip = 10001" adds nothing when
+  "race = Black" is already reported and the zip code does not make it worse.
 
 Counting is one ``np.bincount`` per combination of features over integer codes combined by
 mixed-radix arithmetic, so 50,000 rows × 10 features (175 combinations) take well under a
@@ -201,8 +210,10 @@ class SliceReport:
     ``table``: one row per reported slice, worst first, with ``slice`` (the conditions in
     words), ``conditions`` (tuple of :class:`SliceCondition`), ``order`` (how many
     conditions), ``rows``, ``support``, ``value``, ``ci_low``, ``ci_high``,
-    ``rest_value``, ``rest_support``, ``difference``, ``worse_by``, ``ratio``,
-    ``p_value``, ``p_value_adjusted`` and ``significant``.
+    ``rest_value``, ``rest_support``, ``difference``, ``worse_by``, ``worse_by_low``,
+    ``ratio``, ``p_value``, ``p_value_adjusted`` and ``significant``.
+    ``pruned``: how many slices were left out, while the list was filled, as not clearly
+    worse than a broader slice they lie in (see the module docstring).
     ``tested``: slices with enough support (the multiple-comparison family).
     """
 
@@ -219,6 +230,7 @@ class SliceReport:
     tested: int
     combinations: int
     table: pd.DataFrame = field(repr=False, compare=False)
+    pruned: int = 0
 
 
 def find_slices(
@@ -233,8 +245,13 @@ def find_slices(
     alpha: float = 0.05,
     max_results: int = 20,
     bands: int = 4,
+    prune: bool = True,
 ) -> SliceReport:
-    """The slices (up to ``max_order`` conditions) where ``metric`` is worst vs the rest."""
+    """The slices (up to ``max_order`` conditions) where ``metric`` is worst vs the rest.
+
+    With ``prune`` (the default), slices that are not clearly worse than a broader reported
+    slice they lie in are left out (see the module docstring).
+    """
     _check(data, features, metric, max_order, min_support, min_effect, alpha, max_results)
     encoded: list[EncodedFeature] = []
     skipped: list[str] = []
@@ -281,12 +298,19 @@ def find_slices(
         report["p_value"] = p
         report["p_value_adjusted"] = adjust_p_values(p, method=correction)
         report["significant"] = report["p_value_adjusted"] < alpha
+        report["worse_by_low"] = _worse_by_low(report, higher_is_worse)
         shown = report[report["worse_by"] > max(min_effect, 0.0)]
         shown = shown.sort_values(
-            ["significant", "worse_by", "support"], ascending=False, kind="stable"
-        ).head(max_results)
+            ["significant", "worse_by_low", "worse_by", "support"],
+            ascending=False,
+            kind="stable",
+        )
+        kept = _prune(shown, encoded, higher_is_worse, max_results) if prune else None
+        pruned = 0 if kept is None else kept[1]
+        shown = shown.head(max_results) if kept is None else shown.iloc[kept[0]]
         report = _describe(shown, encoded)
     else:
+        pruned = 0
         report = _describe(_empty(), encoded)
     return SliceReport(
         metric=metric,
@@ -302,7 +326,77 @@ def find_slices(
         tested=tested,
         combinations=combinations,
         table=report.reset_index(drop=True),
+        pruned=pruned,
     )
+
+
+def _worse_by_low(report: pd.DataFrame, higher_is_worse: bool) -> np.ndarray:
+    """Lower 95% bound of ``worse_by`` (Newcombe's hybrid score interval, method 10)."""
+    value, rest = report["value"].to_numpy(), report["rest_value"].to_numpy()
+    low1, high1 = wilson_interval(report["numerator"].to_numpy(), report["support"].to_numpy())
+    low2, high2 = wilson_interval(
+        report["rest_numerator"].to_numpy(), report["rest_support"].to_numpy()
+    )
+    if higher_is_worse:
+        bound = (value - rest) - np.sqrt((value - low1) ** 2 + (high2 - rest) ** 2)
+    else:
+        bound = (rest - value) - np.sqrt((high1 - value) ** 2 + (rest - low2) ** 2)
+    return np.nan_to_num(bound, nan=-1.0)
+
+
+def _digits(combo: tuple[int, ...], code: int, encoded: list[EncodedFeature]) -> list[int]:
+    """The code of each feature of ``combo`` in the combined (mixed-radix) ``code``."""
+    radices = [max(len(encoded[i].column.labels), 1) for i in combo]
+    digits = []
+    rest = int(code)
+    for radix in reversed(radices):
+        rest, digit = divmod(rest, radix)
+        digits.append(digit)
+    digits.reverse()
+    return digits
+
+
+def _prune(
+    ranked: pd.DataFrame, encoded: list[EncodedFeature], higher_is_worse: bool, limit: int
+) -> tuple[list[int], int]:
+    """Positions (in ranked order) of up to ``limit`` slices that survive pruning.
+
+    A slice of two or more conditions is dropped when some broader slice (a proper subset
+    of its conditions) among the candidates has a value the slice's own 95% Wilson interval
+    does not clear on the worse side. Returns the kept positions and how many were dropped
+    before the list was full.
+    """
+    combos = ranked["combo"].tolist()
+    codes = ranked["code"].tolist()
+    keys = [
+        frozenset(zip(combo, _digits(combo, code, encoded), strict=True))
+        for combo, code in zip(combos, codes, strict=True)
+    ]
+    values = dict(zip(keys, ranked["value"].tolist(), strict=True))
+    low, high = wilson_interval(ranked["numerator"].to_numpy(), ranked["support"].to_numpy())
+    kept: list[int] = []
+    dropped = 0
+    for i, key in enumerate(keys):
+        if len(kept) >= limit:
+            break
+        if len(key) > 1:
+            parts = list(key)
+            broader = [
+                values.get(frozenset(sub))
+                for size in range(1, len(parts))
+                for sub in itertools.combinations(parts, size)
+            ]
+            known = [v for v in broader if v is not None]
+            clear = (
+                all(low[i] > v for v in known)
+                if higher_is_worse
+                else all(high[i] < v for v in known)
+            )
+            if not clear:
+                dropped += 1
+                continue
+        kept.append(i)
+    return kept, dropped
 
 
 def _combine(columns: list[GroupColumn]) -> tuple[np.ndarray, np.ndarray | None, list[int]]:
@@ -334,6 +428,7 @@ def _empty() -> pd.DataFrame:
                     "rest_value",
                     "difference",
                     "worse_by",
+                    "worse_by_low",
                     "p_value",
                     "p_value_adjusted",
                 )
@@ -384,13 +479,7 @@ def _describe(shown: pd.DataFrame, encoded: list[EncodedFeature]) -> pd.DataFram
     """Decode slices into conditions and add the interval and the ratio."""
     conditions = []
     for combo, code in zip(shown["combo"].tolist(), shown["code"].tolist(), strict=True):
-        radices = [max(len(encoded[i].column.labels), 1) for i in combo]
-        digits = []
-        rest = int(code)
-        for radix in reversed(radices):
-            rest, digit = divmod(rest, radix)
-            digits.append(digit)
-        digits.reverse()
+        digits = _digits(combo, code, encoded)
         conditions.append(
             tuple(encoded[i].conditions[d] for i, d in zip(combo, digits, strict=True))
         )
@@ -411,6 +500,7 @@ def _describe(shown: pd.DataFrame, encoded: list[EncodedFeature]) -> pd.DataFram
             "rest_support": shown["rest_support"].to_numpy().astype(np.int64),
             "difference": shown["difference"].to_numpy(),
             "worse_by": shown["worse_by"].to_numpy(),
+            "worse_by_low": shown["worse_by_low"].to_numpy(),
             "ratio": ratio,
             "p_value": shown["p_value"].to_numpy(),
             "p_value_adjusted": shown["p_value_adjusted"].to_numpy(),

@@ -34,6 +34,7 @@ from fairness_core import (
     plot_proxies,
     plot_representation,
     plot_slices,
+    top_proxy_features,
 )
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def _dataset_tab(data: AuditData) -> None:
         columns = st.columns(min(len(group.labels), 4))
         for index, label in enumerate(group.labels):
             columns[index % len(columns)].number_input(
-                f"{label} (%)",
+                f"{escape_markdown(label)} (%)",
                 min_value=0.0,
                 max_value=100.0,
                 value=0.0,
@@ -342,6 +343,40 @@ def _proxies_tab(data: AuditData, candidates: tuple[str, ...]) -> None:
         table=table,
         settings={"features": list(features), "folds": report.folds, "seed": report.seed},
     )
+    _hand_to_whatif(top_proxy_features(report))
+
+
+def _hand_to_whatif(proxies: tuple[str, ...]) -> None:
+    """Offer the strongest proxies as the What-if page's flip-test proxies."""
+    st.markdown("**Test these proxies on single people**")
+    if not proxies:
+        st.caption(
+            "No feature identifies a protected attribute better than weakly, so there is "
+            "nothing to hand to the What-if flip tests."
+        )
+        return
+    listed = ", ".join(proxies)
+    st.caption(
+        escape_markdown(
+            f"On the What-if page, a flip test changes a person's protected attribute. With "
+            f"these proxies ({listed}) it also changes them to what is typical of the new "
+            "group, as a zip code would change with race."
+        )
+    )
+    if st.button(
+        "Use in the What-if flip tests",
+        key=state.DATASETCHECK_USE_PROXIES,
+        icon=":material/swap_horiz:",
+    ):
+        state.set_whatif_proxy_default(proxies)
+    handed = state.get_whatif_proxy_default()
+    if handed:
+        st.success(
+            escape_markdown(
+                f"The What-if flip tests will start with these proxies: {', '.join(handed)}."
+            )
+        )
+        st.page_link("pages/whatif.py", label="Go to What-if", icon=":material/psychology_alt:")
 
 
 def _slices_tab(candidates: tuple[str, ...]) -> None:
@@ -419,6 +454,11 @@ def _slices_tab(candidates: tuple[str, ...]) -> None:
     if report.skipped:
         skipped = ", ".join(report.skipped)
         st.caption(escape_markdown(f"Skipped (too many different values): {skipped}."))
+    if report.pruned:
+        st.caption(
+            f"{report.pruned:,} narrower slices were left out because they are not clearly "
+            "worse than a broader slice they belong to."
+        )
     sentence = describe_slices(report)
     if report.table.empty:
         st.info(escape_markdown(sentence))
@@ -445,6 +485,13 @@ def _slices_tab(candidates: tuple[str, ...]) -> None:
                 ),
                 "difference": st.column_config.NumberColumn("Difference", format="%+.3f"),
                 "worse_by": st.column_config.NumberColumn("Worse by", format="%.3f"),
+                "worse_by_low": st.column_config.NumberColumn(
+                    "Worse by at least (95%)",
+                    format="%.3f",
+                    help="The lower end of the 95% interval of the gap: the list is ranked "
+                    "by it, so a large slice with a sure gap comes before a tiny one with an "
+                    "uncertain gap.",
+                ),
                 "ratio": st.column_config.NumberColumn("Ratio", format="%.2f"),
                 "p_value": st.column_config.NumberColumn("p", format="%.3g"),
                 "p_value_adjusted": st.column_config.NumberColumn("p (adjusted)", format="%.3g"),

@@ -60,6 +60,43 @@ RATE_COLUMNS = {
     "accuracy": "Accuracy",
 }
 
+KINDS = {"strategy": "Ready-made strategy", "original": "Today", "mitigation": "Retrained model"}
+#: Plain column titles for every table on the page (raw names never reach the reviewer).
+COLUMNS = {
+    "label": st.column_config.TextColumn("Operating point", width="large"),
+    "kind": st.column_config.TextColumn("Kind"),
+    "group": st.column_config.TextColumn("Group"),
+    "disparity": st.column_config.NumberColumn("Difference between groups", format="%.3f"),
+    "accuracy": st.column_config.NumberColumn("Accuracy", format="%.3f"),
+    "balanced_accuracy": st.column_config.NumberColumn("Balanced accuracy", format="%.3f"),
+    "expected_cost": st.column_config.NumberColumn("Expected cost per decision", format="%.3f"),
+    "randomized": st.column_config.CheckboxColumn("Randomized"),
+    "threshold": st.column_config.NumberColumn("Threshold", format="%.3f"),
+    "tp": st.column_config.NumberColumn("Correct positive decisions", format="%.1f"),
+    "fp": st.column_config.NumberColumn("Wrong positive decisions", format="%.1f"),
+    "fn": st.column_config.NumberColumn("Wrong negative decisions", format="%.1f"),
+    "tn": st.column_config.NumberColumn("Correct negative decisions", format="%.1f"),
+    "selection_rate": st.column_config.NumberColumn("Selection rate", format="%.3f"),
+    "true_positive_rate": st.column_config.NumberColumn("True positive rate", format="%.3f"),
+    "false_positive_rate": st.column_config.NumberColumn("False positive rate", format="%.3f"),
+    "precision": st.column_config.NumberColumn("Precision", format="%.3f"),
+    "bin": st.column_config.NumberColumn("Bin"),
+    "bin_low": st.column_config.NumberColumn("Scores from", format="%.2f"),
+    "bin_high": st.column_config.NumberColumn("Scores up to", format="%.2f"),
+    "n": st.column_config.NumberColumn("People", format="localized"),
+    "weight": st.column_config.NumberColumn("Weighted people", format="%.1f"),
+    "mean_score": st.column_config.NumberColumn("Average score", format="%.3f"),
+    "observed_rate": st.column_config.NumberColumn("Share with positive outcome", format="%.3f"),
+    "outcome": st.column_config.NumberColumn("Recorded outcome (1 = positive)"),
+    "share": st.column_config.NumberColumn("Share of the group", format="percent"),
+}
+
+
+def _labels(frame: pd.DataFrame) -> dict[str, object]:
+    """The plain column titles of ``frame``'s columns."""
+    return {c: COLUMNS[c] for c in frame.columns if c in COLUMNS}
+
+
 st.title("Trade-offs")
 st.caption(
     "What does it cost to treat groups more equally? Give each group its own threshold and "
@@ -282,9 +319,13 @@ mitigation_points = None
 if len(attributes) == 1:
     mitigation_points = render_mitigation_panel(inputs, audit, attributes[0], criterion)
 else:
-    st.caption(
-        "Retraining the model (mitigation) compares one protected attribute at a time: "
-        "choose a single attribute above to try it."
+    st.info(
+        escape_markdown(
+            "Comparing with a retrained model works on one protected attribute at a time, "
+            f"and {len(attributes)} are chosen above ({', '.join(attributes)}). To see it, "
+            "keep only one of them in “Protected attributes” at the top of the page."
+        ),
+        icon=":material/info:",
     )
 if mitigation_points is not None and len(mitigation_points):
     if (mitigation_points["kind"] == "original").any():
@@ -303,24 +344,23 @@ with chart_area:
     st.caption(escape_markdown(caption))
     frontier_table = pd.concat([f.points for f in frontiers], ignore_index=True)
     with st.expander("Frontier as a table"):
+        shown_frontier = frontier_table[
+            ["label", "disparity", "accuracy", "balanced_accuracy", "expected_cost", "randomized"]
+        ]
         st.dataframe(
-            frontier_table[
-                [
-                    "label",
-                    "disparity",
-                    "accuracy",
-                    "balanced_accuracy",
-                    "expected_cost",
-                    "randomized",
-                ]
-            ],
+            shown_frontier,
             hide_index=True,
             key="tradeoffs.frontier_table",
+            column_config=_labels(shown_frontier),
+        )
+        shown_extra = extra[["label", "kind", "disparity", "accuracy"]].assign(
+            kind=extra["kind"].map(lambda k: KINDS.get(str(k), str(k)))
         )
         st.dataframe(
-            extra[["label", "kind", "disparity", "accuracy"]],
+            shown_extra,
             hide_index=True,
             key="tradeoffs.extra_table",
+            column_config=_labels(shown_extra),
         )
     render_add_to_findings(
         "tradeoffs.frontier",
@@ -482,8 +522,12 @@ for tab, (name, title, figure, caption, data) in zip(tabs, views, strict=True):
         st.plotly_chart(figure, key=f"tradeoffs.{name}_chart")
         st.caption(escape_markdown(caption))
         with st.expander("As a table"):
+            shown_curve = data.drop(columns=["group_index"])
             st.dataframe(
-                data.drop(columns=["group_index"]), hide_index=True, key=f"tradeoffs.{name}_table"
+                shown_curve,
+                hide_index=True,
+                key=f"tradeoffs.{name}_table",
+                column_config=_labels(shown_curve),
             )
         render_add_to_findings(
             f"tradeoffs.{name}",

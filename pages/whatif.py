@@ -426,9 +426,12 @@ with st.expander(f"Edit history ({len(history) - 1} re-scores)", expanded=len(hi
 
 # --- Flip tests -----------------------------------------------------------------------
 st.header("3. Would the decision change for another group?")
+proxy_options = [f for f in features if f not in protected]
 proxies = st.multiselect(
     "Proxy features (optional)",
-    [f for f in features if f not in protected],
+    proxy_options,
+    # Proxies found on the Dataset check page ("Use in the What-if flip tests").
+    default=[f for f in state.get_whatif_proxy_default() if f in proxy_options],
     key=state.WHATIF_PROXIES,
     help="Features that stand in for a protected attribute, such as a zip code for race. "
     "They are set to what is typical of the new group along with the attribute.",

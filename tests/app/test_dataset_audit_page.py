@@ -122,3 +122,29 @@ def test_loading_new_data_clears_the_cohorts(check: AppTest) -> None:
     check.selectbox(key=state.DATA_DEMO).set_value("credit").run()
     assert not check.exception, [e.value for e in check.exception]
     assert state.COHORTS not in check.session_state
+
+
+def test_proxies_are_handed_to_the_whatif_flip_tests(check: AppTest) -> None:
+    """The button stores the strongest proxies (zip_code for race) for the What-if page."""
+    assert state.WHATIF_PROXY_DEFAULT not in check.session_state
+    check.button(key=state.DATASETCHECK_USE_PROXIES).click().run()
+    assert not check.exception, [e.value for e in check.exception]
+    handed = check.session_state[state.WHATIF_PROXY_DEFAULT]
+    assert handed[0] == "zip_code"
+    assert any("What-if flip tests will start with these proxies" in s.value.replace("\\", "")
+               for s in check.success)  # fmt: skip
+    check.switch_page("pages/whatif.py").run()
+    assert not check.exception, [e.value for e in check.exception]
+    proxies = check.multiselect(key=state.WHATIF_PROXIES).value
+    assert "zip_code" in proxies
+    assert set(proxies) <= set(handed)
+
+
+def test_every_table_column_has_a_plain_title(check: AppTest) -> None:
+    """No snake_case column reaches a reviewer: each has a title in the page's column_config."""
+    check.multiselect(key=state.DATASETCHECK_SLICE_FEATURES).set_value(["race", "gender"]).run()
+    for element in check.dataframe:
+        config = json.loads(element.proto.columns)
+        for column in element.value.columns:
+            if "_" in str(column) or str(column) in {"rows", "small", "rank", "value", "order"}:
+                assert config.get(str(column), {}).get("label"), column

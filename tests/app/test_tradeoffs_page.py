@@ -136,3 +136,26 @@ def test_page_without_scores_explains_what_to_supply(app: AppTest) -> None:
     assert "needs the model's **scores**" in text
     assert "upload the model" in text
     assert not app.get("plotly_chart")
+
+
+def test_two_attributes_say_plainly_how_to_get_the_retraining_comparison(
+    tradeoffs: AppTest,
+) -> None:
+    """With two attributes the mitigation panel is replaced by one plain instruction."""
+    tradeoffs.multiselect(key=state.TRADEOFFS_ATTRIBUTES).set_value(["gender", "race"]).run()
+    assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
+    text = " ".join(i.value.replace("\\", "") for i in tradeoffs.info)
+    assert "one protected attribute at a time" in text
+    assert "2 are chosen above (gender, race)" in text
+    assert "keep only one of them" in text
+
+
+def test_every_table_column_has_a_plain_title(tradeoffs: AppTest) -> None:
+    """No snake_case column reaches a reviewer: each has a title in the page's column_config."""
+    import json
+
+    for element in tradeoffs.dataframe:
+        config = json.loads(element.proto.columns)
+        for column in element.value.columns:
+            if "_" in str(column) or str(column) in {"tp", "fp", "fn", "tn", "n", "kind"}:
+                assert config.get(str(column), {}).get("label"), column

@@ -7,9 +7,11 @@ import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from fairness_core import cli
+from fairness_core.audit import AuditRequest, render_audit, run_audit
 from fairness_core.escaping import neutralise_formula
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,3 +141,19 @@ def test_spreadsheet_formulas_are_neutralised() -> None:
     assert neutralise_formula('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert neutralise_formula("@SUM(A1)") == "'@SUM(A1)"
     assert neutralise_formula("female") == "female"
+
+
+def test_csv_keeps_a_group_name_with_a_line_break_in_one_cell(tmp_path: Path) -> None:
+    """A carriage return inside a group name cannot split a row of the CSV output."""
+    frame = pd.DataFrame(
+        {"g": ["a\rb", "c"] * 40, "y": [0, 1, 1, 0] * 20, "pred": [1, 1, 0, 0] * 20}
+    )
+    path = tmp_path / "breaks.parquet"
+    frame.to_parquet(path)
+    outcome = run_audit(
+        AuditRequest(data=path, target="y", positive_label="1", protected=("g",), prediction="pred")
+    )
+    parsed = list(csv.reader(io.StringIO(render_audit(outcome, "csv"), newline="")))
+    header = parsed[0]
+    assert all(len(row) == len(header) for row in parsed)
+    assert {row[header.index("group")] for row in parsed[1:]} == {"a\rb", "c"}

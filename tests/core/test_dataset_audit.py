@@ -141,6 +141,8 @@ def test_small_groups_do_not_set_the_disparate_impact_ratio() -> None:
     expected = big["base_rate"].min() / big["base_rate"].max()
     got = audit.summary.set_index("attribute").loc["race", "disparate_impact_ratio"]
     assert got == pytest.approx(expected)
+    # The per-group ratio uses the same reference: the highest base rate of a large group.
+    np.testing.assert_allclose(race["disparate_impact"], race["base_rate"] / big["base_rate"].max())
 
 
 def test_weighted_shares_and_base_rates() -> None:

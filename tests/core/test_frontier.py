@@ -294,6 +294,20 @@ def test_evaluation_of_deterministic_point_matches_rows() -> None:
         half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
         assert row["selection_rate_low"] == pytest.approx(centre - half)
         assert row["selection_rate_high"] == pytest.approx(centre + half)
+        # The other rates' intervals against scipy's Wilson interval on their own denominators.
+        from scipy.stats import binomtest
+
+        t, dd = y[mask], decision[mask]
+        for name, k_, n_ in (
+            ("true_positive_rate", (t & dd).sum(), t.sum()),
+            ("false_positive_rate", ((1 - t) & dd).sum(), (1 - t).sum()),
+            ("precision", (t & dd).sum(), dd.sum()),
+            ("accuracy", (t == dd).sum(), len(t)),
+        ):
+            ci = binomtest(int(k_), int(n_)).proportion_ci(method="wilson")
+            assert (row[f"{name}_low"], row[f"{name}_high"]) == pytest.approx(
+                (ci.low, ci.high), abs=1e-9
+            ), name
         today = (s[mask] >= 0.5).sum()
         assert row["change_per_10000"] == pytest.approx((k - today) / len(y) * 10_000)
         assert result.thresholds.loc[g, "threshold"] == pytest.approx(thresholds[g])
@@ -309,6 +323,74 @@ def test_evaluation_of_deterministic_point_matches_rows() -> None:
     assert "accuracy " in sentence
     assert "points" in sentence
     assert "-" not in sentence.split(":")[1]  # signs use the minus sign, not a hyphen
+
+
+def _half_away(value: float, digits: int = 0) -> float:
+    return float(np.sign(value) * np.floor(abs(value) * 10**digits + 0.5) / 10**digits)
+
+
+@pytest.mark.parametrize("seed", [71, 72, 73])
+def test_change_sentence_numbers_signs_and_order_match_the_rows(seed: int) -> None:
+    """Each group's change, its sign, the order by size and the accuracy points come from the
+    decisions rebuilt row by row; the disparity before and after from sklearn's recall."""
+    import re
+
+    groups, y, s, _ = _random(seed, n=3000, groups=4)
+    sweep = sweep_thresholds(groups, y, s, threshold=0.5)
+    point = find_strategy(sweep, "equal_opportunity", tolerance=0.02)
+    result = evaluate_operating_point(sweep, point, verb="approvals")
+    codes = groups[0].codes
+    names = groups[0].labels
+    decision = (s >= sweep.thresholds[point.indices[:, 0]][codes]).astype(int)
+    today = (s >= 0.5).astype(int)
+    expected = {
+        names[g]: _half_away((decision[codes == g].sum() - today[codes == g].sum()) / len(y) * 1e4)
+        for g in range(4)
+    }
+    sentence = result.change_summary
+    head, _, tail = sentence.partition(": ")
+    assert head == "Per 10,000 decisions"
+    changes, accuracy_part, disparity_part = tail.split("; ")[:3]
+    got: dict[str, float] = {}
+    order = []
+    for i, part in enumerate(changes.split(", ")):
+        if part.startswith("no change for "):
+            got[part.removeprefix("no change for ")] = 0.0
+            order.append(part.removeprefix("no change for "))
+            continue
+        match = re.fullmatch(r"([+−])([\d,]+) (approvals )?for (.+)", part)
+        assert match, part
+        sign, digits, verb, name = match.groups()
+        assert (verb is not None) == (i == 0), part  # the verb once, on the first change
+        got[name] = (1 if sign == "+" else -1) * float(digits.replace(",", ""))
+        order.append(name)
+    assert got == expected
+    sizes = [abs(expected[name]) for name in order]
+    assert sizes == sorted(sizes, reverse=True)
+    points = (skm.accuracy_score(y, decision) - skm.accuracy_score(y, today)) * 100
+    shown = accuracy_part.removeprefix("accuracy ").removesuffix(" points")
+    assert float(shown.replace("−", "-").replace("+", "")) == pytest.approx(_half_away(points, 1))
+    if _half_away(points, 1) == 0:
+        assert shown == "0.0"
+
+    def tpr_spread(d: np.ndarray) -> float:
+        tprs = [skm.recall_score(y[codes == g], d[codes == g]) for g in range(4)]
+        return max(tprs) - min(tprs)
+
+    before, after = disparity_part.removeprefix("equal opportunity difference ").split(" → ")
+    assert float(before) == pytest.approx(tpr_spread(today), abs=5e-4)
+    assert float(after.rstrip(".")) == pytest.approx(tpr_spread(decision), abs=5e-4)
+
+
+def test_signed_numbers_round_half_away_from_zero_and_never_show_minus_zero() -> None:
+    """+0.5 → +1, −2.5 → −3, −0.04 → 0.0 (not −0.0): a reviewer never sees a signed zero."""
+    from fairness_core.frontier import _signed
+
+    assert _signed(0.5) == "+1"
+    assert _signed(-2.5) == "−3"
+    assert _signed(1234.4) == "+1,234"
+    assert _signed(-0.04, 1) == "0.0"
+    assert _signed(-0.05, 1) == "−0.1"
 
 
 def test_evaluation_of_randomized_point_matches_per_row_probabilities() -> None:

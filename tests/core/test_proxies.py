@@ -79,6 +79,40 @@ def test_a_copy_is_a_perfect_proxy_and_noise_is_none() -> None:
     assert ALL_FEATURES in table.index
 
 
+def test_auc_is_cross_validated_not_measured_on_the_rows_it_learned_from() -> None:
+    """A 50-value random code: our AUC equals sklearn's out-of-fold AUC (about 0.5), while
+    the same model scored on its own training rows would look like a proxy."""
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.naive_bayes import CategoricalNB
+
+    data = _data(n=1500, seed=5)
+    rng = np.random.default_rng(11)
+    frame = data.frame.assign(code=[f"c{v:02d}" for v in rng.integers(0, 50, len(data.frame))])
+    data = check_labelled_data(frame, data.roles)
+    row = find_proxies(data, features=["code"], together=False, seed=2).table.iloc[0]
+    group = data.group("group").codes
+    codes = encode_feature(frame["code"]).codes.reshape(-1, 1)
+    model = CategoricalNB(alpha=1.0, min_categories=50)
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=2)
+    held_out = cross_val_predict(model, codes, group, cv=folds, method="predict_proba")[:, 1]
+    in_sample = model.fit(codes, group).predict_proba(codes)[:, 1]
+    assert row["auc"] == pytest.approx(roc_auc_score(group, held_out), abs=1e-12)
+    assert abs(row["auc"] - 0.5) < 0.05
+    assert roc_auc_score(group, in_sample) > row["auc"] + 0.05
+
+
+def test_top_proxy_features_for_the_whatif_page() -> None:
+    """Strong single-feature proxies, best first, each once; noise and the all-features row
+    are left out."""
+    from fairness_core.proxies import top_proxy_features
+
+    report = find_proxies(_data(), features=["neighbourhood", "noise", "copy"])
+    assert top_proxy_features(report) == ("copy", "neighbourhood")
+    assert top_proxy_features(report, per_attribute=1) == ("copy",)
+    assert top_proxy_features(report, min_skill=1.01) == ()
+
+
 def test_many_valued_attributes_use_balanced_accuracy() -> None:
     """With 12 groups the score is balanced accuracy and chance is 1/12."""
     table = find_proxies(_data(n=3000, groups=12), features=["neighbourhood"]).table

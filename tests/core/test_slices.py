@@ -88,9 +88,8 @@ def test_slice_metrics_equal_a_pandas_brute_force(metric: str) -> None:
     """Every reported slice's support, value and rest value match pandas; none is missed."""
     data = _audit(1)
     features = ["f0", "f1", "f2"]
-    report = find_slices(
-        data, features=features, metric=metric, max_order=3, min_support=5, max_results=10_000
-    )
+    report = find_slices(data, features=features, metric=metric, max_order=3, min_support=5,
+                         max_results=10_000, prune=False)  # fmt: skip
     brute = _brute_force(data, features, metric, 3, 5)
     assert report.tested == len(brute)
     harmful = {k: v for k, v in brute.items() if v[3] > 0}
@@ -105,15 +104,110 @@ def test_slice_metrics_equal_a_pandas_brute_force(metric: str) -> None:
         assert row.p_value <= row.p_value_adjusted <= 1.0
 
 
-def test_slices_are_ranked_significant_first_then_by_effect() -> None:
-    """Significant slices come first; within each block worse_by never increases."""
+def test_slices_are_ranked_significant_first_then_by_the_lower_bound() -> None:
+    """Significant slices come first; within each block worse_by_low never increases."""
     table = find_slices(_audit(2, n=2000), features=["f0", "f1", "f2"], metric="selection_rate",
                         min_support=10, max_results=500).table  # fmt: skip
     significant = table["significant"].to_numpy()
     assert not np.any(~significant[:-1] & significant[1:])
     for _, block in table.groupby("significant"):
-        assert (np.diff(block["worse_by"].to_numpy()) <= 1e-15).all()
-    assert table.iloc[0]["slice"].find("f1 = v0") >= 0
+        assert (np.diff(block["worse_by_low"].to_numpy()) <= 1e-15).all()
+    assert table.iloc[0]["slice"] == "f1 = v0"
+    assert (table["worse_by_low"] < table["worse_by"]).all()
+
+
+@pytest.mark.parametrize("metric", ["error_rate", "selection_rate"])
+def test_worse_by_low_is_newcombes_interval_from_scipy_wilson_intervals(metric: str) -> None:
+    """The lower bound equals Newcombe's hybrid score interval built from scipy's Wilson."""
+    from scipy.stats import binomtest
+
+    data = _audit(7, n=800)
+    report = find_slices(data, features=["f0", "f1"], metric=metric, min_support=20,
+                         max_results=50, prune=False)  # fmt: skip
+    num_of, den_of, worse_high = BRUTE[metric]
+    t, d = data.y_true, data.y_pred
+    assert len(report.table) > 0
+    for row in report.table.itertuples():
+        mask = Cohort("x", row.conditions).mask(data.frame)
+        den, num = den_of(t, d), num_of(t, d)
+        k1, n1 = int((num & den & mask).sum()), int((den & mask).sum())
+        k2, n2 = int((num & den & ~mask).sum()), int((den & ~mask).sum())
+        l1, u1 = binomtest(k1, n1).proportion_ci(method="wilson")
+        l2, u2 = binomtest(k2, n2).proportion_ci(method="wilson")
+        p1, p2 = k1 / n1, k2 / n2
+        if worse_high:
+            expected = (p1 - p2) - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+        else:
+            expected = (p2 - p1) - np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+        assert row.worse_by_low == pytest.approx(expected, abs=1e-9)
+        assert (row.ci_low, row.ci_high) == pytest.approx((l1, u1), abs=1e-9)
+
+
+@pytest.mark.parametrize("metric", list(BRUTE))
+def test_p_values_match_scipy_and_a_hand_holm_correction(metric: str) -> None:
+    """Each p is scipy's z (chi-square) or Fisher test; Holm runs over every tested slice."""
+    from scipy.stats import chi2_contingency, fisher_exact
+
+    data = _audit(8, n=300)
+    features = ["f0", "f1", "f2"]
+    report = find_slices(data, features=features, metric=metric, max_order=2, min_support=8,
+                         max_results=10_000, prune=False)  # fmt: skip
+    brute = _brute_force(data, features, metric, 2, 8)
+    num_of, den_of, _ = BRUTE[metric]
+    t, d = data.y_true, data.y_pred
+    total_num = int((num_of(t, d) & den_of(t, d)).sum())
+    total_den = int(den_of(t, d).sum())
+    raw = {}
+    for text, (support, value, _, worse) in brute.items():
+        if worse <= 0:
+            raw[text] = 1.0  # treated better than the rest: in the family with p = 1
+            continue
+        k1, n1 = round(value * support), support
+        k2, n2 = total_num - k1, total_den - n1
+        table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
+        expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+        if (expected < 5).any() or k1 + k2 in (0, n1 + n2):
+            raw[text] = fisher_exact(table).pvalue
+        else:
+            raw[text] = chi2_contingency(table, correction=False).pvalue
+    assert len(raw) == report.tested
+    # Holm by the textbook definition: adj_(i) = max over j <= i of min(1, (m - j + 1) p_(j)).
+    ordered = sorted(raw.items(), key=lambda item: item[1])
+    m, running, holm = len(ordered), 0.0, {}
+    for j, (text, p) in enumerate(ordered):
+        running = max(running, min(1.0, (m - j) * p))
+        holm[text] = running
+    for row in report.table.itertuples():
+        assert row.p_value == pytest.approx(raw[row.slice], rel=1e-9, abs=1e-12)
+        assert row.p_value_adjusted == pytest.approx(holm[row.slice], rel=1e-9, abs=1e-12)
+        assert row.significant == (holm[row.slice] < 0.05)
+
+
+def test_pruning_drops_exactly_the_slices_not_clearly_worse_than_a_broader_one() -> None:
+    """Brute force: a child is kept iff its interval clears every broader candidate's value."""
+    data = _audit(9, n=3000)
+    features = ["f0", "f1", "f2"]
+    common = {"features": features, "metric": "error_rate", "max_order": 3, "min_support": 10,
+              "max_results": 10_000}  # fmt: skip
+    everything = find_slices(data, prune=False, **common).table
+    pruned_report = find_slices(data, **common)
+    pruned = pruned_report.table
+    by_conditions = {frozenset(row.conditions): row for row in everything.itertuples()}
+    expected = []
+    for row in everything.itertuples():
+        conditions = frozenset(row.conditions)
+        broader = [
+            by_conditions[frozenset(sub)]
+            for size in range(1, len(conditions))
+            for sub in itertools.combinations(conditions, size)
+            if frozenset(sub) in by_conditions
+        ]
+        if all(row.ci_low > b.value for b in broader):
+            expected.append(row.slice)
+    assert pruned["slice"].tolist() == expected  # same order: pruning keeps the ranking
+    assert pruned_report.pruned == len(everything) - len(expected)
+    assert pruned_report.pruned > 0
+    assert (pruned["order"] == 1).sum() == (everything["order"] == 1).sum()
 
 
 @settings(max_examples=40, deadline=None)
@@ -216,9 +310,9 @@ def test_the_injected_worst_slice_is_found_at_the_top(
     data = check_audit_data(demo.load_test().frame, demo.roles)
     report = find_slices(data, features=list(demo.roles.protected), metric=metric, max_order=2,
                          min_support=30)  # fmt: skip
-    top = report.table.head(3)
-    assert top["significant"].all()
-    assert any(condition in s for s in top["slice"]), top["slice"].tolist()
+    top = report.table.iloc[0]
+    assert top["significant"]
+    assert condition in top["slice"], report.table["slice"].head(3).tolist()
     single = report.table[report.table["slice"] == condition]
     assert len(single) == 1
     assert bool(single["significant"].iloc[0])

@@ -1,0 +1,293 @@
+"""Report: the findings pinned during the review, the chosen operating point, and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from components import cache, state
+from components.audit import require_audit
+from components.errors import render_error
+from components.router import ensure_routed
+from fairness_core import (
+    DEFAULT_METRICS,
+    METRICS,
+    SEVERITIES,
+    SEVERITY_TITLES,
+    FairnessCoreError,
+    build_review,
+    escape_markdown,
+    identify_data,
+    identify_model,
+)
+from fairness_core.findings import MAX_NOTE_CHARS
+
+ensure_routed()
+
+
+# --- Callbacks (run before the page, so the list below is always current) -------------
+def _move(finding_id: str, step: int) -> None:
+    findings = state.get_findings()
+    index = next(i for i, f in enumerate(findings) if f.id == finding_id)
+    target = min(max(index + step, 0), len(findings) - 1)
+    findings.insert(target, findings.pop(index))
+    state.set_findings(findings)
+
+
+def _delete(finding_id: str) -> None:
+    findings = state.get_findings()
+    removed = [f for f in findings if f.id == finding_id]
+    state.set_findings([f for f in findings if f.id != finding_id])
+    if removed:
+        state.push_report_notice(f"Deleted the finding “{removed[0].title}”.")
+
+
+def _save(finding_id: str) -> None:
+    key = state.report_finding_key
+    title = str(st.session_state.get(key(finding_id, "title"), "")).strip()
+    note = str(st.session_state.get(key(finding_id, "note"), "")).strip()
+    severity = st.session_state.get(key(finding_id, "severity"))
+    if not title:
+        state.push_report_notice("A finding needs a title. Type a few words, then save again.")
+        return
+    findings = [
+        replace(f, title=title, note=note, severity=severity) if f.id == finding_id else f
+        for f in state.get_findings()
+    ]
+    state.set_findings(findings)
+    state.push_report_notice(f"Saved “{title}”.")
+
+
+def _forget_operating_point() -> None:
+    state.set_operating_point(None)
+
+
+st.title("Report")
+st.caption(
+    "Everything pinned during this review, the operating point chosen on the Trade-offs page, "
+    "and the files to share: a report for the meeting (HTML, PDF), the numbers for analysts "
+    "(CSV, Excel, JSON), a model card draft, and an audit bundle a later reviewer can replay."
+)
+notice = state.pop_report_notice()
+if notice:
+    st.info(escape_markdown(notice))
+inputs, audit = require_audit()
+
+# --- The settings the report uses: the Subgroups page's, else its defaults ---------------
+chosen = state.get_subgroup_settings()
+protected = [g.name for g in audit.groups]
+attributes = [a for a in chosen.get(state.SUBGROUPS_ATTRIBUTES, []) or [] if a in protected]
+attributes = attributes or protected[:1]
+has_scores = audit.y_score is not None
+available = [m for m, spec in METRICS.items() if has_scores or not spec.needs_scores]
+metrics = [m for m in chosen.get(state.SUBGROUPS_METRICS, []) or [] if m in available]
+metrics = metrics or [m for m in DEFAULT_METRICS if m in available]
+min_n = int(chosen.get(state.SUBGROUPS_MIN_N, 30) or 30)
+correction = str(chosen.get(state.SUBGROUPS_CORRECTION, "holm") or "holm")
+subgroups_suppress = int(chosen.get(state.SUBGROUPS_SUPPRESS, 0) or 0)
+
+left, right = st.columns([2, 1])
+with left:
+    title = st.text_input(
+        "Report title",
+        value=f"Fairness review of {inputs.dataset.name}",
+        key=state.REPORT_TITLE,
+        max_chars=200,
+    )
+with right:
+    suppress = st.number_input(
+        "Hide numbers for groups smaller than (0 = show all)",
+        min_value=0,
+        max_value=1_000,
+        value=subgroups_suppress,
+        step=1,
+        key=state.REPORT_SUPPRESS,
+        help="For privacy: in the report and every file, a number measured on fewer people "
+        "than this is left out (and so is a pinned chart that shows such a group).",
+    )
+try:
+    names = cache.group_names(inputs, audit, tuple(attributes))
+    reference_choice = chosen.get(state.SUBGROUPS_REFERENCE)
+    if reference_choice in names:
+        reference: object = cache.group_labels(
+            inputs, audit, tuple(attributes), str(reference_choice)
+        )
+    elif isinstance(reference_choice, str) and "best" in reference_choice.lower():
+        reference = "best"
+    else:
+        reference = "largest"
+    report = cache.subgroup_report(
+        inputs,
+        audit,
+        attributes=tuple(attributes),
+        metrics=tuple(metrics),
+        reference=reference,
+        min_n=min_n,
+        correction=correction,
+        suppress_below=int(suppress) or None,
+    )
+    review = build_review(
+        report,
+        roles=inputs.roles,
+        data=identify_data(inputs.dataset, audit),
+        model=identify_model(inputs.model),
+        findings=state.get_findings(),
+        operating_point=state.get_operating_point(),
+        title=title or "Fairness review",
+    )
+except FairnessCoreError as exc:
+    render_error(exc)
+    st.stop()
+st.caption(
+    f"Groups by {escape_markdown(' × '.join(attributes))}; the metric tables follow the "
+    "settings last chosen on the Subgroups page (change them there)."
+)
+
+# --- Findings -----------------------------------------------------------------------
+st.subheader(f"Findings ({len(review.findings)})")
+findings = state.get_findings()
+if not findings:
+    st.info(
+        "No findings yet. Use **Add to findings** under any chart or table (Subgroups, "
+        "Trade-offs, What-if, Dataset check) to pin what you see."
+    )
+for number, finding in enumerate(findings, start=1):
+    key = state.report_finding_key
+    with st.container(border=True, key=key(finding.id, "box")):
+        head, buttons = st.columns([3, 2])
+        with head:
+            st.markdown(f"**{number}. {escape_markdown(finding.title)}**")
+            st.caption(
+                f"{escape_markdown(SEVERITY_TITLES[finding.severity])} · from the "
+                f"{escape_markdown(finding.page)} page · data {escape_markdown(finding.data_name)}"
+            )
+            if finding.data_sha256 != inputs.dataset.sha256:
+                st.caption("Pinned on other data than the data loaded now.")
+            if finding.note:
+                st.markdown(escape_markdown(finding.note))
+            if finding.summary:
+                st.caption(escape_markdown(finding.summary))
+        with buttons:
+            up, down, delete = st.columns(3)
+            up.button(
+                "Up",
+                icon=":material/arrow_upward:",
+                key=key(finding.id, "up"),
+                help="Move up",
+                disabled=number == 1,
+                on_click=_move,
+                args=(finding.id, -1),
+            )
+            down.button(
+                "Down",
+                icon=":material/arrow_downward:",
+                key=key(finding.id, "down"),
+                help="Move down",
+                disabled=number == len(findings),
+                on_click=_move,
+                args=(finding.id, 1),
+            )
+            delete.button(
+                "Delete",
+                icon=":material/delete:",
+                key=key(finding.id, "delete"),
+                help="Delete this finding",
+                on_click=_delete,
+                args=(finding.id,),
+            )
+        with (
+            st.expander("Edit title, note and severity"),
+            st.form(key(finding.id, "form"), border=False),
+        ):
+            st.text_input("Title", value=finding.title, key=key(finding.id, "title"))
+            st.text_area(
+                "Note", value=finding.note, key=key(finding.id, "note"), max_chars=MAX_NOTE_CHARS
+            )
+            st.selectbox(
+                "Severity",
+                SEVERITIES,
+                index=SEVERITIES.index(finding.severity),
+                format_func=SEVERITY_TITLES.__getitem__,
+                key=key(finding.id, "severity"),
+            )
+            st.form_submit_button(
+                "Save", key=key(finding.id, "save"), on_click=_save, args=(finding.id,)
+            )
+        if finding.table is not None:
+            with st.expander("Numbers behind it"):
+                st.dataframe(finding.table, hide_index=True, key=key(finding.id, "table"))
+
+# --- Operating point ----------------------------------------------------------------
+st.subheader("Chosen operating point")
+point = state.get_operating_point()
+if point is None:
+    st.info("No operating point recorded. Choose and record one on the Trade-offs page.")
+else:
+    st.markdown(f"**{escape_markdown(point.title)}**")
+    st.markdown(f"*Why:* {escape_markdown(point.rationale)}")
+    st.caption(escape_markdown(point.change_summary))
+    st.dataframe(point.thresholds, hide_index=True, key="report.point_thresholds")
+    st.dataframe(point.per_group, hide_index=True, key="report.point_per_group")
+    st.button(
+        "Remove the operating point from the report",
+        key="report.point_remove",
+        on_click=_forget_operating_point,
+    )
+
+# --- Summary, identity, settings, versions --------------------------------------------
+st.subheader("Executive summary")
+for line in review.executive_summary:
+    st.markdown(f"- {escape_markdown(line)}")
+
+st.subheader("Data, model and settings")
+identity = [
+    ("Data file", review.data.name),
+    ("Data SHA-256", review.data.sha256),
+    ("Rows in the file", f"{review.data.rows:,}"),
+    ("Rows audited", f"{audit.n_rows:,}"),
+    ("Model file", review.model.name if review.model else "none loaded"),
+    ("Model SHA-256", review.model.sha256 if review.model else "–"),
+]
+st.table({"What": [k for k, _ in identity], "Value": [v for _, v in identity]})
+st.table({"Setting": [k for k, _ in review.settings], "Value": [v for _, v in review.settings]})
+with st.expander("Package versions"):
+    st.table(
+        {"Package": [k for k, _ in review.versions], "Version": [v for _, v in review.versions]}
+    )
+
+# --- Exports ------------------------------------------------------------------------
+st.subheader("Download")
+files = cache.report_files(review)
+stem = "fairness-review"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+downloads = [
+    ("html", "HTML report", "text/html", "Interactive charts; opens offline in any browser."),
+    ("pdf", "PDF report", "application/pdf", "The same report for sign-off."),
+    ("csv", "Metrics CSV", "text/csv", "One row per group and metric."),
+    ("xlsx", "Metrics Excel", XLSX, "Metrics, summaries, findings and settings."),
+    ("json", "Metrics JSON", "application/json", "Same layout as the command line's audit."),
+    ("md", "Model card", "text/markdown", "A Markdown section for you to complete."),
+    ("zip", "Audit bundle", "application/zip", "Settings, hashes, findings and results."),
+]
+columns = st.columns(4)
+for index, (kind, label, mime, help_text) in enumerate(downloads):
+    columns[index % 4].download_button(
+        label,
+        data=files[kind],
+        file_name=f"{stem}.{kind}" if kind != "zip" else f"{stem}-bundle.zip",
+        mime=mime,
+        key=f"report.download_{kind}",
+        on_click="ignore",
+        help=help_text,
+        icon=":material/download:",
+    )
+st.caption(
+    "The audit bundle holds the settings, the files' SHA-256 hashes, the findings and the "
+    "results, not the data. Anyone with the same data (and model) can check the numbers: "
+    "`fairness-explorer replay fairness-review-bundle.zip --data FILE [--model FILE]`."
+)
+if int(suppress):
+    st.caption(
+        f"Numbers measured on fewer than {int(suppress):,} people are left out of every file."
+    )

@@ -1,0 +1,124 @@
+"""The Report page: findings pinned on Subgroups are listed, edited, reordered and deleted."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pypdf
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import cache, state
+from fairness_core import (
+    build_review,
+    check_audit_data,
+    compute_subgroup_report,
+    get_demo,
+    identify_data,
+    read_bundle,
+    replay,
+)
+
+
+def _pin(at: AppTest, title: str, note: str, severity: str) -> None:
+    at.text_input(key="subgroups.bar_chart.finding_title").set_value(title)
+    at.text_area(key="subgroups.bar_chart.finding_note").set_value(note)
+    at.selectbox(key="subgroups.bar_chart.finding_severity").set_value(severity)
+    at.button(key="subgroups.bar_chart.finding_add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture
+def report(app: AppTest) -> AppTest:
+    """Two findings pinned on the Subgroups page (race), then the Report page."""
+    app.switch_page("pages/subgroups.py").run()
+    app.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["race"]).run()
+    _pin(app, "First <b>finding</b>", "<script>alert(1)</script> note", "concern")
+    _pin(app, "Second finding", "", "critical")
+    app.switch_page("pages/report.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _titles(at: AppTest) -> list[str]:
+    return [f.title for f in at.session_state[state.FINDINGS]]
+
+
+def test_findings_are_listed_with_escaped_text(report: AppTest) -> None:
+    markdown = [m.value for m in report.markdown]
+    assert "**1. First \\<b\\>finding\\</b\\>**" in markdown, markdown
+    assert any("\\<script\\>alert\\(1\\)\\</script\\> note" in m for m in markdown)
+    assert "**2. Second finding**" in markdown
+    assert report.subheader[0].value == "Findings (2)"
+
+
+def test_report_follows_the_subgroups_settings(report: AppTest) -> None:
+    """The report groups by race (chosen on Subgroups), also after a rerun on this page."""
+    report.run()
+    captions = [c.value for c in report.caption]
+    assert any(c.startswith("Groups by race") for c in captions)
+    settings = report.table[1].value
+    assert settings.loc[settings["Setting"] == "Groups compared by", "Value"].iloc[0] == "race"
+
+
+def test_reorder_edit_and_delete(report: AppTest) -> None:
+    first, second = report.session_state[state.FINDINGS]
+    report.button(key=state.report_finding_key(second.id, "up")).click().run()
+    assert _titles(report) == ["Second finding", "First <b>finding</b>"]
+    report.button(key=state.report_finding_key(second.id, "down")).click().run()
+    assert _titles(report) == ["First <b>finding</b>", "Second finding"]
+
+    key = state.report_finding_key
+    report.text_input(key=key(first.id, "title")).set_value("Renamed")
+    report.text_area(key=key(first.id, "note")).set_value("New note")
+    report.selectbox(key=key(first.id, "severity")).set_value("info")
+    report.button(key=key(first.id, "save")).click().run()
+    assert not report.exception
+    edited = report.session_state[state.FINDINGS][0]
+    assert (edited.title, edited.note, edited.severity, edited.id) == (
+        "Renamed", "New note", "info", first.id,
+    )  # fmt: skip
+    assert edited.table is not None
+    assert edited.figure == first.figure
+
+    report.text_input(key=key(first.id, "title")).set_value("   ")
+    report.button(key=key(first.id, "save")).click().run()
+    assert report.session_state[state.FINDINGS][0].title == "Renamed"
+    assert any("needs a title" in i.value for i in report.info)
+
+    report.button(key=key(second.id, "delete")).click().run()
+    assert _titles(report) == ["Renamed"]
+    assert report.subheader[0].value == "Findings (1)"
+
+
+def test_download_payloads_are_built_from_the_session(report: AppTest) -> None:
+    """The files the page offers (cache.report_files) carry the findings and replay exactly."""
+    findings = report.session_state[state.FINDINGS]
+    dataset = report.session_state[state.DATASET]
+    roles = report.session_state[state.ROLES]
+    audit = check_audit_data(dataset.frame, roles)
+    subgroup = compute_subgroup_report(audit, attributes=["race"])
+    review = build_review(
+        subgroup, roles=roles, data=identify_data(dataset, audit), findings=findings
+    )
+    files = cache.report_files(review)
+    assert set(files) == {"html", "pdf", "csv", "xlsx", "json", "md", "zip"}
+    html = files["html"].decode()
+    assert "First &lt;b&gt;finding&lt;/b&gt;" in html
+    assert "<b>finding" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; note" in html
+    pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(files["pdf"])).pages)
+    assert "Second finding" in pdf_text
+    assert json.loads(files["json"])["data"]["sha256"] == dataset.sha256
+    bundle = read_bundle(files["zip"])
+    assert [f.title for f in bundle.findings] == [f.title for f in findings]
+    result = replay(files["zip"], get_demo("loan").test_path.read_bytes(), dataset.name)
+    assert result.identical, result.describe()
+
+
+def test_report_without_findings_explains_how_to_pin(app: AppTest) -> None:
+    app.switch_page("pages/report.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("No findings yet" in i.value for i in app.info)
+    assert any("No operating point recorded" in i.value for i in app.info)
