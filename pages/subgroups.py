@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components import cache, state
@@ -31,6 +32,42 @@ CORRECTIONS = {
     "benjamini-hochberg": "Benjamini–Hochberg (finds more, allows some false alarms)",
     "none": "None (each test alone)",
 }
+#: Plain titles of the metric table's columns (the metric's own column takes its title).
+TABLE_TITLES = {
+    "group": "Group",
+    "n": "People",
+    "denominator": "Measured on",
+    "ci_low": "95% low",
+    "ci_high": "95% high",
+    "difference": "Difference vs reference",
+    "ratio": "Ratio vs reference",
+    "ratio_verdict": "Verdict (ratio)",
+    "difference_verdict": "Verdict (difference)",
+    "difference_p_adjusted": "p (adjusted)",
+    "suppressed": "Hidden (small group)",
+}
+TABLE_COLUMNS = [
+    "group",
+    "n",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "difference_verdict",
+    "ratio",
+    "ratio_verdict",
+    "difference_p_adjusted",
+    "suppressed",
+]
+
+
+def plain_table(table: pd.DataFrame, metric_title: str) -> pd.DataFrame:
+    """The metric table as a reviewer reads it: the shown columns with plain titles."""
+    shown = table[[c for c in TABLE_COLUMNS if c in table.columns]]
+    return shown.rename(columns={**TABLE_TITLES, "value": metric_title})
+
+
 SUMMARY_TITLES = {
     "demographic_parity_ratio": "Demographic parity ratio",
     "disparate_impact_ratio": "Disparate impact ratio (four-fifths rule: ≥ 0.8)",
@@ -178,7 +215,7 @@ render_add_to_findings(
     page="Subgroups",
     summary=sentence,
     figure=bar_chart,
-    table=table.drop(columns=["group_index"]),
+    table=plain_table(table, spec.title),
     settings=finding_settings,
 )
 if len(attributes) == 2:
@@ -196,7 +233,7 @@ if len(attributes) == 2:
         page="Subgroups",
         summary=heatmap_sentence,
         figure=heatmap,
-        table=table.drop(columns=["group_index"]),
+        table=plain_table(table, spec.title),
         settings=finding_settings,
     )
 
@@ -205,32 +242,24 @@ st.dataframe(
     hide_index=True,
     key="subgroups.table",
     column_config={
-        "group": st.column_config.TextColumn("Group"),
-        "n": st.column_config.NumberColumn("People", format="localized"),
-        "denominator": st.column_config.NumberColumn("Measured on", format="localized"),
+        "group": st.column_config.TextColumn(TABLE_TITLES["group"]),
+        "n": st.column_config.NumberColumn(TABLE_TITLES["n"], format="localized"),
+        "denominator": st.column_config.NumberColumn(
+            TABLE_TITLES["denominator"], format="localized"
+        ),
         "value": st.column_config.NumberColumn(spec.title, format="%.3f"),
-        "ci_low": st.column_config.NumberColumn("95% low", format="%.3f"),
-        "ci_high": st.column_config.NumberColumn("95% high", format="%.3f"),
-        "difference": st.column_config.NumberColumn("Difference vs reference", format="%+.3f"),
-        "ratio": st.column_config.NumberColumn("Ratio vs reference", format="%.2f"),
-        "ratio_verdict": st.column_config.TextColumn("Verdict (ratio)"),
-        "difference_verdict": st.column_config.TextColumn("Verdict (difference)"),
-        "difference_p_adjusted": st.column_config.NumberColumn("p (adjusted)", format="%.3g"),
+        "ci_low": st.column_config.NumberColumn(TABLE_TITLES["ci_low"], format="%.3f"),
+        "ci_high": st.column_config.NumberColumn(TABLE_TITLES["ci_high"], format="%.3f"),
+        "difference": st.column_config.NumberColumn(TABLE_TITLES["difference"], format="%+.3f"),
+        "ratio": st.column_config.NumberColumn(TABLE_TITLES["ratio"], format="%.2f"),
+        "ratio_verdict": st.column_config.TextColumn(TABLE_TITLES["ratio_verdict"]),
+        "difference_verdict": st.column_config.TextColumn(TABLE_TITLES["difference_verdict"]),
+        "difference_p_adjusted": st.column_config.NumberColumn(
+            TABLE_TITLES["difference_p_adjusted"], format="%.3g"
+        ),
+        "suppressed": st.column_config.CheckboxColumn(TABLE_TITLES["suppressed"]),
     },
-    column_order=[
-        "group",
-        "n",
-        "denominator",
-        "value",
-        "ci_low",
-        "ci_high",
-        "difference",
-        "difference_verdict",
-        "ratio",
-        "ratio_verdict",
-        "difference_p_adjusted",
-        "suppressed",
-    ],
+    column_order=TABLE_COLUMNS,
 )
 
 if ranked:

@@ -443,9 +443,12 @@ with chart_area:
     # --- Record ----------------------------------------------------------------------
     with st.form("tradeoffs.record_form"):
         st.markdown("**Record this operating point** for the report")
+        # Empty by default: a pre-filled value would keep the first point's name after the
+        # reviewer picks another point (a keyed widget keeps its value).
+        default_title = f"Operating point: {point.label}"
         record_title = st.text_input(
-            "Title",
-            value=f"Operating point: {point.label}",
+            "Title (optional)",
+            placeholder=default_title,
             key=state.TRADEOFFS_RECORD_TITLE,
         )
         rationale = st.text_area(
@@ -460,7 +463,7 @@ with chart_area:
         else:
             record_operating_point(
                 OperatingPointRecord(
-                    title=record_title.strip() or spec.title,
+                    title=record_title.strip() or default_title,
                     criterion=criterion,
                     strategy=point.strategy,
                     randomized=point.randomized,

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import state
+from fairness_core import STRATEGIES
 
 
 @pytest.fixture
@@ -125,6 +126,18 @@ def test_recording_an_operating_point_needs_a_rationale(tradeoffs: AppTest) -> N
     assert sorted(record.thresholds["group"]) == ["female", "male"]
     assert {"group", "threshold", "note"} <= set(record.thresholds.columns)
     assert record.settings["attributes"]
+
+
+def test_the_record_is_named_after_the_point_chosen_last(tradeoffs: AppTest) -> None:
+    """Switching strategy after the page first drew does not keep the first point's name."""
+    tradeoffs.selectbox(key=state.TRADEOFFS_STRATEGY).set_value("equal_opportunity").run()
+    tradeoffs.text_area(key=state.TRADEOFFS_RATIONALE).input("Equal chances for the qualified.")
+    submit = next(b for b in tradeoffs.button if b.label == "Record this operating point")
+    submit.click().run()
+    assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
+    record = tradeoffs.session_state[state.OPERATING_POINT]
+    assert record.strategy == "equal_opportunity"
+    assert record.title == f"Operating point: {STRATEGIES['equal_opportunity'].title}"
 
 
 def test_page_without_scores_explains_what_to_supply(app: AppTest) -> None:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
-from tests.e2e.conftest import Server, go_to, open_app, screenshot, shown_exceptions, wait_idle
+from tests.e2e.conftest import (
+    Server,
+    go_to,
+    open_app,
+    screenshot,
+    shown_exceptions,
+    wait_idle,
+    watch_console,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "demo_data" / "loan"
@@ -60,10 +70,11 @@ def _pin(page: Page, index: int = 0) -> None:
     wait_idle(page)
 
 
-def test_review_journey_subgroups_tradeoffs_whatif(
-    watched_page: tuple[Page, list[str]], server: Server
+def test_review_journey_from_subgroups_to_a_replayed_report(
+    watched_page: tuple[Page, list[str]], server: Server, tmp_path: Path
 ) -> None:
-    """Subgroups → pin → Trade-offs, choose and record a point → What-if, edit and flip."""
+    """Subgroups → pin → Trade-offs, record a point → What-if, edit and flip, pin → Report:
+    download the HTML report and open it offline; replay the audit bundle on the files."""
     page, errors = watched_page
     open_app(page, server)
     go_to(page, "Subgroups")
@@ -95,5 +106,63 @@ def test_review_journey_subgroups_tradeoffs_whatif(
     _pin(page)
     expect(page.get_by_text("Findings pinned: 2")).to_be_visible()
     screenshot(page, "journey-whatif")
+
+    go_to(page, "Report")
+    expect(page.get_by_text("Qualified applicants get the same chance").first).to_be_visible()
+    expect(page.get_by_text("Operating point: Equal opportunity").first).to_be_visible()
+    screenshot(page, "journey-report")
+    html = _download(page, "HTML report", tmp_path)
+    bundle = _download(page, "Audit bundle", tmp_path)
     assert shown_exceptions(page) == []
     assert errors == []
+
+    # The downloaded report opens offline: no request leaves the file, no console error.
+    report = page.context.new_page()
+    outside: list[str] = []
+    report.route("**/*", lambda route: _only_local(route, outside))
+    report_errors = watch_console(report)
+    report.goto(html.as_uri())
+    expect(report.locator(".js-plotly-plot").first).to_be_visible()
+    expect(report.get_by_text("Qualified applicants get the same chance").first).to_be_visible()
+    screenshot(report, "journey-report-html")
+    assert outside == []
+    assert report_errors == []
+
+    # An auditor replays the bundle on the original files and gets identical numbers.
+    replay = subprocess.run(  # noqa: S603 - fixed command line, files made by this test
+        [
+            sys.executable,
+            "-m",
+            "fairness_core.cli",
+            "replay",
+            str(bundle),
+            "--data",
+            str(DEMO / "test.csv"),
+            "--model",
+            str(DEMO / "model.skops"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+
+
+def _download(page: Page, label: str, folder: Path) -> Path:
+    """Click a download button and keep the file."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name=label).click()
+    path = folder / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def _only_local(route: Route, outside: list[str]) -> None:
+    """Let file: and data: URLs through; record and block anything else."""
+    url = route.request.url
+    if url.startswith(("file:", "data:", "blob:")):
+        route.continue_()
+    else:
+        outside.append(url)
+        route.abort()
