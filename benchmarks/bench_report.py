@@ -51,8 +51,12 @@ from fairness_core.exports import METRIC_COLUMNS, metric_rows
 
 
 def median_time(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall time of ``repeats`` calls, and the last result."""
-    times, result = [], None
+    """Median wall time of ``repeats`` calls after one untimed warm-up, and the last result.
+
+    The warm-up pays one-off costs (reportlab and openpyxl are imported on first use).
+    """
+    result = function()
+    times = []
     for _ in range(repeats):
         start = time.perf_counter()
         result = function()

@@ -64,7 +64,12 @@ from fairness_core.errors import (
     UntrustedModelError,
     ValidationFailedError,
 )
-from fairness_core.escaping import escape_html, escape_markdown
+from fairness_core.escaping import (
+    escape_chart_text,
+    escape_html,
+    escape_markdown,
+    safe_figure_json,
+)
 from fairness_core.explain import (
     ExplainerKind,
     Explanation,
@@ -312,6 +317,7 @@ __all__ = [
     "describe_slices",
     "distinct_values",
     "encode_groups",
+    "escape_chart_text",
     "escape_html",
     "escape_markdown",
     "evaluate_rules",
@@ -343,6 +349,7 @@ __all__ = [
     "plot_slices",
     "rank_disadvantaged",
     "report_to_dict",
+    "safe_figure_json",
     "suggest_roles",
     "top_proxy_features",
     "with_cohorts",

@@ -85,6 +85,11 @@ MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 #: Largest total accepted once unpacked.
 MAX_UNPACKED_BYTES = 128 * 1024 * 1024
+#: Most bootstrap resamples a bundle may ask a replay for (a crafted bundle must not be
+#: able to keep the machine busy for hours; the app uses 1,000).
+MAX_BUNDLE_BOOTSTRAP = 100_000
+#: Most findings a bundle may hold.
+MAX_BUNDLE_FINDINGS = 1_000
 #: Keys of ``results.json`` whose numbers a replay must reproduce.
 COMPARED_KEYS = ("overall", "groups", "disparities", "summary", "settings", "data")
 #: Differences listed in a replay's message (all are kept in the result).
@@ -354,6 +359,12 @@ def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
         report["reference"] = tuple(str(v) for v in report["reference"])
     report["attributes"] = tuple(str(a) for a in report["attributes"])
     report["metrics"] = tuple(str(m) for m in report["metrics"])
+    n_bootstrap = report.get("n_bootstrap", 0)
+    if isinstance(n_bootstrap, int) and n_bootstrap > MAX_BUNDLE_BOOTSTRAP:
+        raise _refuse(
+            f"it asks for {n_bootstrap:,} bootstrap resamples; at most "
+            f"{MAX_BUNDLE_BOOTSTRAP:,} are accepted."
+        )
     inputs = entries["inputs.json"]
     results = entries["results.json"]
     if not isinstance(results, dict) or any(k not in results for k in COMPARED_KEYS):
@@ -362,6 +373,8 @@ def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
     findings = entries["findings.json"]
     if not isinstance(findings, list):
         raise ValueError("findings.json is not a list")
+    if len(findings) > MAX_BUNDLE_FINDINGS:
+        raise _refuse(f"it holds {len(findings):,} findings; at most {MAX_BUNDLE_FINDINGS:,}.")
     return AuditBundle(
         title=str(manifest.get("title", "")),
         created=str(manifest.get("created", "")),

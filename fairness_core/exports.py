@@ -19,6 +19,9 @@ carriage return is written with a leading apostrophe
 formula. Numbers are written as numbers (a negative difference stays a number). Control
 characters that Excel cannot store are removed from text.
 
+openpyxl is imported inside :func:`build_metrics_excel`, so ``import fairness_core`` does
+not pay for it.
+
 *Suppression*: numbers measured on fewer people than the report's ``suppress_below`` are
 already hidden in the report (empty cells, ``suppressed`` true); the exports keep them hidden.
 """
@@ -31,17 +34,17 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from fairness_core.escaping import escape_markdown, neutralise_formula
 from fairness_core.findings import SEVERITY_TITLES
 from fairness_core.report import ReviewReport, identity_rows, metrics_document
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "METRIC_COLUMNS",
@@ -139,6 +142,8 @@ def build_metrics_json(review: ReviewReport) -> str:
 
 def build_metrics_excel(review: ReviewReport) -> bytes:
     """Metrics as an .xlsx workbook: Metrics, Summary, Findings and About sheets."""
+    from openpyxl import Workbook  # imported here: only this export needs it
+
     book = Workbook()
     metrics = book.active
     assert metrics is not None  # noqa: S101 - a new workbook always has a sheet
@@ -169,6 +174,8 @@ def build_metrics_excel(review: ReviewReport) -> bytes:
 
 
 def _write(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    from openpyxl.utils import get_column_letter
+
     sheet.append(list(header))
     for row in rows:
         sheet.append([_plain(v) for v in row])

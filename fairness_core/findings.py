@@ -13,7 +13,6 @@ decision), ``critical`` (blocks release until addressed).
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from collections.abc import Mapping
@@ -166,9 +165,29 @@ def _table_to_json(table: pd.DataFrame | None) -> Any:
 
 
 def _table_from_json(data: Any) -> pd.DataFrame | None:
+    """The table :func:`_table_to_json` wrote, cells kept as written (no type guessing)."""
     if data is None:
         return None
-    return pd.read_json(io.StringIO(json.dumps(data)), orient="split")
+    if not isinstance(data, Mapping):
+        raise ValueError("a table must be an object with columns and data")
+    columns, rows = data.get("columns"), data.get("data")
+    if not isinstance(columns, list) or not isinstance(rows, list):
+        raise ValueError("a table needs a list of columns and a list of rows")
+    if len(rows) > MAX_TABLE_ROWS:
+        raise ValueError(f"a table holds more than {MAX_TABLE_ROWS:,} rows")
+    plain = (str, int, float, bool, type(None))
+    for row in rows:
+        if not isinstance(row, list) or len(row) != len(columns):
+            raise ValueError("a table row does not match its columns")
+        if not all(isinstance(cell, plain) for cell in row):
+            raise ValueError("a table cell is not text or a number")
+    return pd.DataFrame(rows, columns=[str(c) for c in columns])
+
+
+def _figure_text(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("a finding's figure must be plotly JSON text")
+    return value
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -206,7 +225,7 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
             data_name=str(data["data_name"]),
             data_sha256=str(data["data_sha256"]),
             settings={str(k): str(v) for k, v in dict(data.get("settings") or {}).items()},
-            figure=data.get("figure"),
+            figure=_figure_text(data.get("figure")),
             table=_table_from_json(data.get("table")),
         )
     except (KeyError, TypeError, ValueError) as exc:

@@ -55,6 +55,8 @@ __all__ = [
     "identity_rows",
     "metrics_document",
     "package_versions",
+    "plain_column_title",
+    "readable_time",
     "roles_from_dict",
     "roles_to_dict",
     "suppress_small_groups",
@@ -86,6 +88,36 @@ SIZE_COLUMNS = (
     "reference_denominator",
     "support",
 )
+#: Plain titles for the column names of the core's tables (a finding's table shows them).
+#: ``{level}`` is the interval's confidence level, e.g. "95%".
+COLUMN_TITLES = {
+    "group": "Group",
+    "n": "People",
+    "denominator": "Measured on",
+    "group_denominator": "Measured on (group)",
+    "reference_denominator": "Measured on (reference)",
+    "value": "Value",
+    "ci_low": "{level} interval, low",
+    "ci_high": "{level} interval, high",
+    "suppressed": "Hidden (too few people)",
+    "difference": "Difference vs reference",
+    "difference_ci_low": "Difference, {level} low",
+    "difference_ci_high": "Difference, {level} high",
+    "difference_p_adjusted": "Difference, p-value (adjusted)",
+    "difference_verdict": "Verdict on the difference",
+    "ratio": "Ratio vs reference",
+    "ratio_ci_low": "Ratio, {level} low",
+    "ratio_ci_high": "Ratio, {level} high",
+    "ratio_p_adjusted": "Ratio, p-value (adjusted)",
+    "ratio_verdict": "Verdict on the ratio",
+    "is_reference": "Reference group",
+    "reference": "Reference group",
+    "metric": "Metric",
+    "threshold": "Threshold",
+    "verdict": "Verdict",
+    "p_value": "p-value",
+    "p_value_adjusted": "p-value (adjusted)",
+}
 CORRECTION_TITLES = {
     "holm": "Holm (strict: few false alarms)",
     "benjamini-hochberg": "Benjamini–Hochberg (finds more, allows some false alarms)",
@@ -145,6 +177,24 @@ class ReviewReport:
     def suppress_below(self) -> int | None:
         """The smallest number of people a shown number may be measured on (None: all)."""
         return self.subgroup.settings.suppress_below
+
+
+def plain_column_title(column: object, confidence: float = 0.95) -> str:
+    """A table column's title in words ("ci_low" → "95% interval, low"); others unchanged."""
+    title = COLUMN_TITLES.get(str(column))
+    return str(column) if title is None else title.format(level=f"{confidence:.0%}")
+
+
+def readable_time(stamp: str) -> str:
+    """An ISO time stamp as "22 November 2026, 08:22 UTC" (unchanged when not ISO)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+        return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+    return f"{moment.day} {moment:%B %Y, %H:%M}"
 
 
 # --------------------------------------------------------------------------------------
@@ -412,6 +462,16 @@ def _number(value: object, digits: int = 2) -> str:
     return f"{number:.{digits}f}" if math.isfinite(number) else "n/a"
 
 
+def _names(groups: Sequence[object], limit: int = 5) -> str:
+    """Group names in a sentence: "A, B and C" (the rest counted: "… and 3 more")."""
+    names = [str(g) for g in groups]
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _executive_summary(
     report: SubgroupReport,
     roles: ColumnRoles,
@@ -423,19 +483,26 @@ def _executive_summary(
     s = report.settings
     counts = report.counts
     rows = data.audited_rows if data.audited_rows is not None else data.rows
+    cut = f"a score of {roles.threshold:g} or more counts as the favourable decision"
     if model is not None and roles.source == "model":
-        who = f"the model '{model.name}'"
+        who = f"the model '{model.name}' ({cut})"
+    elif roles.source == "score":
+        who = f"the scores in the column '{roles.score}' ({cut})"
     else:
-        column = roles.prediction if roles.source == "prediction" else roles.score
-        who = f"the decisions recorded in the column '{column}'"
+        who = f"the decisions recorded in the column '{roles.prediction}'"
     lines = [
-        f"This review looked at how {who} treated {rows or 0:,} people in '{data.name}', "
-        f"grouped by {' × '.join(s.attributes)} into {counts.n_groups} groups."
+        f"This review looked at how {who} treated {rows or 0:,} people in '{data.name}'. "
+        f"People were grouped by {' × '.join(s.attributes)} into {counts.n_groups} groups."
     ]
     disparities = report.disparities
     if len(disparities):
         reference = str(disparities["reference"].iloc[0])
-        lines.append(f"Every group is compared with the group {reference}.")
+        if s.reference == "largest":
+            lines.append(f"Each group is compared with the largest group, {reference}.")
+        elif s.reference == "best":
+            lines.append("Each group is compared with the best-treated group on each metric.")
+        else:
+            lines.append(f"Each group is compared with the group {reference}.")
     failing_metrics = []
     for metric in s.metrics:
         spec = METRICS[metric]
@@ -452,11 +519,16 @@ def _executive_summary(
         parts = []
         if failed_groups:
             failing_metrics.append(spec.title)
-            parts.append(f"{len(failed_groups)} of {compared} compared groups break the rule")
+            parts.append(
+                f"{len(failed_groups)} of {compared} "
+                f"{'groups is' if len(failed_groups) == 1 else 'groups are'} outside the "
+                "allowed range "
+                f"({_names(failed_groups)})"
+            )
         if unsure_groups:
             parts.append(
-                f"{len(unsure_groups)} of {compared} cannot be judged yet (too few people, "
-                "or an interval that straddles the rule's line)"
+                f"{len(unsure_groups)} cannot be judged yet "
+                f"({_names(unsure_groups)}): too few people, or too much uncertainty to tell"
             )
         sentence = f"{spec.title}: " + "; ".join(parts) + "."
         if failed_groups:
@@ -468,13 +540,23 @@ def _executive_summary(
                 sentence += " " + describe_disparity(report, metric, labels, kind="difference")
         lines.append(sentence)
     if not failing_metrics and len(disparities):
-        lines.append("No group breaks a rule on the metrics chosen.")
+        lines.append("No group is outside the allowed range on the metrics chosen.")
+    lines.append(_small_groups_sentence(report))
     impact = report.summary.get("disparate_impact_ratio")
     if impact is not None and math.isfinite(impact):
         side = "at or above" if impact >= 0.8 else "below"
         lines.append(
-            f"The disparate impact ratio (lowest selection rate divided by the highest) is "
-            f"{impact:.2f}, {side} the four-fifths line of 0.80."
+            f"The disparate impact ratio (the lowest selection rate divided by the highest) "
+            f"is {impact:.2f}, {side} the four-fifths line of 0.80."
+        )
+    if point is not None:
+        lines.append(f"Chosen operating point: {point.title}. Why: {point.rationale}")
+        if point.change_summary:
+            lines.append(point.change_summary)
+    else:
+        lines.append(
+            "No operating point (a decision threshold per group) was chosen on the Trade-offs "
+            "page: the decisions are reviewed as they are."
         )
     if findings:
         by = {sev: sum(f.severity == sev for f in findings) for sev in SEVERITIES}
@@ -486,10 +568,6 @@ def _executive_summary(
             lines.append("Critical: " + "; ".join(critical) + ".")
     else:
         lines.append("No findings were pinned during the review.")
-    if point is not None:
-        lines.append(f"Chosen operating point: {point.title}. Why: {point.rationale}")
-    else:
-        lines.append("No operating point was recorded on the Trade-offs page.")
     other = sorted({f.data_name for f in findings if f.data_sha256 != data.sha256})
     if other:
         lines.append(
@@ -497,6 +575,42 @@ def _executive_summary(
             "do not come from the data this report describes."
         )
     return lines
+
+
+def _small_groups_sentence(report: SubgroupReport) -> str:
+    """Which groups, or which of their rates, rest on too few people to judge."""
+    s = report.settings
+    groups = report.groups
+    judged = [m for m in s.metrics if METRICS[m].kind != "descriptive"] or list(s.metrics)
+    first = groups[groups["metric"] == s.metrics[0]]
+    tiny = list(dict.fromkeys(first.loc[first["n"] < s.min_n, "group"]))
+    thin = groups[
+        groups["metric"].isin(judged)
+        & (groups["denominator"] < s.min_n)
+        & ~groups["group"].isin(tiny)
+    ]
+    parts = []
+    if tiny:
+        noun = "group has" if len(tiny) == 1 else "groups have"
+        parts.append(
+            f"{len(tiny)} {noun} fewer than {s.min_n} people and cannot be judged: "
+            f"{_names(tiny, limit=10)}."
+        )
+    if len(thin):
+        by_group: dict[str, list[str]] = {}
+        for row in thin.itertuples(index=False):
+            title = METRICS[str(row.metric)].title.lower()
+            by_group.setdefault(str(row.group), []).append(title)
+        listed = [f"{g} ({', '.join(m)})" for g, m in list(by_group.items())[:10]]
+        parts.append(
+            f"Some rates rest on fewer than {s.min_n} people and are not judged: "
+            + "; ".join(listed)
+            + ("; …" if len(by_group) > 10 else "")
+            + "."
+        )
+    if not parts:
+        return f"Every group has at least {s.min_n} people behind each rate, enough to judge."
+    return " ".join(parts)
 
 
 def _distance_from_parity(rows: pd.DataFrame) -> pd.Series:

@@ -14,7 +14,11 @@ Every string that came from a file or a reviewer (titles, notes, column names, c
 values, settings) is escaped with :func:`~fairness_core.escaping.escape_html`. Figures are
 embedded as JSON data blocks (``<script type="application/json">``) with ``<``, ``>`` and
 ``&`` written as ``\\u003c``/``\\u003e``/``\\u0026``, so no text inside a figure can close
-the block or start markup; plotly.js then draws category names as text.
+the block or start markup. plotly.js reads a little HTML inside chart text (``<a href>``
+links, ``<span style>``), so in figure strings every ``<`` that does not open one of the
+plain formatting tags our charts use (``<br>``, ``<b>``, ``<i>``, ``<em>``, ``<sup>``,
+``<sub>``, ``<extra>``) is written as ``&lt;``, which plotly.js shows as the character: a
+category called ``<a href="https://…">`` is drawn as text, never as a link.
 """
 
 from __future__ import annotations
@@ -30,9 +34,15 @@ import numpy as np
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
-from fairness_core.escaping import escape_html
+from fairness_core.escaping import escape_chart_text, escape_html
 from fairness_core.findings import SEVERITY_TITLES, Finding, OperatingPointRecord
-from fairness_core.report import GroupTable, ReviewReport, identity_rows
+from fairness_core.report import (
+    GroupTable,
+    ReviewReport,
+    identity_rows,
+    plain_column_title,
+    readable_time,
+)
 from fairness_core.subgroup_plots import plot_metric_by_group
 
 __all__ = ["build_html_report", "script_safe_json"]
@@ -96,9 +106,11 @@ def script_safe_json(value: Any) -> str:
 def build_html_report(review: ReviewReport) -> str:
     """The report as one HTML document (text); plotly.js inlined once, no outside resources."""
     page = _Page()
+    level = f"{review.subgroup.settings.confidence:.0%}"
     page.add(f"<h1>{_e(review.title)}</h1>")
     page.add(
-        f'<p class="meta">Created {_e(review.created)} · data {_e(review.data.name)} '
+        f'<p class="meta">Created {_e(readable_time(review.created))}'
+        f" · data {_e(review.data.name)} "
         f"(SHA-256 <code>{_e(review.data.sha256)}</code>)"
         + (f" · model {_e(review.model.name)}" if review.model else "")
         + "</p>"
@@ -112,12 +124,14 @@ def build_html_report(review: ReviewReport) -> str:
     for number, finding in enumerate(review.findings, start=1):
         _finding(page, number, finding, review)
     page.add('<h2 id="operating-point">Chosen operating point</h2>')
-    _operating_point(page, review.operating_point)
+    _operating_point(page, review.operating_point, review.subgroup.settings.confidence)
     page.add('<h2 id="groups">Metrics by group</h2>')
     page.add(
-        '<p class="caption">Each metric per group with its 95% interval, and its difference '
-        "and ratio against the reference group with the verdict. “n/a”: not defined, or hidden "
-        "because too few people are measured.</p>"
+        f'<p class="caption">For each metric: its value in each group with a {level} '
+        "interval (the range the true value very likely lies in), then how far the group is "
+        "from the reference group, as a difference and as a ratio, with the verdict. "
+        "“n/a” means the number is not defined for that group, or is hidden because too few "
+        "people are measured.</p>"
     )
     for table in review.group_tables:
         _group_table(page, table, review)
@@ -144,9 +158,9 @@ class _Page:
     def add(self, html: str) -> None:
         self.parts.append(html)
 
-    def figure(self, figure_json: str | None, caption: str) -> bool:
+    def figure(self, figure_json: object, caption: str, *, show_caption: bool = True) -> bool:
         """Add a chart from plotly JSON; False (nothing added) when it is not a figure."""
-        if not figure_json:
+        if not figure_json or not isinstance(figure_json, str):
             return False
         try:
             spec = json.loads(figure_json)
@@ -154,7 +168,9 @@ class _Page:
             return False
         if not isinstance(spec, dict):
             return False
-        spec = {"data": spec.get("data") or [], "layout": spec.get("layout") or {}}
+        spec = escape_chart_text(
+            {"data": spec.get("data") or [], "layout": spec.get("layout") or {}}
+        )
         self.figures += 1
         name = f"figure-{self.figures}"
         self.parts.append(
@@ -162,7 +178,7 @@ class _Page:
             f'<script type="application/json" data-figure="{name}">'
             f"{script_safe_json(_finite(spec))}</script>"
         )
-        if caption:
+        if caption and show_caption:
             self.parts.append(f'<p class="caption">{_e(caption)}</p>')
         return True
 
@@ -232,7 +248,8 @@ def _finding(page: _Page, number: int, finding: Finding, review: ReviewReport) -
     page.add(f"<h3>{number}. {_e(finding.title)}</h3>")
     page.add(
         f'<p><span class="severity severity-{severity}">{_e(SEVERITY_TITLES[severity])}</span>'
-        f' <span class="meta">from the {_e(finding.page)} page · {_e(finding.created)}'
+        f' <span class="meta">· pinned on the {_e(finding.page)} page'
+        f" · {_e(readable_time(finding.created))}"
         f" · data {_e(finding.data_name)}</span></p>"
     )
     if finding.data_sha256 and finding.data_sha256 != review.data.sha256:
@@ -250,17 +267,24 @@ def _finding(page: _Page, number: int, finding: Finding, review: ReviewReport) -
             f"{review.suppress_below} people. The table shows what can be shown.</p>"
         )
     else:
-        page.figure(finding.figure, finding.summary or finding.title)
+        page.figure(
+            finding.figure, finding.summary or finding.title, show_caption=not finding.summary
+        )
     if finding.table is not None:
-        page.add(_frame_table(finding.table))
+        page.add(_frame_table(finding.table, review.subgroup.settings.confidence))
     if finding.settings:
         page.add(_pairs_table(finding.settings.items(), ("Setting", "Value")))
     page.add("</section>")
 
 
-def _operating_point(page: _Page, point: OperatingPointRecord | None) -> None:
+def _operating_point(
+    page: _Page, point: OperatingPointRecord | None, confidence: float = 0.95
+) -> None:
     if point is None:
-        page.add("<p>No operating point was recorded on the Trade-offs page.</p>")
+        page.add(
+            "<p>No operating point (a decision threshold per group) was chosen on the "
+            "Trade-offs page: the decisions are reviewed as they are.</p>"
+        )
         return
     page.add(f"<h3>{_e(point.title)}</h3>")
     page.add(f'<p class="note">Why: {_e(point.rationale)}</p>')
@@ -269,42 +293,43 @@ def _operating_point(page: _Page, point: OperatingPointRecord | None) -> None:
         ("Criterion", point.criterion),
         ("Strategy", point.strategy),
         ("Randomized", "yes" if point.randomized else "no"),
-        ("Recorded", point.created),
+        ("Recorded", readable_time(point.created)),
         ("Data", point.data_name),
         *point.settings.items(),
     ]
     page.add(_pairs_table(details, ("Setting", "Value")))
     page.add("<p><strong>Thresholds per group</strong></p>")
-    page.add(_frame_table(point.thresholds))
+    page.add(_frame_table(point.thresholds, confidence))
     page.add("<p><strong>Each group at this operating point</strong></p>")
-    page.add(_frame_table(point.per_group))
+    page.add(_frame_table(point.per_group, confidence))
 
 
 _GROUP_COLUMNS = (
     ("group", "Group"),
     ("n", "People"),
-    ("denominator", "Measured on"),
+    ("denominator", "Measured on (people)"),
     ("value", "Value"),
-    ("ci_low", "95% low"),
-    ("ci_high", "95% high"),
+    ("ci_low", "{level} interval, low"),
+    ("ci_high", "{level} interval, high"),
     ("difference", "Difference vs reference"),
-    ("difference_verdict", "Verdict (difference)"),
+    ("difference_verdict", "Verdict on the difference"),
     ("ratio", "Ratio vs reference"),
-    ("ratio_verdict", "Verdict (ratio)"),
-    ("difference_p_adjusted", "p (adjusted)"),
+    ("ratio_verdict", "Verdict on the ratio"),
+    ("difference_p_adjusted", "Chance of a gap this large by luck (p, adjusted)"),
 )
 
 
 def _group_table(page: _Page, table: GroupTable, review: ReviewReport) -> None:
+    level = f"{review.subgroup.settings.confidence:.0%}"
     page.add(f'<h3 id="metric-{_e(table.metric)}">{_e(table.title)}</h3>')
     page.add(f"<p>{_e(table.explanation)} <em>Counted among:</em> {_e(table.denominator)}.</p>")
     figure = plot_metric_by_group(review.subgroup, table.metric)
     page.figure(
         figure.to_json(),
-        f"{table.title} per group as bars with 95% intervals; the reference group has a black "
-        "outline and a dashed line. The table below has the numbers.",
+        f"{table.title} per group as bars with {level} intervals; the reference group has a "
+        "black outline and a dashed line. The table below has the numbers.",
     )
-    head = "".join(f"<th>{_e(title)}</th>" for _, title in _GROUP_COLUMNS)
+    head = "".join(f"<th>{_e(title.format(level=level))}</th>" for _, title in _GROUP_COLUMNS)
     rows = []
     for record in table.table.to_dict("records"):
         cells = []
@@ -333,15 +358,18 @@ def _cell(value: object, *, pvalue: bool = False) -> str:
         number = float(value)
         if not math.isfinite(number):
             return '<td class="num">n/a</td>'
-        text = f"{number:.3g}" if pvalue else f"{number:.3f}"
+        small = pvalue and number < 0.001
+        text = "&lt; 0.001" if small else f"{number:.3f}"
         return f'<td class="num">{text}</td>'
     if isinstance(value, (list, tuple)):
         return f"<td>{_e(', '.join(str(v) for v in value))}</td>"
     return f"<td>{_e(value)}</td>"
 
 
-def _frame_table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{_e(column)}</th>" for column in frame.columns)
+def _frame_table(frame: pd.DataFrame, confidence: float = 0.95) -> str:
+    head = "".join(
+        f"<th>{_e(plain_column_title(column, confidence))}</th>" for column in frame.columns
+    )
     body = "".join(
         "<tr>" + "".join(_cell(_scalar(v)) for v in row) + "</tr>"
         for row in frame.itertuples(index=False, name=None)

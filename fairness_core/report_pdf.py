@@ -8,6 +8,9 @@ Text uses reportlab's bundled Bitstream Vera TrueType fonts, embedded in the fil
 dashes ("25–34"), typographic quotes and ≥ print and can be copied out of the PDF. Every
 string is escaped for reportlab's paragraph mini-markup (``&``, ``<``, ``>``), so a column
 called ``<b>`` prints as those characters.
+
+reportlab is imported inside the functions that draw, so ``import fairness_core`` (the app
+and the command line) does not pay for it.
 """
 
 from __future__ import annotations
@@ -16,38 +19,31 @@ import io
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import reportlab
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
 from fairness_core.findings import SEVERITY_TITLES, Finding, OperatingPointRecord
 from fairness_core.plots import GROUP_COLOURS
-from fairness_core.report import GroupTable, ReviewReport, identity_rows
+from fairness_core.report import (
+    GroupTable,
+    ReviewReport,
+    identity_rows,
+    plain_column_title,
+    readable_time,
+)
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import SimpleDocTemplate, Table
 
 __all__ = ["build_pdf_report"]
 
 FONT = "FairnessVera"
 FONT_BOLD = "FairnessVera-Bold"
-_FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
 #: Rows of a finding's table printed in the PDF (the HTML report and the files have all).
 MAX_PDF_ROWS = 60
 #: Columns of a finding's table printed side by side (A4 is narrow).
@@ -56,14 +52,23 @@ MAX_PDF_COLUMNS = 8
 
 def _register_fonts() -> None:
     """Register the bundled Vera fonts once per process (registration is idempotent)."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font_dir = Path(reportlab.__file__).resolve().parent / "fonts"
     registered = pdfmetrics.getRegisteredFontNames()
     if FONT not in registered:
-        pdfmetrics.registerFont(TTFont(FONT, str(_FONT_DIR / "Vera.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT, str(font_dir / "Vera.ttf")))
     if FONT_BOLD not in registered:
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONT_DIR / "VeraBd.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_dir / "VeraBd.ttf")))
 
 
 def _styles() -> dict[str, ParagraphStyle]:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+
     base = ParagraphStyle(
         "body", fontName=FONT, bulletFontName=FONT, fontSize=9.5, leading=12.5, alignment=TA_LEFT
     )
@@ -92,6 +97,10 @@ def _t(text: object) -> str:
 
 def build_pdf_report(review: ReviewReport) -> bytes:
     """The report as PDF bytes (A4), text extractable, charts static."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
     _register_fonts()
     s = _styles()
     story: list[object] = []
@@ -105,7 +114,8 @@ def build_pdf_report(review: ReviewReport) -> bytes:
 
     para(review.title, "h1")
     para(
-        f"Created {review.created} · data {review.data.name} (SHA-256 {review.data.sha256})"
+        f"Created {readable_time(review.created)} · data {review.data.name} "
+        f"(SHA-256 {review.data.sha256})"
         + (f" · model {review.model.name}" if review.model else ""),
         "meta",
     )
@@ -124,17 +134,19 @@ def build_pdf_report(review: ReviewReport) -> bytes:
         story.extend(_finding(number, finding, review, s))
 
     para("Chosen operating point", "h2")
-    story.extend(_operating_point(review.operating_point, s))
+    story.extend(_operating_point(review.operating_point, s, review.subgroup.settings.confidence))
 
     para("Metrics by group", "h2")
     para(
-        "Each metric per group with its 95% interval, and its difference and ratio against "
-        "the reference group with the verdict. “n/a”: not defined, or hidden because too few "
-        "people are measured.",
+        f"For each metric: its value in each group with a "
+        f"{review.subgroup.settings.confidence:.0%} interval (the range the true value very "
+        "likely lies in), then how far the group is from the reference group, as a difference "
+        "and as a ratio, with the verdict. “n/a” means the number is not defined for that "
+        "group, or is hidden because too few people are measured.",
         "small",
     )
     for table in review.group_tables:
-        story.extend(_group_table(table, s))
+        story.extend(_group_table(table, s, review.subgroup.settings.confidence))
 
     para("Method notes", "h2")
     bullets(review.method_notes)
@@ -174,11 +186,14 @@ def build_pdf_report(review: ReviewReport) -> bytes:
 def _finding(
     number: int, finding: Finding, review: ReviewReport, s: dict[str, ParagraphStyle]
 ) -> list[object]:
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
     severity = SEVERITY_TITLES.get(finding.severity, finding.severity)
     parts: list[object] = [
         Paragraph(_t(f"{number}. {finding.title}"), s["h3"]),
         Paragraph(
-            _t(f"{severity} · from the {finding.page} page · {finding.created} · data "
+            _t(f"{severity} · pinned on the {finding.page} page · "
+               f"{readable_time(finding.created)} · data "
                f"{finding.data_name}"),
             s["meta"],
         ),
@@ -189,7 +204,7 @@ def _finding(
         parts.append(Paragraph(_t(f"Note: {finding.note}"), s["body"]))
     if finding.summary:
         parts.append(Paragraph(_t(finding.summary), s["body"]))
-    if finding.figure:
+    if finding.figure and finding.id not in review.hidden_figures:
         parts.append(
             Paragraph(
                 "The chart of this finding is interactive in the HTML report; its numbers follow.",
@@ -198,7 +213,7 @@ def _finding(
         )
     story: list[object] = [KeepTogether(parts)]
     if finding.table is not None:
-        story.append(_frame(finding.table, s))
+        story.append(_frame(finding.table, s, review.subgroup.settings.confidence))
     if finding.settings:
         story.append(_pairs(finding.settings.items(), s))
     story.append(Spacer(1, 6))
@@ -206,15 +221,23 @@ def _finding(
 
 
 def _operating_point(
-    point: OperatingPointRecord | None, s: dict[str, ParagraphStyle]
+    point: OperatingPointRecord | None, s: dict[str, ParagraphStyle], confidence: float = 0.95
 ) -> list[object]:
+    from reportlab.platypus import Paragraph
+
     if point is None:
-        return [Paragraph("No operating point was recorded on the Trade-offs page.", s["body"])]
+        return [
+            Paragraph(
+                "No operating point (a decision threshold per group) was chosen on the "
+                "Trade-offs page: the decisions are reviewed as they are.",
+                s["body"],
+            )
+        ]
     details = [
         ("Criterion", point.criterion),
         ("Strategy", point.strategy),
         ("Randomized", "yes" if point.randomized else "no"),
-        ("Recorded", point.created),
+        ("Recorded", readable_time(point.created)),
         ("Data", point.data_name),
         *point.settings.items(),
     ]
@@ -224,9 +247,9 @@ def _operating_point(
         Paragraph(_t(point.change_summary), s["body"]),
         _pairs(details, s),
         Paragraph("Thresholds per group", s["h3"]),
-        _frame(point.thresholds, s),
+        _frame(point.thresholds, s, confidence),
         Paragraph("Each group at this operating point", s["h3"]),
-        _frame(point.per_group, s),
+        _frame(point.per_group, s, confidence),
     ]
 
 
@@ -235,17 +258,22 @@ _GROUP_HEAD = (
     ("n", "People"),
     ("denominator", "Measured on"),
     ("value", "Value"),
-    ("ci_low", "95% low"),
-    ("ci_high", "95% high"),
-    ("difference", "Diff. vs ref."),
-    ("ratio", "Ratio vs ref."),
-    ("ratio_verdict", "Verdict (ratio)"),
-    ("difference_verdict", "Verdict (diff.)"),
+    ("ci_low", "{level} interval, low"),
+    ("ci_high", "{level} interval, high"),
+    ("difference", "Difference vs reference"),
+    ("ratio", "Ratio vs reference"),
+    ("ratio_verdict", "Verdict on the ratio"),
+    ("difference_verdict", "Verdict on the difference"),
 )
 
 
-def _group_table(table: GroupTable, s: dict[str, ParagraphStyle]) -> list[object]:
-    rows = [[Paragraph(_t(title), s["head"]) for _, title in _GROUP_HEAD]]
+def _group_table(
+    table: GroupTable, s: dict[str, ParagraphStyle], confidence: float = 0.95
+) -> list[object]:
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+    level = f"{confidence:.0%}"
+    rows = [[Paragraph(_t(title.format(level=level)), s["head"]) for _, title in _GROUP_HEAD]]
     for record in table.table.to_dict("records"):
         rows.append([Paragraph(_t(_format(record[c])), s["cell"]) for c, _ in _GROUP_HEAD])
     header = [
@@ -261,6 +289,10 @@ def _group_table(table: GroupTable, s: dict[str, ParagraphStyle]) -> list[object
 
 def _bar_chart(table: GroupTable) -> Drawing | None:
     """Bars of the metric per group (suppressed or undefined values drawn as 0, marked)."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+
     frame = table.table
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=np.float64)
     if len(frame) == 0 or len(frame) > 24 or not np.isfinite(values).any():
@@ -309,9 +341,11 @@ def _format(value: object) -> str:
     return str(value)
 
 
-def _frame(frame: pd.DataFrame, s: dict[str, ParagraphStyle]) -> object:
+def _frame(frame: pd.DataFrame, s: dict[str, ParagraphStyle], confidence: float = 0.95) -> object:
+    from reportlab.platypus import KeepTogether, Paragraph
+
     columns = list(frame.columns)[:MAX_PDF_COLUMNS]
-    rows = [[Paragraph(_t(c), s["head"]) for c in columns]]
+    rows = [[Paragraph(_t(plain_column_title(c, confidence)), s["head"]) for c in columns]]
     for row in frame[columns].head(MAX_PDF_ROWS).itertuples(index=False, name=None):
         rows.append([Paragraph(_t(_format(v)), s["cell"]) for v in row])
     notes = []
@@ -330,6 +364,9 @@ def _frame(frame: pd.DataFrame, s: dict[str, ParagraphStyle]) -> object:
 
 
 def _pairs(pairs: Iterable[tuple[str, str]], s: dict[str, ParagraphStyle]) -> Table:
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph
+
     rows = [[Paragraph(_t(k), s["head"]), Paragraph(_t(v), s["cell"])] for k, v in pairs]
     return _styled_table(rows or [["", ""]], repeat=0, widths=(5.5 * cm, 12 * cm))
 
@@ -337,6 +374,9 @@ def _pairs(pairs: Iterable[tuple[str, str]], s: dict[str, ParagraphStyle]) -> Ta
 def _styled_table(
     rows: Sequence[Sequence[object]], *, repeat: int, widths: Sequence[float] | None = None
 ) -> Table:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
     table = Table([list(r) for r in rows], repeatRows=repeat, colWidths=widths, hAlign="LEFT")
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import cache, state
+from components.charts import render_chart
 from components.demo import activate_demo
 from components.errors import render_problems
 from components.findings import render_add_to_findings
@@ -148,7 +149,7 @@ attribute = st.selectbox(
 )
 overview = cache.group_overview(inputs, audit, attribute)
 overview_chart = plot_group_overview(overview, attribute)
-st.plotly_chart(overview_chart, key="data.overview_chart")
+render_chart(overview_chart, key="data.overview_chart")
 overview_sentence = describe_group_overview(overview, attribute)
 st.caption(escape_markdown(overview_sentence))
 table = overview.assign(

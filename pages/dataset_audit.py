@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from components import cache, state
+from components.charts import render_chart
 from components.errors import render_error, render_problems
 from components.findings import render_add_to_findings
 from components.router import ensure_routed
@@ -136,7 +137,7 @@ def _representation(audit: DatasetAudit, attribute: str) -> None:
     st.subheader("Who is in the data")
     figure = plot_representation(audit, attribute)
     sentence = describe_representation(audit, attribute)
-    st.plotly_chart(figure, key="datasetcheck.representation_chart")
+    render_chart(figure, key="datasetcheck.representation_chart")
     st.caption(escape_markdown(sentence))
     table = audit.attribute(attribute)[
         ["group", "rows", "share", "share_low", "share_high", "reference_share",
@@ -178,7 +179,7 @@ def _base_rates(audit: DatasetAudit, attribute: str) -> None:
     )
     figure = plot_base_rates(audit, attribute)
     sentence = describe_base_rates(audit, attribute)
-    st.plotly_chart(figure, key="datasetcheck.base_rate_chart")
+    render_chart(figure, key="datasetcheck.base_rate_chart")
     st.caption(escape_markdown(sentence))
     table = audit.attribute(attribute)[
         ["group", "rows", "positives", "base_rate", "base_rate_low", "base_rate_high",
@@ -219,7 +220,7 @@ def _missingness(audit: DatasetAudit, attribute: str) -> None:
         return
     figure = plot_missingness(audit, attribute)
     sentence = describe_missingness(audit, attribute)
-    st.plotly_chart(figure, key="datasetcheck.missing_chart")
+    render_chart(figure, key="datasetcheck.missing_chart")
     st.caption(escape_markdown(sentence))
     gaps = audit.missingness[audit.missingness["attribute"] == attribute].drop(
         columns=["attribute"]
@@ -259,7 +260,7 @@ def _distribution(data: AuditData, audit: DatasetAudit, attribute: str) -> None:
         return
     figure = plot_feature_distribution(dist)
     sentence = describe_feature_distribution(dist)
-    st.plotly_chart(figure, key="datasetcheck.distribution_chart")
+    render_chart(figure, key="datasetcheck.distribution_chart")
     st.caption(escape_markdown(sentence))
     st.dataframe(
         dist.table,
@@ -309,7 +310,7 @@ def _proxies_tab(data: AuditData, candidates: tuple[str, ...]) -> None:
         return
     figure = plot_proxies(report)
     sentence = describe_proxies(report)
-    st.plotly_chart(figure, key="datasetcheck.proxy_chart")
+    render_chart(figure, key="datasetcheck.proxy_chart")
     st.caption(escape_markdown(sentence))
     for note in report.notes:
         st.caption(escape_markdown(note))
@@ -464,7 +465,7 @@ def _slices_tab(candidates: tuple[str, ...]) -> None:
         st.info(escape_markdown(sentence))
     else:
         figure = plot_slices(report)
-        st.plotly_chart(figure, key="datasetcheck.slice_chart")
+        render_chart(figure, key="datasetcheck.slice_chart")
         st.caption(escape_markdown(sentence))
         table = report.table.drop(columns=["conditions"])
         st.dataframe(

@@ -249,11 +249,20 @@ identity = [
     ("Model file", review.model.name if review.model else "none loaded"),
     ("Model SHA-256", review.model.sha256 if review.model else "–"),
 ]
-st.table({"What": [k for k, _ in identity], "Value": [v for _, v in identity]})
-st.table({"Setting": [k for k, _ in review.settings], "Value": [v for _, v in review.settings]})
+# st.table renders Markdown in its cells: every value (file and column names) is escaped.
+st.table({"What": [k for k, _ in identity], "Value": [escape_markdown(v) for _, v in identity]})
+st.table(
+    {
+        "Setting": [k for k, _ in review.settings],
+        "Value": [escape_markdown(v) for _, v in review.settings],
+    }
+)
 with st.expander("Package versions"):
     st.table(
-        {"Package": [k for k, _ in review.versions], "Version": [v for _, v in review.versions]}
+        {
+            "Package": [escape_markdown(k) for k, _ in review.versions],
+            "Version": [escape_markdown(v) for _, v in review.versions],
+        }
     )
 
 # --- Exports ------------------------------------------------------------------------

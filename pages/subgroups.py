@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import cache, state
 from components.audit import require_audit
+from components.charts import render_chart
 from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.router import ensure_routed
@@ -197,7 +198,7 @@ spec = METRICS[metric]
 st.markdown(f"**{spec.title}.** {spec.explanation} *Counted among:* {spec.denominator}.")
 table = metric_table(report, metric)
 bar_chart = plot_metric_by_group(report, metric)
-st.plotly_chart(bar_chart, key="subgroups.bar_chart")
+render_chart(bar_chart, key="subgroups.bar_chart")
 ranked = rank_disadvantaged(report, metric) if spec.higher_is_better is not None else []
 sentence = describe_disparity(report, metric, ranked[0].labels) if ranked else ""
 if sentence:
@@ -220,7 +221,7 @@ render_add_to_findings(
 )
 if len(attributes) == 2:
     heatmap = plot_intersection_heatmap(report, metric)
-    st.plotly_chart(heatmap, key="subgroups.heatmap")
+    render_chart(heatmap, key="subgroups.heatmap")
     heatmap_sentence = (
         f"{spec.title} for every combination of {attributes[0]} and {attributes[1]}; "
         "each cell shows the value and how many people it is measured on. Empty cells "

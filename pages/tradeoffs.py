@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import cache, state
 from components.audit import require_audit
+from components.charts import render_chart
 from components.errors import render_error
 from components.findings import record_operating_point, render_add_to_findings
 from components.mitigation_panel import render_mitigation_panel
@@ -339,7 +340,7 @@ y_axis = "expected_cost" if objective == "expected_cost" else "accuracy"
 with chart_area:
     st.subheader("The frontier: accuracy against equality")
     figure = plot_frontier(frontiers, y=y_axis, extra_points=extra, chosen=chosen)
-    st.plotly_chart(figure, key="tradeoffs.frontier_chart")
+    render_chart(figure, key="tradeoffs.frontier_chart")
     caption = describe_frontier(frontiers, y=y_axis, extra_points=extra)
     st.caption(escape_markdown(caption))
     frontier_table = pd.concat([f.points for f in frontiers], ignore_index=True)
@@ -522,7 +523,7 @@ views = [
 ]
 for tab, (name, title, figure, caption, data) in zip(tabs, views, strict=True):
     with tab:
-        st.plotly_chart(figure, key=f"tradeoffs.{name}_chart")
+        render_chart(figure, key=f"tradeoffs.{name}_chart")
         st.caption(escape_markdown(caption))
         with st.expander("As a table"):
             shown_curve = data.drop(columns=["group_index"])

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import cache, state
 from components.audit import require_audit
+from components.charts import render_chart
 from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.router import ensure_routed
@@ -387,7 +388,7 @@ edit_figure = plot_edit(comparison)
 edit_sentence = describe_edit(comparison)
 chart_col, table_col = st.columns([2, 3])
 with chart_col:
-    st.plotly_chart(edit_figure, key="whatif.edit_chart")
+    render_chart(edit_figure, key="whatif.edit_chart")
 with table_col:
     edit_table = plain(as_text(comparison.table, ["original", "edited"]), EDIT_COLUMNS)
     st.dataframe(edit_table, hide_index=True, key="whatif.edit_table")
@@ -444,7 +445,7 @@ except FairnessCoreError as exc:
 st.subheader("This person")
 flips_figure = plot_row_flips(flips)
 flips_sentence = describe_row_flips(flips)
-st.plotly_chart(flips_figure, key="whatif.row_flips_chart")
+render_chart(flips_figure, key="whatif.row_flips_chart")
 st.caption(escape_markdown(flips_sentence + " (The row as it is in the data, without edits.)"))
 probe_table = plain(
     in_words(flips.table, ["decision"]).assign(kind=flips.table["kind"].map(KIND_OF_PROBE)),
@@ -480,7 +481,7 @@ except FairnessCoreError as exc:
     st.stop()
 test_figure = plot_flip_test(flip_test)
 test_sentence = describe_flip_test(flip_test)
-st.plotly_chart(test_figure, key="whatif.flip_test_chart")
+render_chart(test_figure, key="whatif.flip_test_chart")
 st.caption(
     escape_markdown(test_sentence)
     + " Bars show 95% intervals. Proxy features, when chosen, take values drawn from the "
@@ -676,7 +677,7 @@ except FairnessCoreError as exc:
 st.subheader("This person" + (" (as edited)" if edits else ""))
 local_figure = plot_local_explanation(explanation, 0)
 local_sentence = describe_local_explanation(explanation, 0)
-st.plotly_chart(local_figure, key="whatif.local_chart")
+render_chart(local_figure, key="whatif.local_chart")
 st.caption(escape_markdown(local_sentence))
 local_table = plain(as_text(explanation.row(0), ["value"]), LOCAL_COLUMNS)
 st.dataframe(
@@ -707,7 +708,7 @@ except FairnessCoreError as exc:
     st.stop()
 importance_figure = plot_global_importance(importance)
 importance_sentence = describe_global_importance(importance)
-st.plotly_chart(importance_figure, key="whatif.importance_chart")
+render_chart(importance_figure, key="whatif.importance_chart")
 st.caption(
     escape_markdown(importance_sentence) + f" Measured on up to {per_group} people per group."
 )
@@ -743,7 +744,7 @@ except FairnessCoreError as exc:
     st.stop()
 ice_figure = plot_ice(curve)
 ice_sentence = describe_ice(curve)
-st.plotly_chart(ice_figure, key="whatif.ice_chart")
+render_chart(ice_figure, key="whatif.ice_chart")
 st.caption(
     escape_markdown(ice_sentence)
     + " The dotted line is the average over 100 people (partial dependence)."

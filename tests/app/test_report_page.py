@@ -60,6 +60,9 @@ def test_report_follows_the_subgroups_settings(report: AppTest) -> None:
     assert any(c.startswith("Groups by race") for c in captions)
     settings = report.table[1].value
     assert settings.loc[settings["Setting"] == "Groups compared by", "Value"].iloc[0] == "race"
+    identity = report.table[0].value
+    name = identity.loc[identity["What"] == "Data file", "Value"].iloc[0]
+    assert name == "test\\.csv"  # st.table renders Markdown: file names are escaped
 
 
 def test_reorder_edit_and_delete(report: AppTest) -> None:

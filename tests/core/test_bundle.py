@@ -193,3 +193,46 @@ def test_an_entry_larger_than_its_header_says_is_rejected(
     monkeypatch.setattr(zipfile.ZipFile, "infolist", lying_infolist)
     with pytest.raises(InvalidInputError, match=r"findings\.json is damaged"):
         read_bundle(bomb)
+
+
+def _edited(data: bytes, name: str, edit) -> bytes:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = json.loads(archive.read(name))
+    edit(content)
+    return _rezip(data, {name: json.dumps(content).encode()})
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "message"),
+    [
+        ("settings.json", lambda c: c["report"].update(n_bootstrap=10**9), "bootstrap resamples"),
+        ("findings.json", lambda c: c[0].update(figure={"data": []}), "figure must be plotly"),
+        ("findings.json", lambda c: c[0]["table"]["data"][0].__setitem__(0, {"x": 1}),
+         "not text or a number"),
+        ("findings.json", lambda c: c[0]["table"]["data"][0].pop(), "does not match its columns"),
+        ("findings.json", lambda c: c.extend([c[0]] * 1_000), "findings; at most"),
+    ],
+)  # fmt: skip
+def test_crafted_bundle_content_is_refused(
+    loan_bundle: bytes, name: str, edit: object, message: str
+) -> None:
+    """Settings that would run for hours, non-text figures and odd table cells are refused."""
+    with pytest.raises(InvalidInputError, match=message):
+        read_bundle(_edited(loan_bundle, name, edit))
+
+
+def test_finding_tables_round_trip_cell_for_cell(loan_bundle: bytes) -> None:
+    """A finding's table reads back with the same cells (text like '001' stays text)."""
+    table = pd.DataFrame({"group": ["001", "=x"], "created": ["2020-01-01", "b"],
+                          "value": [0.25, None], "n": [3, 4]})  # fmt: skip
+
+    def put(content: list[dict[str, object]]) -> None:
+        content[0]["table"] = json.loads(table.to_json(orient="split", index=False))
+
+    read = read_bundle(_edited(loan_bundle, "findings.json", put)).findings[0].table
+    assert read is not None
+    assert read["group"].tolist() == ["001", "=x"]
+    assert read["created"].tolist() == ["2020-01-01", "b"]
+    assert read["value"].iloc[0] == 0.25
+    assert pd.isna(read["value"].iloc[1])
+    assert read["n"].tolist() == [3, 4]

@@ -230,7 +230,9 @@ def test_crafted_names_cannot_inject_markup() -> None:
             assert "</" not in body
             assert "<!--" not in body
             figure = json.loads(body)
-            assert CRAFTED_VALUES[0] in json.dumps(figure, ensure_ascii=False)
+            drawn = json.dumps(figure, ensure_ascii=False)
+            assert "&lt;/script>&lt;script>alert(2)&lt;/script>" in drawn  # shown as text
+            assert "<script" not in drawn
         else:
             assert attributes == {}  # only our two code blocks, no attributes
 
@@ -304,9 +306,70 @@ def test_executive_summary_names_failing_groups(loan) -> None:  # type: ignore[n
         & (report.disparities["verdict"] == "fail")
     ]["group"].unique()
     assert "Black" in failing  # demo_data/README.md: the injected race gap
-    assert f"Selection rate: {len(failing)} of 4 compared groups break the rule" in summary
-    assert "Group Black is selected at" in summary
+    sentence = next(line for line in review.executive_summary if line.startswith("Selection"))
+    assert f"{len(failing)} of 4 groups are outside the allowed range" in sentence
+    for group in failing:
+        assert str(group) in sentence
+    assert "Group Black is selected at" in sentence
+    assert "Each group is compared with the largest group, White." in summary
+    assert "No operating point" in summary
     assert "No findings were pinned" in summary
+
+
+def test_executive_summary_names_groups_too_small_to_judge(loan) -> None:  # type: ignore[no-untyped-def]
+    """Groups and rates measured on fewer than min_n people are named, by a pandas count."""
+    demo, dataset, audit, report = loan
+    review = build_review(report, roles=demo.roles, data=identify_data(dataset, audit))
+    line = next(x for x in review.executive_summary if "fewer than 30 people" in x)
+    frame = dataset.frame
+    race = frame["race"].astype("str").where(frame["race"].notna(), "(missing)")
+    negatives = (frame["repaid"] != demo.roles.positive_label).groupby(race).sum()
+    thin = [str(g) for g, count in negatives.items() if count < 30]
+    assert thin  # the demo's (missing) group has few people who did not repay
+    for group in thin:
+        assert f"{group} (false positive rate" in line
+    big = [str(g) for g, count in negatives.items() if count >= 100]
+    for group in big:
+        assert f"{group} (" not in line
+
+
+def test_finding_tables_use_plain_column_titles(loan) -> None:  # type: ignore[no-untyped-def]
+    """A pinned table's raw column names (ci_low, is_reference…) are shown in words."""
+    demo, dataset, audit, report = loan
+    review = build_review(
+        report, roles=demo.roles, data=identify_data(dataset, audit),
+        findings=_findings(report, dataset),
+    )  # fmt: skip
+    parsed = _parse(build_html_report(review))
+    text = set(parsed.text)
+    for raw in ("ci_low", "ci_high", "is_reference", "difference_p_adjusted", "n"):
+        assert raw not in text
+    for title in ("95% interval, low", "People", "Reference group", "Verdict on the ratio"):
+        assert title in text
+
+
+def test_chart_text_cannot_carry_links() -> None:
+    """A category like <a href=…> is drawn as text: no link tag reaches plotly.js."""
+    frame = pd.DataFrame(
+        {"grp": np.repeat(['<a href="https://evil.example">x</a>', "plain<br>b"], 40),
+         "y": np.tile([0, 1], 40), "pred": np.tile([1, 1, 0, 0], 20)}
+    )  # fmt: skip
+    roles = ColumnRoles(target="y", protected=("grp",), positive_label=1,
+                        source="prediction", prediction="pred")  # fmt: skip
+    dataset = Dataset(frame=frame, name="d.csv", sha256="c" * 64, format="csv")
+    audit = check_audit_data(frame, roles)
+    report = compute_subgroup_report(audit, attributes=["grp"], n_bootstrap=20)
+    review = build_review(report, roles=roles, data=identify_data(dataset, audit))
+    parsed = _parse(build_html_report(review))
+    figures = [
+        json.loads(body) for attributes, body in parsed.scripts if attributes.get("data-figure")
+    ]
+    assert figures
+    for figure in figures:
+        text = json.dumps(figure, ensure_ascii=False)
+        assert "<a " not in text
+        assert "&lt;a href" in text
+        assert "<br>" in text  # the charts' own line breaks are kept
 
 
 def test_empty_title_is_refused(loan) -> None:  # type: ignore[no-untyped-def]

@@ -49,6 +49,26 @@ def pdf_text() -> tuple[pypdf.PdfReader, str, list[str], list[str]]:
     return reader, " ".join(text.split()), titles, groups
 
 
+def test_pdf_group_numbers_match_the_core() -> None:
+    """Each group's selection rate (3 decimals) is in the PDF, counted by pandas as the oracle."""
+    demo = get_demo("loan")
+    dataset = demo.load_test()
+    audit = check_audit_data(dataset.frame, demo.roles)
+    report = compute_subgroup_report(
+        audit, attributes=["race"], metrics=["selection_rate"], n_bootstrap=50
+    )
+    review = build_review(report, roles=demo.roles, data=identify_data(dataset, audit))
+    reader = pypdf.PdfReader(io.BytesIO(build_pdf_report(review)))
+    text = " ".join("\n".join(page.extract_text() for page in reader.pages).split())
+    frame = dataset.frame
+    race = frame["race"].astype("str").where(frame["race"].notna(), "(missing)")
+    rates = (frame["score"] >= demo.roles.threshold).groupby(race).mean()
+    sizes = race.value_counts()
+    for group, rate in rates.items():
+        assert f"{group} {sizes[group]:,} {sizes[group]:,} {rate:.3f}" in text
+    assert "95% interval, low" in text
+
+
 def test_pdf_has_pages_and_the_findings_titles(pdf_text) -> None:  # type: ignore[no-untyped-def]
     """The PDF opens, has pages, and each finding's title can be copied out of it."""
     reader, text, titles, _ = pdf_text

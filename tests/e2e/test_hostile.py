@@ -212,3 +212,28 @@ def test_upload_limit_is_explained_and_just_under_it_works(
     expect(page.get_by_text("Read fits.csv").first).to_be_visible()
     assert shown_exceptions(page) == []
     assert errors == []
+
+
+def test_a_group_named_like_a_link_is_never_a_link_in_charts(
+    watched_page: tuple[Page, list[str]], server: Server
+) -> None:
+    """plotly.js draws <a href> in chart texts; a crafted group value must stay plain text."""
+    page, errors = watched_page
+    link = '<a href="https://evil.example/">f</a>'
+    frame = pd.DataFrame(
+        {
+            "gender": [link, "m"] * 50,
+            "score": np.linspace(0, 1, 100).round(3),
+            "y": [0, 1, 1, 0] * 25,
+        }
+    )
+    _choose_uploads(page, server)
+    _upload(page, 0, "links.csv", frame.to_csv(index=False).encode())
+    expect(page.get_by_text("Ready to audit 100 rows").first).to_be_visible()
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    expect(chart).to_be_visible()
+    expect(chart.get_by_text(link).first).to_be_attached()  # shown, as text
+    links = page.locator('a[href*="evil.example"]')
+    assert links.count() == 0, links.first.evaluate("e => e.parentElement.outerHTML")
+    assert shown_exceptions(page) == []
+    assert errors == []
