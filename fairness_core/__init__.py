@@ -179,7 +179,11 @@ from fairness_core.slices import (
     with_cohorts,
 )
 from fairness_core.subgroup_plots import (
+    COLUMN_TITLES,
+    CORRECTION_TITLES,
+    METRIC_TABLE_COLUMNS,
     metric_table,
+    plain_column_title,
     plot_intersection_heatmap,
     plot_metric_by_group,
 )
@@ -247,11 +251,14 @@ from fairness_core.whatif_plots import (
 __all__ = [
     "AGE_BAND_EDGES",
     "ALL_FEATURES",
+    "COLUMN_TITLES",
+    "CORRECTION_TITLES",
     "DEFAULT_METRICS",
     "GROUP_COLOURS",
     "GUIDE",
     "MAX_GROUP_LEVELS",
     "METRICS",
+    "METRIC_TABLE_COLUMNS",
     "MISSING_GROUP",
     "MISSING_TOKENS",
     "MITIGATION_CRITERIA",
@@ -338,6 +345,7 @@ __all__ = [
     "operating_point_from_dict",
     "operating_point_to_dict",
     "parse_rule",
+    "plain_column_title",
     "plot_base_rates",
     "plot_feature_distribution",
     "plot_group_overview",

@@ -186,7 +186,7 @@ def _merge(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
     return merged
 
 
-_CSV_COLUMNS = (
+CSV_COLUMNS = (
     "attributes",
     "group",
     "n",
@@ -207,7 +207,7 @@ def _csv(outcome: AuditOutcome) -> str:
     buffer = io.StringIO()
     # RFC 4180 line ends: the writer then quotes a cell holding a CR or LF, so it stays one cell.
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(_CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS)
     for report in outcome.reports:
         attributes = " × ".join(report.settings.attributes)
         for metric in report.settings.metrics:

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from fairness_core.audit import CSV_COLUMNS
 from fairness_core.escaping import escape_markdown, neutralise_formula
 from fairness_core.findings import SEVERITY_TITLES
 from fairness_core.report import ReviewReport, identity_rows, metrics_document
@@ -56,22 +57,7 @@ __all__ = [
 ]
 
 #: Columns of the CSV and of the Excel "Metrics" sheet (the audit command's CSV + suppressed).
-METRIC_COLUMNS = (
-    "attributes",
-    "group",
-    "n",
-    "metric",
-    "measured_on",
-    "value",
-    "ci_low",
-    "ci_high",
-    "difference",
-    "difference_verdict",
-    "ratio",
-    "ratio_verdict",
-    "p_value_adjusted",
-    "suppressed",
-)
+METRIC_COLUMNS = (*CSV_COLUMNS, "suppressed")
 # Characters an .xlsx file cannot hold (XML 1.0 forbids them).
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _PLACEHOLDER = "_[Reviewer: {}]_"

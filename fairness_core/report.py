@@ -40,7 +40,11 @@ from fairness_core.findings import SEVERITIES, Finding, OperatingPointRecord
 from fairness_core.metrics import METRICS
 from fairness_core.models import LoadedModel
 from fairness_core.roles import Binning, ColumnRoles
-from fairness_core.subgroup_plots import metric_table
+from fairness_core.subgroup_plots import (
+    CORRECTION_TITLES,
+    METRIC_TABLE_COLUMNS,
+    metric_table,
+)
 from fairness_core.subgroups import SubgroupReport, describe_disparity, report_to_dict
 from fairness_core.validation import AuditData
 
@@ -55,7 +59,6 @@ __all__ = [
     "identity_rows",
     "metrics_document",
     "package_versions",
-    "plain_column_title",
     "readable_time",
     "roles_from_dict",
     "roles_to_dict",
@@ -88,43 +91,10 @@ SIZE_COLUMNS = (
     "reference_denominator",
     "support",
 )
+
+
 #: Plain titles for the column names of the core's tables (a finding's table shows them).
 #: ``{level}`` is the interval's confidence level, e.g. "95%".
-COLUMN_TITLES = {
-    "group": "Group",
-    "n": "People",
-    "denominator": "Measured on",
-    "group_denominator": "Measured on (group)",
-    "reference_denominator": "Measured on (reference)",
-    "value": "Value",
-    "ci_low": "{level} interval, low",
-    "ci_high": "{level} interval, high",
-    "suppressed": "Hidden (too few people)",
-    "difference": "Difference vs reference",
-    "difference_ci_low": "Difference, {level} low",
-    "difference_ci_high": "Difference, {level} high",
-    "difference_p_adjusted": "Difference, p-value (adjusted)",
-    "difference_verdict": "Verdict on the difference",
-    "ratio": "Ratio vs reference",
-    "ratio_ci_low": "Ratio, {level} low",
-    "ratio_ci_high": "Ratio, {level} high",
-    "ratio_p_adjusted": "Ratio, p-value (adjusted)",
-    "ratio_verdict": "Verdict on the ratio",
-    "is_reference": "Reference group",
-    "reference": "Reference group",
-    "metric": "Metric",
-    "threshold": "Threshold",
-    "verdict": "Verdict",
-    "p_value": "p-value",
-    "p_value_adjusted": "p-value (adjusted)",
-}
-CORRECTION_TITLES = {
-    "holm": "Holm (strict: few false alarms)",
-    "benjamini-hochberg": "Benjamini–Hochberg (finds more, allows some false alarms)",
-    "none": "none (each test alone)",
-}
-
-
 @dataclass(frozen=True)
 class FileIdentity:
     """Which file a number came from: name, SHA-256, and its row counts.
@@ -177,12 +147,6 @@ class ReviewReport:
     def suppress_below(self) -> int | None:
         """The smallest number of people a shown number may be measured on (None: all)."""
         return self.subgroup.settings.suppress_below
-
-
-def plain_column_title(column: object, confidence: float = 0.95) -> str:
-    """A table column's title in words ("ci_low" → "95% interval, low"); others unchanged."""
-    title = COLUMN_TITLES.get(str(column))
-    return str(column) if title is None else title.format(level=f"{confidence:.0%}")
 
 
 def readable_time(stamp: str) -> str:
@@ -432,26 +396,12 @@ def build_review(
 def _group_table(report: SubgroupReport, metric: str) -> GroupTable:
     spec = METRICS[metric]
     table = metric_table(report, metric)
-    columns = [
-        "group",
-        "n",
-        "denominator",
-        "value",
-        "ci_low",
-        "ci_high",
-        "difference",
-        "difference_verdict",
-        "ratio",
-        "ratio_verdict",
-        "difference_p_adjusted",
-        "suppressed",
-    ]
     return GroupTable(
         metric=metric,
         title=spec.title,
         explanation=spec.explanation,
         denominator=spec.denominator,
-        table=table[columns].reset_index(drop=True),
+        table=table[list(METRIC_TABLE_COLUMNS)].reset_index(drop=True),
     )
 
 

@@ -40,10 +40,9 @@ from fairness_core.report import (
     GroupTable,
     ReviewReport,
     identity_rows,
-    plain_column_title,
     readable_time,
 )
-from fairness_core.subgroup_plots import plot_metric_by_group
+from fairness_core.subgroup_plots import plain_column_title, plot_metric_by_group
 
 __all__ = ["build_html_report", "script_safe_json"]
 

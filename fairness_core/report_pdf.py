@@ -30,9 +30,9 @@ from fairness_core.report import (
     GroupTable,
     ReviewReport,
     identity_rows,
-    plain_column_title,
     readable_time,
 )
+from fairness_core.subgroup_plots import plain_column_title
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing

@@ -15,7 +15,73 @@ from fairness_core.metrics import METRICS
 from fairness_core.plots import GROUP_COLOURS
 from fairness_core.subgroups import SubgroupReport
 
-__all__ = ["metric_table", "plot_intersection_heatmap", "plot_metric_by_group"]
+__all__ = [
+    "COLUMN_TITLES",
+    "CORRECTION_TITLES",
+    "METRIC_TABLE_COLUMNS",
+    "metric_table",
+    "plain_column_title",
+    "plot_intersection_heatmap",
+    "plot_metric_by_group",
+]
+
+#: The columns of a metric table a reviewer sees, in reading order (the app's table, the
+#: report's group tables and the exports all use this order).
+METRIC_TABLE_COLUMNS = (
+    "group",
+    "n",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "difference_verdict",
+    "ratio",
+    "ratio_verdict",
+    "difference_p_adjusted",
+    "suppressed",
+)
+#: Plain titles of table columns, shared by the app and every export ("{level}" is the
+#: confidence level, e.g. "95%").
+COLUMN_TITLES = {
+    "group": "Group",
+    "n": "People",
+    "denominator": "Measured on",
+    "group_denominator": "Measured on (group)",
+    "reference_denominator": "Measured on (reference)",
+    "value": "Value",
+    "ci_low": "{level} interval, low",
+    "ci_high": "{level} interval, high",
+    "suppressed": "Hidden (too few people)",
+    "difference": "Difference vs reference",
+    "difference_ci_low": "Difference, {level} low",
+    "difference_ci_high": "Difference, {level} high",
+    "difference_p_adjusted": "Difference, p-value (adjusted)",
+    "difference_verdict": "Verdict on the difference",
+    "ratio": "Ratio vs reference",
+    "ratio_ci_low": "Ratio, {level} low",
+    "ratio_ci_high": "Ratio, {level} high",
+    "ratio_p_adjusted": "Ratio, p-value (adjusted)",
+    "ratio_verdict": "Verdict on the ratio",
+    "is_reference": "Reference group",
+    "reference": "Reference group",
+    "metric": "Metric",
+    "threshold": "Threshold",
+    "verdict": "Verdict",
+    "p_value": "p-value",
+    "p_value_adjusted": "p-value (adjusted)",
+}
+CORRECTION_TITLES = {
+    "holm": "Holm (strict: few false alarms)",
+    "benjamini-hochberg": "Benjamini–Hochberg (finds more, allows some false alarms)",
+    "none": "none (each test alone)",
+}
+
+
+def plain_column_title(column: object, confidence: float = 0.95) -> str:
+    """A table column's title in words ("ci_low" → "95% interval, low"); others unchanged."""
+    title = COLUMN_TITLES.get(str(column))
+    return str(column) if title is None else title.format(level=f"{confidence:.0%}")
 
 
 def metric_table(report: SubgroupReport, metric: str) -> pd.DataFrame:

@@ -12,13 +12,16 @@ from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.router import ensure_routed
 from fairness_core import (
+    CORRECTION_TITLES,
     DEFAULT_METRICS,
     GUIDE,
+    METRIC_TABLE_COLUMNS,
     METRICS,
     FairnessCoreError,
     describe_disparity,
     escape_markdown,
     metric_table,
+    plain_column_title,
     plot_intersection_heatmap,
     plot_metric_by_group,
     rank_disadvantaged,
@@ -28,45 +31,19 @@ ensure_routed()
 
 LARGEST = "The largest group"
 BEST = "The best group on each metric"
-CORRECTIONS = {
-    "holm": "Holm (strict: few false alarms)",
-    "benjamini-hochberg": "Benjamini–Hochberg (finds more, allows some false alarms)",
-    "none": "None (each test alone)",
-}
-#: Plain titles of the metric table's columns (the metric's own column takes its title).
-TABLE_TITLES = {
-    "group": "Group",
-    "n": "People",
-    "denominator": "Measured on",
-    "ci_low": "95% low",
-    "ci_high": "95% high",
-    "difference": "Difference vs reference",
-    "ratio": "Ratio vs reference",
-    "ratio_verdict": "Verdict (ratio)",
-    "difference_verdict": "Verdict (difference)",
-    "difference_p_adjusted": "p (adjusted)",
-    "suppressed": "Hidden (small group)",
-}
-TABLE_COLUMNS = [
-    "group",
-    "n",
-    "denominator",
-    "value",
-    "ci_low",
-    "ci_high",
-    "difference",
-    "difference_verdict",
-    "ratio",
-    "ratio_verdict",
-    "difference_p_adjusted",
-    "suppressed",
-]
+CORRECTIONS = CORRECTION_TITLES
+
+
+def number_column(name: str, number_format: str) -> object:
+    """A number column of the metric table with its plain title."""
+    return st.column_config.NumberColumn(plain_column_title(name), format=number_format)
 
 
 def plain_table(table: pd.DataFrame, metric_title: str) -> pd.DataFrame:
     """The metric table as a reviewer reads it: the shown columns with plain titles."""
-    shown = table[[c for c in TABLE_COLUMNS if c in table.columns]]
-    return shown.rename(columns={**TABLE_TITLES, "value": metric_title})
+    shown = table[[c for c in METRIC_TABLE_COLUMNS if c in table.columns]]
+    titles = {c: plain_column_title(c) for c in shown.columns}
+    return shown.rename(columns={**titles, "value": metric_title})
 
 
 SUMMARY_TITLES = {
@@ -243,24 +220,20 @@ st.dataframe(
     hide_index=True,
     key="subgroups.table",
     column_config={
-        "group": st.column_config.TextColumn(TABLE_TITLES["group"]),
-        "n": st.column_config.NumberColumn(TABLE_TITLES["n"], format="localized"),
-        "denominator": st.column_config.NumberColumn(
-            TABLE_TITLES["denominator"], format="localized"
-        ),
+        "group": st.column_config.TextColumn(plain_column_title("group")),
+        "n": number_column("n", "localized"),
+        "denominator": number_column("denominator", "localized"),
         "value": st.column_config.NumberColumn(spec.title, format="%.3f"),
-        "ci_low": st.column_config.NumberColumn(TABLE_TITLES["ci_low"], format="%.3f"),
-        "ci_high": st.column_config.NumberColumn(TABLE_TITLES["ci_high"], format="%.3f"),
-        "difference": st.column_config.NumberColumn(TABLE_TITLES["difference"], format="%+.3f"),
-        "ratio": st.column_config.NumberColumn(TABLE_TITLES["ratio"], format="%.2f"),
-        "ratio_verdict": st.column_config.TextColumn(TABLE_TITLES["ratio_verdict"]),
-        "difference_verdict": st.column_config.TextColumn(TABLE_TITLES["difference_verdict"]),
-        "difference_p_adjusted": st.column_config.NumberColumn(
-            TABLE_TITLES["difference_p_adjusted"], format="%.3g"
-        ),
-        "suppressed": st.column_config.CheckboxColumn(TABLE_TITLES["suppressed"]),
+        "ci_low": number_column("ci_low", "%.3f"),
+        "ci_high": number_column("ci_high", "%.3f"),
+        "difference": number_column("difference", "%+.3f"),
+        "ratio": number_column("ratio", "%.2f"),
+        "ratio_verdict": st.column_config.TextColumn(plain_column_title("ratio_verdict")),
+        "difference_verdict": st.column_config.TextColumn(plain_column_title("difference_verdict")),
+        "difference_p_adjusted": number_column("difference_p_adjusted", "%.3g"),
+        "suppressed": st.column_config.CheckboxColumn(plain_column_title("suppressed")),
     },
-    column_order=TABLE_COLUMNS,
+    column_order=METRIC_TABLE_COLUMNS,
 )
 
 if ranked:

@@ -87,7 +87,7 @@ def test_add_to_findings_keeps_figure_table_note_and_settings(subgroups: AppTest
     assert finding.page == "Subgroups"
     assert finding.note.startswith("<script>")  # stored as typed; escaped where rendered
     assert set(finding.table["Group"]) == {"female", "male"}
-    assert "95% low" in finding.table.columns  # plain titles, as on screen
+    assert "95% interval, low" in finding.table.columns  # plain titles, as in the report
     assert json.loads(finding.figure)["data"][0]["x"] == ["female", "male"]
     assert finding.settings["protected attributes"] == "gender"
     assert finding.data_sha256 == state_inputs_sha(subgroups)
