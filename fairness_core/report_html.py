@@ -46,6 +46,8 @@ from fairness_core.subgroup_plots import plain_column_title, plot_metric_by_grou
 
 __all__ = ["build_html_report", "script_safe_json"]
 
+#: Rows of a finding's table shown in the report (a pinned row list can hold thousands).
+MAX_FINDING_ROWS = 100
 _PLOT_CONFIG = {"responsive": True, "displaylogo": False}
 _BOOT = (
     "(function () {\n"
@@ -270,7 +272,14 @@ def _finding(page: _Page, number: int, finding: Finding, review: ReviewReport) -
             finding.figure, finding.summary or finding.title, show_caption=not finding.summary
         )
     if finding.table is not None:
-        page.add(_frame_table(finding.table, review.subgroup.settings.confidence))
+        table = finding.table
+        if len(table) > MAX_FINDING_ROWS:
+            page.add(
+                f'<p class="hidden-chart">The first {MAX_FINDING_ROWS} of {len(table):,} rows; '
+                "the audit bundle holds them all.</p>"
+            )
+            table = table.head(MAX_FINDING_ROWS)
+        page.add(_frame_table(table, review.subgroup.settings.confidence))
     if finding.settings:
         page.add(_pairs_table(finding.settings.items(), ("Setting", "Value")))
     page.add("</section>")

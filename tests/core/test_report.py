@@ -26,6 +26,7 @@ from fairness_core import (
     suppress_small_groups,
 )
 from fairness_core.dataset import Dataset
+from fairness_core.report_html import MAX_FINDING_ROWS
 
 CRAFTED_COLUMN = "<img src=x onerror=alert(1)>"
 CRAFTED_VALUES = ("</script><script>alert(2)</script>", "<!-- x", "=HYPERLINK(1)", "plain")
@@ -346,6 +347,23 @@ def test_finding_tables_use_plain_column_titles(loan) -> None:  # type: ignore[n
         assert raw not in text
     for title in ("95% interval, low", "People", "Reference group", "Verdict on the ratio"):
         assert title in text
+
+
+def test_long_finding_tables_are_cut_with_a_note(loan) -> None:  # type: ignore[no-untyped-def]
+    """A pinned list of 250 rows shows its first MAX_FINDING_ROWS rows and says so."""
+    demo, dataset, audit, report = loan
+    rows = pd.DataFrame({"person": [f"row-{i}" for i in range(250)], "score": range(250)})
+    finding = make_finding(
+        title="Rows", page="What-if", data_name=dataset.name, data_sha256=dataset.sha256,
+        table=rows,
+    )  # fmt: skip
+    review = build_review(
+        report, roles=demo.roles, data=identify_data(dataset, audit), findings=[finding]
+    )
+    text = _parse(build_html_report(review)).text
+    shown = [s for s in text if s.startswith("row-")]
+    assert shown == [f"row-{i}" for i in range(MAX_FINDING_ROWS)]
+    assert any(f"The first {MAX_FINDING_ROWS} of 250 rows" in s for s in text)
 
 
 def test_chart_text_cannot_carry_links() -> None:
