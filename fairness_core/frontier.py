@@ -15,6 +15,20 @@ Words used here (see also :mod:`fairness_core.tradeoffs`):
   both the objective and the criterion's disparity: moving along it trades one for the other.
 - A *strategy* is a one-click operating point (:data:`STRATEGIES`).
 
+What "exact" means here: every result is the best over the sweep's thresholds. When the
+sweep holds every distinct score that is the true optimum. When it uses its grid (more than
+5,000 distinct scores), the grid still holds every group's ROC convex-hull vertices (see
+:mod:`fairness_core.tradeoffs`), and every randomized optimum below — and each group's own
+best threshold — lies on those vertices or mixes two neighbouring ones, so the randomized
+frontier, the randomized and equalized-odds strategies and "best threshold per group" are
+the same as on all distinct scores. This is how fairlearn's ThresholdOptimizer works too
+(it interpolates between hull points), but it searches the shared rate on a grid of 1,001
+values, so at exact parity ours is at least as accurate. We solve it ourselves for speed
+(one pass over counts instead of a pandas curve per group: well under a second at 1M rows
+against 14–32 s measured for fairlearn) and exactness (no grid over the shared rate). Rules
+with one threshold per group (``randomized=False``) and the single shared threshold use
+the grid's thresholds only: a threshold between two grid points is not offered.
+
 How the frontier is found (exact, and fast for many groups): for demographic parity, equal
 opportunity and equal accuracy the constraint is that every group's *level* (its selection
 rate, TPR or accuracy) lies in one window ``[L, L + tolerance]``. For a fixed window the

@@ -486,7 +486,8 @@ st.subheader("Curves by group")
 if not sweep.exact:
     st.caption(
         f"The scores take many values, so {len(sweep.thresholds):,} thresholds are tried "
-        "(every 0.001 plus 1,000 spread over the people); each is computed exactly."
+        "(every 0.001, 1,000 spread over the people, and the corners of each group's ROC "
+        "curve, which is all the fairest best rules need); each is computed exactly."
     )
 table = sweep_table(sweep)
 today_points = current_points(sweep)

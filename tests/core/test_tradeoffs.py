@@ -11,6 +11,7 @@ from fairlearn.metrics import (
     equalized_odds_difference,
 )
 from hypothesis import given, settings
+from scipy.spatial import ConvexHull
 from sklearn.calibration import calibration_curve
 
 from fairness_core import check_audit_data, get_demo
@@ -198,6 +199,32 @@ def test_binned_grid_is_exact_at_its_thresholds() -> None:
             fp = int(((s >= t) & (y == 0) & mask).sum())
             row = table[(table["group_index"] == g)].iloc[k]
             assert (row["tp"], row["fp"]) == (tp, fp)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_grid_holds_every_vertex_of_each_groups_exact_roc_hull(weighted: bool) -> None:
+    """With more distinct scores than the grid, each group's exact ROC hull is still on it."""
+    rng = np.random.default_rng(9)
+    n = 12_000
+    codes = rng.integers(0, 3, n).astype(np.int32)
+    groups = [GroupColumn("g", ("a", "b", "c"), codes)]
+    y = (rng.random(n) < 0.4).astype(np.int8)
+    s = np.clip(rng.beta(2, 3, n) + 0.3 * y - 0.05 * codes, 0, 1)
+    w = rng.gamma(2.0, 1.0, n) if weighted else None
+    sweep = sweep_thresholds(groups, y, s, sample_weight=w)
+    assert not sweep.exact
+    assert len(sweep.thresholds) < len(np.unique(s)) / 3
+    on_grid = set(sweep.thresholds.tolist())
+    for g in range(3):
+        mask = codes == g
+        weight = None if w is None else w[mask]
+        fpr, tpr, cut = skm.roc_curve(
+            y[mask], s[mask], sample_weight=weight, drop_intermediate=False
+        )
+        hull = ConvexHull(np.column_stack([fpr, tpr]))  # qhull: upper and lower hull
+        vertices = cut[hull.vertices]
+        assert len(vertices) >= 10
+        assert all(t in on_grid for t in vertices[np.isfinite(vertices)].tolist())
 
 
 @settings(max_examples=40, deadline=None)
