@@ -84,8 +84,9 @@ else:
             help="Needed for what-if edits and explanations. Without it, the audit uses the "
             "decisions or scores already in the data.",
         )
+    # Each upload is handled once; the marker is written only after the file was handled, so
+    # a run that Streamlit interrupts half-way (the reviewer clicked on) handles it again.
     if upload is not None and upload.file_id != st.session_state.get(LAST_UPLOAD):
-        st.session_state[LAST_UPLOAD] = upload.file_id
         try:
             dataset = cache.read_dataset(upload.getvalue(), upload.name)
         except FairnessCoreError as exc:
@@ -95,9 +96,9 @@ else:
             model = inputs.model if inputs is not None and inputs.source == "upload" else None
             state.set_inputs(dataset, model, roles, "upload")
             state.push_notice("success", escape_markdown(dataset.describe()))
+        st.session_state[LAST_UPLOAD] = upload.file_id
         st.rerun()
     if model_upload is not None and model_upload.file_id != st.session_state.get(LAST_MODEL_UPLOAD):
-        st.session_state[LAST_MODEL_UPLOAD] = model_upload.file_id
         try:
             model = cache.read_model(model_upload.getvalue(), model_upload.name)
         except FairnessCoreError as exc:
@@ -105,6 +106,7 @@ else:
         else:
             state.set_model(model)
             state.push_notice("success", escape_markdown(f"Loaded the model {model.name}."))
+        st.session_state[LAST_MODEL_UPLOAD] = model_upload.file_id
         st.rerun()
     if inputs is None or inputs.source != "upload":
         st.info(

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
@@ -37,8 +37,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-#: Seconds a page may take to show what a step expects (first runs import scikit-learn).
+#: Time a page may take to show what a step expects (first runs import scikit-learn, and CI
+#: machines are busy): for actions and for every ``expect`` assertion alike.
 STEP_TIMEOUT_MS = 60_000
+expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
