@@ -48,7 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="also load pickle/joblib model files. Pickle files can run any code when "
         "opened: use only on your own machine, alone, with files you made yourself.",
     )
-    app.add_argument(
+    _add_trust_type(app)
+    _add_audit(sub)
+    _add_replay(sub)
+    return parser
+
+
+def _add_trust_type(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
         "--trust-type",
         action="append",
         default=[],
@@ -56,9 +63,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="allow one extra type inside skops model files (repeatable), e.g. "
         "xgboost.sklearn.XGBClassifier. Only for files from authors you trust.",
     )
-    _add_audit(sub)
-    _add_replay(sub)
-    return parser
 
 
 def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,6 +74,7 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     audit.add_argument("--data", required=True, type=Path, help="CSV, Parquet or .xlsx file")
     audit.add_argument("--model", type=Path, help="skops or ONNX model that scores the rows")
+    _add_trust_type(audit)
     audit.add_argument("--target", required=True, help="column with the true outcome")
     audit.add_argument(
         "--positive-label", required=True, help="the target value of the favourable outcome"
@@ -153,7 +158,7 @@ def _run_audit(args: argparse.Namespace) -> int:
                 references=references,
                 min_n=args.min_n,
                 fail_on=tuple(args.fail_on),
-                policy=ModelPolicy(),
+                policy=ModelPolicy(trusted_types=tuple(args.trust_type)),
             )
         )
         text = render_audit(outcome, args.format)
@@ -216,6 +221,7 @@ def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     replay_cmd.add_argument("bundle", type=Path, metavar="BUNDLE", help="the bundle .zip")
     replay_cmd.add_argument("--data", required=True, type=Path, help="the audited data file")
     replay_cmd.add_argument("--model", type=Path, help="the model file, when the audit used one")
+    _add_trust_type(replay_cmd)
 
 
 def _run_replay(args: argparse.Namespace) -> int:
@@ -234,7 +240,7 @@ def _run_replay(args: argparse.Namespace) -> int:
             args.data.name,
             model_bytes,
             model_name=args.model.name if args.model else None,
-            policy=ModelPolicy(),
+            policy=ModelPolicy(trusted_types=tuple(args.trust_type)),
         )
     except ReplayRefusedError as exc:
         print(f"fairness-explorer replay: refused. {exc}", file=sys.stderr)

@@ -157,3 +157,30 @@ def test_csv_keeps_a_group_name_with_a_line_break_in_one_cell(tmp_path: Path) ->
     header = parsed[0]
     assert all(len(row) == len(header) for row in parsed)
     assert {row[header.index("group")] for row in parsed[1:]} == {"a\rb", "c"}
+
+
+def test_a_skops_type_is_loaded_only_when_the_operator_trusts_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--trust-type works for the audit command as for the app; without it the type is named."""
+    import numpy as np
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"income": rng.normal(size=200), "g": ["a", "b"] * 100})
+    frame["y"] = (frame["income"] + rng.normal(size=200) > 0).astype(int)
+    model = make_pipeline(FunctionTransformer(np.nan_to_num), LogisticRegression())
+    model.fit(frame[["income"]], frame["y"])
+    (tmp_path / "m.skops").write_bytes(sio.dumps(model))
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    args = ["audit", "--data", str(tmp_path / "d.csv"), "--model", str(tmp_path / "m.skops"),
+            "--target", "y", "--positive-label", "1", "--protected", "g"]  # fmt: skip
+    code, _, err = run(args, capsys)
+    assert code == 2
+    assert "numpy.nan_to_num" in err
+    code, out, _ = run([*args, "--trust-type", "numpy.nan_to_num"], capsys)
+    assert code == 0
+    assert json.loads(out)["model"]["file"] == "m.skops"
