@@ -111,9 +111,7 @@ from fairness_core.frontier import (
     STRATEGIES,
     Frontier,
     OperatingPoint,
-    PointEvaluation,
     StrategySpec,
-    evaluate_operating_point,
     find_frontier,
     find_strategy,
     summarize_points,
@@ -138,6 +136,7 @@ from fairness_core.models import (
     load_model,
     load_model_policy,
 )
+from fairness_core.operating_point import PointEvaluation, evaluate_operating_point
 from fairness_core.overview import compute_group_overview
 from fairness_core.plots import (
     GROUP_COLOURS,

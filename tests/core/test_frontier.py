@@ -17,12 +17,12 @@ from fairness_core.errors import InvalidInputError
 from fairness_core.frontier import (
     STRATEGIES,
     OperatingPoint,
-    evaluate_operating_point,
     find_frontier,
     find_strategy,
     summarize_points,
 )
 from fairness_core.groups import GroupColumn
+from fairness_core.operating_point import evaluate_operating_point
 from fairness_core.tradeoffs import ThresholdSweep, group_rates, sweep_audit, sweep_thresholds
 
 LEVEL = {
@@ -468,7 +468,7 @@ def test_change_sentence_numbers_signs_and_order_match_the_rows(seed: int) -> No
 
 def test_signed_numbers_round_half_away_from_zero_and_never_show_minus_zero() -> None:
     """+0.5 → +1, −2.5 → −3, −0.04 → 0.0 (not −0.0): a reviewer never sees a signed zero."""
-    from fairness_core.frontier import _signed
+    from fairness_core.operating_point import _signed
 
     assert _signed(0.5) == "+1"
     assert _signed(-2.5) == "−3"
