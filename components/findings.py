@@ -85,3 +85,18 @@ def record_operating_point(record: OperatingPointRecord) -> None:
     """Keep the chosen operating point for the report (replaces an earlier one)."""
     state.set_operating_point(record)
     st.toast("Operating point recorded for the report.", icon=":material/bookmark_added:")
+
+
+def titled(table: pd.DataFrame, column_config: Mapping[str, object]) -> pd.DataFrame:
+    """``table`` with the column titles the reviewer saw on screen, for a finding.
+
+    ``column_config`` is what the page gave ``st.dataframe``: each column's label becomes its
+    name, so the report shows "95% low" rather than ``share_low``. Columns without a label
+    keep their name.
+    """
+    labels: dict[str, str] = {}
+    for column, config in column_config.items():
+        label = config.get("label") if isinstance(config, Mapping) else None
+        if isinstance(label, str) and label:
+            labels[column] = label
+    return table.rename(columns=labels)

@@ -14,7 +14,7 @@ import streamlit as st
 from components import cache, state
 from components.charts import render_chart
 from components.errors import render_error, render_problems
-from components.findings import render_add_to_findings
+from components.findings import render_add_to_findings, titled
 from components.router import ensure_routed
 from fairness_core import (
     SLICE_METRICS,
@@ -147,18 +147,20 @@ def _representation(audit: DatasetAudit, attribute: str) -> None:
         table,
         hide_index=True,
         key="datasetcheck.representation_table",
-        column_config={
-            "group": st.column_config.TextColumn("Group"),
-            "rows": st.column_config.NumberColumn("Rows", format="localized"),
-            "share": st.column_config.NumberColumn("Share", format="percent"),
-            "share_low": st.column_config.NumberColumn("95% low", format="percent"),
-            "share_high": st.column_config.NumberColumn("95% high", format="percent"),
-            "reference_share": st.column_config.NumberColumn("Population", format="percent"),
-            "representation_ratio": st.column_config.NumberColumn(
-                "Share ÷ population", format="%.2f"
-            ),
-            "small": st.column_config.CheckboxColumn("Too small"),
-        },
+        column_config=(
+            titles := {
+                "group": st.column_config.TextColumn("Group"),
+                "rows": st.column_config.NumberColumn("Rows", format="localized"),
+                "share": st.column_config.NumberColumn("Share", format="percent"),
+                "share_low": st.column_config.NumberColumn("95% low", format="percent"),
+                "share_high": st.column_config.NumberColumn("95% high", format="percent"),
+                "reference_share": st.column_config.NumberColumn("Population", format="percent"),
+                "representation_ratio": st.column_config.NumberColumn(
+                    "Share ÷ population", format="%.2f"
+                ),
+                "small": st.column_config.CheckboxColumn("Too small"),
+            }
+        ),
     )
     render_add_to_findings(
         "datasetcheck.representation",
@@ -166,7 +168,7 @@ def _representation(audit: DatasetAudit, attribute: str) -> None:
         page=PAGE,
         summary=sentence,
         figure=figure,
-        table=table,
+        table=titled(table, titles),
         settings={"attribute": attribute},
     )
 
@@ -189,18 +191,20 @@ def _base_rates(audit: DatasetAudit, attribute: str) -> None:
         table,
         hide_index=True,
         key="datasetcheck.base_rate_table",
-        column_config={
-            "group": st.column_config.TextColumn("Group"),
-            "rows": st.column_config.NumberColumn("Rows", format="localized"),
-            "positives": st.column_config.NumberColumn("Positive outcomes", format="localized"),
-            "base_rate": st.column_config.NumberColumn("Base rate", format="%.3f"),
-            "base_rate_low": st.column_config.NumberColumn("95% low", format="%.3f"),
-            "base_rate_high": st.column_config.NumberColumn("95% high", format="%.3f"),
-            "disparate_impact": st.column_config.NumberColumn(
-                "Ratio to the highest", format="%.2f"
-            ),
-            "small": st.column_config.CheckboxColumn("Too small"),
-        },
+        column_config=(
+            titles := {
+                "group": st.column_config.TextColumn("Group"),
+                "rows": st.column_config.NumberColumn("Rows", format="localized"),
+                "positives": st.column_config.NumberColumn("Positive outcomes", format="localized"),
+                "base_rate": st.column_config.NumberColumn("Base rate", format="%.3f"),
+                "base_rate_low": st.column_config.NumberColumn("95% low", format="%.3f"),
+                "base_rate_high": st.column_config.NumberColumn("95% high", format="%.3f"),
+                "disparate_impact": st.column_config.NumberColumn(
+                    "Ratio to the highest", format="%.2f"
+                ),
+                "small": st.column_config.CheckboxColumn("Too small"),
+            }
+        ),
     )
     render_add_to_findings(
         "datasetcheck.base_rates",
@@ -208,7 +212,7 @@ def _base_rates(audit: DatasetAudit, attribute: str) -> None:
         page=PAGE,
         summary=sentence,
         figure=figure,
-        table=table,
+        table=titled(table, titles),
         settings={"attribute": attribute, "min_n": audit.min_n},
     )
 
@@ -229,13 +233,15 @@ def _missingness(audit: DatasetAudit, attribute: str) -> None:
         gaps,
         hide_index=True,
         key="datasetcheck.missing_table",
-        column_config={
-            "group": st.column_config.TextColumn("Group"),
-            "feature": st.column_config.TextColumn("Feature"),
-            "rows": st.column_config.NumberColumn("Rows", format="localized"),
-            "missing": st.column_config.NumberColumn("Missing", format="localized"),
-            "missing_share": st.column_config.NumberColumn("Share missing", format="percent"),
-        },
+        column_config=(
+            titles := {
+                "group": st.column_config.TextColumn("Group"),
+                "feature": st.column_config.TextColumn("Feature"),
+                "rows": st.column_config.NumberColumn("Rows", format="localized"),
+                "missing": st.column_config.NumberColumn("Missing", format="localized"),
+                "missing_share": st.column_config.NumberColumn("Share missing", format="percent"),
+            }
+        ),
     )
     render_add_to_findings(
         "datasetcheck.missing",
@@ -243,7 +249,7 @@ def _missingness(audit: DatasetAudit, attribute: str) -> None:
         page=PAGE,
         summary=sentence,
         figure=figure,
-        table=gaps,
+        table=titled(gaps, titles),
         settings={"attribute": attribute},
     )
 
@@ -266,12 +272,14 @@ def _distribution(data: AuditData, audit: DatasetAudit, attribute: str) -> None:
         dist.table,
         hide_index=True,
         key="datasetcheck.distribution_table",
-        column_config={
-            "group": st.column_config.TextColumn("Group"),
-            "value": st.column_config.TextColumn("Value"),
-            "rows": st.column_config.NumberColumn("Rows", format="localized"),
-            "share": st.column_config.NumberColumn("Share of the group", format="percent"),
-        },
+        column_config=(
+            titles := {
+                "group": st.column_config.TextColumn("Group"),
+                "value": st.column_config.TextColumn("Value"),
+                "rows": st.column_config.NumberColumn("Rows", format="localized"),
+                "share": st.column_config.NumberColumn("Share of the group", format="percent"),
+            }
+        ),
     )
     render_add_to_findings(
         "datasetcheck.distribution",
@@ -279,7 +287,7 @@ def _distribution(data: AuditData, audit: DatasetAudit, attribute: str) -> None:
         page=PAGE,
         summary=sentence,
         figure=figure,
-        table=dist.table,
+        table=titled(dist.table, titles),
         settings={"attribute": attribute, "feature": feature},
     )
 
@@ -322,18 +330,20 @@ def _proxies_tab(data: AuditData, candidates: tuple[str, ...]) -> None:
         table,
         hide_index=True,
         key="datasetcheck.proxy_table",
-        column_config={
-            "feature": st.column_config.TextColumn("Feature"),
-            "attribute": st.column_config.TextColumn("Protected attribute"),
-            "sentence": st.column_config.TextColumn("In words", width="large"),
-            "score_name": st.column_config.TextColumn("Measured by"),
-            "score": st.column_config.NumberColumn("Score", format="%.2f"),
-            "skill": st.column_config.NumberColumn("Above chance (0–1)", format="%.2f"),
-            "normalized_mi": st.column_config.NumberColumn(
-                "Information shared (0–1)", format="%.2f"
-            ),
-            "rank": st.column_config.NumberColumn("Rank for the attribute"),
-        },
+        column_config=(
+            titles := {
+                "feature": st.column_config.TextColumn("Feature"),
+                "attribute": st.column_config.TextColumn("Protected attribute"),
+                "sentence": st.column_config.TextColumn("In words", width="large"),
+                "score_name": st.column_config.TextColumn("Measured by"),
+                "score": st.column_config.NumberColumn("Score", format="%.2f"),
+                "skill": st.column_config.NumberColumn("Above chance (0–1)", format="%.2f"),
+                "normalized_mi": st.column_config.NumberColumn(
+                    "Information shared (0–1)", format="%.2f"
+                ),
+                "rank": st.column_config.NumberColumn("Rank for the attribute"),
+            }
+        ),
     )
     render_add_to_findings(
         "datasetcheck.proxies",
@@ -341,7 +351,7 @@ def _proxies_tab(data: AuditData, candidates: tuple[str, ...]) -> None:
         page=PAGE,
         summary=sentence,
         figure=figure,
-        table=table,
+        table=titled(table, titles),
         settings={"features": list(features), "folds": report.folds, "seed": report.seed},
     )
     _hand_to_whatif(top_proxy_features(report))
@@ -472,32 +482,36 @@ def _slices_tab(candidates: tuple[str, ...]) -> None:
             table,
             hide_index=True,
             key="datasetcheck.slice_table",
-            column_config={
-                "slice": st.column_config.TextColumn("Slice", width="large"),
-                "order": st.column_config.NumberColumn("Conditions"),
-                "rows": st.column_config.NumberColumn("Rows", format="localized"),
-                "support": st.column_config.NumberColumn("Measured on", format="localized"),
-                "value": st.column_config.NumberColumn(SLICE_METRICS[metric], format="%.3f"),
-                "ci_low": st.column_config.NumberColumn("95% low", format="%.3f"),
-                "ci_high": st.column_config.NumberColumn("95% high", format="%.3f"),
-                "rest_value": st.column_config.NumberColumn("Everyone else", format="%.3f"),
-                "rest_support": st.column_config.NumberColumn(
-                    "Everyone else measured on", format="localized"
-                ),
-                "difference": st.column_config.NumberColumn("Difference", format="%+.3f"),
-                "worse_by": st.column_config.NumberColumn("Worse by", format="%.3f"),
-                "worse_by_low": st.column_config.NumberColumn(
-                    "Worse by at least (95%)",
-                    format="%.3f",
-                    help="The lower end of the 95% interval of the gap: the list is ranked "
-                    "by it, so a large slice with a sure gap comes before a tiny one with an "
-                    "uncertain gap.",
-                ),
-                "ratio": st.column_config.NumberColumn("Ratio", format="%.2f"),
-                "p_value": st.column_config.NumberColumn("p", format="%.3g"),
-                "p_value_adjusted": st.column_config.NumberColumn("p (adjusted)", format="%.3g"),
-                "significant": st.column_config.CheckboxColumn("Significant"),
-            },
+            column_config=(
+                titles := {
+                    "slice": st.column_config.TextColumn("Slice", width="large"),
+                    "order": st.column_config.NumberColumn("Conditions"),
+                    "rows": st.column_config.NumberColumn("Rows", format="localized"),
+                    "support": st.column_config.NumberColumn("Measured on", format="localized"),
+                    "value": st.column_config.NumberColumn(SLICE_METRICS[metric], format="%.3f"),
+                    "ci_low": st.column_config.NumberColumn("95% low", format="%.3f"),
+                    "ci_high": st.column_config.NumberColumn("95% high", format="%.3f"),
+                    "rest_value": st.column_config.NumberColumn("Everyone else", format="%.3f"),
+                    "rest_support": st.column_config.NumberColumn(
+                        "Everyone else measured on", format="localized"
+                    ),
+                    "difference": st.column_config.NumberColumn("Difference", format="%+.3f"),
+                    "worse_by": st.column_config.NumberColumn("Worse by", format="%.3f"),
+                    "worse_by_low": st.column_config.NumberColumn(
+                        "Worse by at least (95%)",
+                        format="%.3f",
+                        help="The lower end of the 95% interval of the gap: the list is ranked "
+                        "by it, so a large slice with a sure gap comes before a tiny one with an "
+                        "uncertain gap.",
+                    ),
+                    "ratio": st.column_config.NumberColumn("Ratio", format="%.2f"),
+                    "p_value": st.column_config.NumberColumn("p", format="%.3g"),
+                    "p_value_adjusted": st.column_config.NumberColumn(
+                        "p (adjusted)", format="%.3g"
+                    ),
+                    "significant": st.column_config.CheckboxColumn("Significant"),
+                }
+            ),
         )
         render_add_to_findings(
             "datasetcheck.slices",
@@ -505,7 +519,7 @@ def _slices_tab(candidates: tuple[str, ...]) -> None:
             page=PAGE,
             summary=sentence,
             figure=figure,
-            table=table,
+            table=titled(table, titles),
             settings={
                 "features": list(features),
                 "metric": metric,

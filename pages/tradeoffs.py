@@ -11,7 +11,7 @@ from components import cache, state
 from components.audit import require_audit
 from components.charts import render_chart
 from components.errors import render_error
-from components.findings import record_operating_point, render_add_to_findings
+from components.findings import record_operating_point, render_add_to_findings, titled
 from components.mitigation_panel import render_mitigation_panel
 from components.router import ensure_routed
 from fairness_core import (
@@ -369,7 +369,7 @@ with chart_area:
         page=PAGE,
         summary=caption,
         figure=figure,
-        table=frontier_table,
+        table=titled(frontier_table, COLUMNS),
         settings=settings,
     )
 
@@ -392,7 +392,7 @@ with chart_area:
         title="Group thresholds of the chosen operating point",
         page=PAGE,
         summary=summary,
-        table=evaluation.thresholds,
+        table=titled(evaluation.thresholds, COLUMNS),
         settings=settings,
     )
     st.markdown("**Each group at this point** (95% intervals)")
@@ -409,15 +409,15 @@ with chart_area:
     }
     for name, title in RATE_COLUMNS.items():
         config[name] = st.column_config.NumberColumn(title, format="%.3f")
-        config[f"{name}_low"] = st.column_config.NumberColumn("95% low", format="%.3f")
-        config[f"{name}_high"] = st.column_config.NumberColumn("95% high", format="%.3f")
+        config[f"{name}_low"] = st.column_config.NumberColumn(f"{title}, 95% low", format="%.3f")
+        config[f"{name}_high"] = st.column_config.NumberColumn(f"{title}, 95% high", format="%.3f")
     st.dataframe(per_group, hide_index=True, key="tradeoffs.per_group_table", column_config=config)
     render_add_to_findings(
         "tradeoffs.per_group",
         title="Per-group metrics at the chosen operating point",
         page=PAGE,
         summary=summary,
-        table=per_group,
+        table=titled(per_group, config),
         settings=settings,
     )
     overall = evaluation.overall.assign(measure=evaluation.overall["measure"].map(MEASURES))
@@ -425,19 +425,21 @@ with chart_area:
         overall,
         hide_index=True,
         key="tradeoffs.overall_table",
-        column_config={
-            "measure": st.column_config.TextColumn("Measure"),
-            "today": st.column_config.NumberColumn("Today", format="%.3f"),
-            "chosen": st.column_config.NumberColumn("Chosen point", format="%.3f"),
-            "change": st.column_config.NumberColumn("Change", format="%+.3f"),
-        },
+        column_config=(
+            overall_titles := {
+                "measure": st.column_config.TextColumn("Measure"),
+                "today": st.column_config.NumberColumn("Today", format="%.3f"),
+                "chosen": st.column_config.NumberColumn("Chosen point", format="%.3f"),
+                "change": st.column_config.NumberColumn("Change", format="%+.3f"),
+            }
+        ),
     )
     render_add_to_findings(
         "tradeoffs.overall",
         title="Today against the chosen operating point",
         page=PAGE,
         summary=summary,
-        table=overall,
+        table=titled(overall, overall_titles),
         settings=settings,
     )
 
@@ -540,6 +542,6 @@ for tab, (name, title, figure, caption, data) in zip(tabs, views, strict=True):
             page=PAGE,
             summary=caption,
             figure=figure,
-            table=today_points if name in ("roc", "pr") else data,
+            table=titled(today_points if name in ("roc", "pr") else data, COLUMNS),
             settings=settings,
         )

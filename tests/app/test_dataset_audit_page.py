@@ -148,3 +148,12 @@ def test_every_table_column_has_a_plain_title(check: AppTest) -> None:
         for column in element.value.columns:
             if "_" in str(column) or str(column) in {"rows", "small", "rank", "value", "order"}:
                 assert config.get(str(column), {}).get("label"), column
+
+
+def test_pinned_tables_keep_the_titles_shown_on_screen(check: AppTest) -> None:
+    """A finding from this page carries "95% low", not the core's share_low."""
+    check.button(key="datasetcheck.representation.finding_add").click().run()
+    assert not check.exception, [e.value for e in check.exception]
+    (finding,) = check.session_state[state.FINDINGS]
+    assert "share_low" not in finding.table.columns
+    assert {"Group", "Rows", "95% low"} <= set(finding.table.columns)

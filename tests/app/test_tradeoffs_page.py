@@ -172,3 +172,14 @@ def test_every_table_column_has_a_plain_title(tradeoffs: AppTest) -> None:
         for column in element.value.columns:
             if "_" in str(column) or str(column) in {"tp", "fp", "fn", "tn", "n", "kind"}:
                 assert config.get(str(column), {}).get("label"), column
+
+
+def test_pinned_tables_keep_plain_unique_titles(tradeoffs: AppTest) -> None:
+    """A finding from this page carries the on-screen titles, each column named once."""
+    tradeoffs.button(key="tradeoffs.per_group.finding_add").click().run()
+    assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
+    (finding,) = tradeoffs.session_state[state.FINDINGS]
+    columns = list(finding.table.columns)
+    assert len(columns) == len(set(columns))
+    assert {"Group", "People", "Selection rate, 95% low"} <= set(columns)
+    assert not any("_" in c for c in columns)
