@@ -8,7 +8,7 @@ from components import cache, state
 from components.charts import render_chart
 from components.demo import activate_demo
 from components.errors import render_problems
-from components.findings import render_add_to_findings
+from components.findings import render_add_to_findings, titled
 from components.roles import render_role_form
 from components.router import ensure_routed
 from fairness_core import (
@@ -164,14 +164,16 @@ st.dataframe(
     table,
     hide_index=True,
     key="data.overview_table",
-    column_config={
-        "group": st.column_config.TextColumn("Group"),
-        "rows": st.column_config.NumberColumn("Rows", format="localized"),
-        "share": st.column_config.NumberColumn("Share of rows", format="percent"),
-        "base_rate": st.column_config.NumberColumn("Base rate", format="percent"),
-        "missing_share": st.column_config.NumberColumn("Rows with gaps", format="percent"),
-        "note": st.column_config.TextColumn("Note"),
-    },
+    column_config=(
+        overview_titles := {
+            "group": st.column_config.TextColumn("Group"),
+            "rows": st.column_config.NumberColumn("Rows", format="localized"),
+            "share": st.column_config.NumberColumn("Share of rows", format="percent"),
+            "base_rate": st.column_config.NumberColumn("Base rate", format="percent"),
+            "missing_share": st.column_config.NumberColumn("Rows with gaps", format="percent"),
+            "note": st.column_config.TextColumn("Note"),
+        }
+    ),
 )
 render_add_to_findings(
     "data.overview",
@@ -179,6 +181,6 @@ render_add_to_findings(
     page="Data & model",
     summary=overview_sentence,
     figure=overview_chart,
-    table=overview,
+    table=titled(table, overview_titles),
     settings={"protected attribute": attribute},
 )

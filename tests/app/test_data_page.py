@@ -120,4 +120,4 @@ def test_group_overview_can_be_pinned_as_a_finding(app: AppTest) -> None:
     (finding,) = app.session_state[state.FINDINGS]
     assert finding.page == "Data & model"
     assert finding.title == "Who is in the data: gender"
-    assert finding.table["rows"].sum() == app.session_state[state.DATASET].n_rows
+    assert finding.table["Rows"].sum() == app.session_state[state.DATASET].n_rows
