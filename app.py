@@ -7,7 +7,7 @@ import streamlit as st
 from components import state
 from components.demo import activate_demo
 from components.router import mark_routed
-from fairness_core import escape_markdown
+from fairness_core.escaping import escape_markdown
 
 DEFAULT_DEMO = "loan"
 

@@ -32,22 +32,20 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fairness_core import (
+from fairness_core.data import check_audit_data, get_demo
+from fairness_core.metrics import compute_subgroup_report
+from fairness_core.plots import metric_table, plot_metric_by_group
+from fairness_core.report import (
     build_bundle,
     build_html_report,
     build_metrics_excel,
     build_pdf_report,
     build_review,
-    check_audit_data,
-    compute_subgroup_report,
-    get_demo,
     identify_data,
     make_finding,
-    metric_table,
-    plot_metric_by_group,
     replay,
 )
-from fairness_core.exports import METRIC_COLUMNS, metric_rows
+from fairness_core.report._exports import METRIC_COLUMNS, metric_rows
 
 
 def median_time(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:

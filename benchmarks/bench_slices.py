@@ -25,9 +25,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fairness_core.roles import ColumnRoles
-from fairness_core.slices import encode_slice_feature, find_slices
-from fairness_core.validation import check_audit_data
+from fairness_core.data import ColumnRoles, check_audit_data
+from fairness_core.dataset_check import find_slices
+from fairness_core.dataset_check._slices import encode_slice_feature
 
 ROWS = 50_000
 MIN_SUPPORT = 30

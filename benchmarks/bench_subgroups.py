@@ -44,11 +44,10 @@ from fairlearn.metrics import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fairness_core.counts import compute_group_counts
-from fairness_core.groups import GroupColumn
-from fairness_core.metrics import between_groups, metric_values, values_from_cells
-from fairness_core.stats import bootstrap_cells, percentile_interval
-from fairness_core.subgroups import compute_subgroup_report
+from fairness_core.data import GroupColumn
+from fairness_core.metrics import compute_group_counts, compute_subgroup_report
+from fairness_core.metrics._registry import between_groups, metric_values, values_from_cells
+from fairness_core.metrics._stats import bootstrap_cells, percentile_interval
 
 FAIRLEARN = {
     "selection_rate": selection_rate,

@@ -43,9 +43,15 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fairness_core.frontier import find_frontier, find_strategy, summarize_points
-from fairness_core.groups import GroupColumn
-from fairness_core.tradeoffs import sweep_overall, sweep_table, sweep_thresholds
+from fairness_core.data import GroupColumn
+from fairness_core.tradeoffs import (
+    find_frontier,
+    find_strategy,
+    summarize_points,
+    sweep_overall,
+    sweep_table,
+    sweep_thresholds,
+)
 
 FAIRLEARN = {
     "demographic_parity": ("demographic_parity", "demographic_parity_difference"),

@@ -31,7 +31,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fairness_core import ModelScorer, check_audit_data, compute_flip_test, get_demo
+from fairness_core.data import check_audit_data, get_demo
+from fairness_core.whatif import ModelScorer, compute_flip_test
 
 
 def median_time(function, repeats: int) -> tuple[float, object]:

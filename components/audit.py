@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import cache, state
 from components.state import AuditInputs
-from fairness_core import AuditData
+from fairness_core.data import AuditData
 
 
 def require_audit() -> tuple[AuditInputs, AuditData]:

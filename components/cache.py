@@ -18,38 +18,40 @@ import pandas as pd
 import streamlit as st
 
 from components.state import AuditInputs
-from fairness_core import (
+from fairness_core.data import (
     AuditData,
-    Cohort,
     ColumnRoles,
     Dataset,
-    DatasetAudit,
     DemoScenario,
-    EditComparison,
-    Explanation,
+    check_audit_data,
+    compute_group_overview,
+    get_demo,
+    list_demos,
+    load_dataset,
+)
+from fairness_core.dataset_check import (
+    Cohort,
+    DatasetAudit,
     FeatureDistribution,
-    FeatureSpec,
-    FlipTestResult,
-    Frontier,
-    GlobalImportance,
-    GroupCounts,
-    IceCurve,
-    LoadedModel,
-    MinimalChange,
-    MitigationResult,
-    ModelPolicy,
-    ModelScorer,
-    NearestCounterfactuals,
-    Problem,
     ProxyReport,
-    ReviewReport,
-    RowExplainer,
-    RowFlipResult,
     SliceReport,
+    check_labelled_data,
+    compute_dataset_audit,
+    compute_feature_distribution,
+    find_proxies,
+    find_slices,
+)
+from fairness_core.dataset_check import with_cohorts as add_cohort_columns
+from fairness_core.errors import Problem, ValidationFailedError
+from fairness_core.metrics import (
+    GroupCounts,
     SubgroupReport,
-    ThresholdSweep,
-    ValidationFailedError,
-    apply_edits,
+    compute_group_counts,
+    compute_subgroup_report,
+)
+from fairness_core.models import LoadedModel, ModelPolicy, load_model, load_model_policy
+from fairness_core.report import (
+    ReviewReport,
     build_bundle,
     build_html_report,
     build_metrics_csv,
@@ -57,39 +59,41 @@ from fairness_core import (
     build_metrics_json,
     build_model_card,
     build_pdf_report,
-    check_audit_data,
-    check_labelled_data,
+    finding_to_dict,
+    operating_point_to_dict,
+)
+from fairness_core.tradeoffs import (
+    Frontier,
+    MitigationResult,
+    ThresholdSweep,
+    compute_mitigation,
+    find_frontier,
+    sweep_audit,
+)
+from fairness_core.whatif import (
+    EditComparison,
+    Explanation,
+    FeatureSpec,
+    FlipTestResult,
+    GlobalImportance,
+    IceCurve,
+    MinimalChange,
+    ModelScorer,
+    NearestCounterfactuals,
+    RowExplainer,
+    RowFlipResult,
+    apply_edits,
     compare_edit,
-    compute_dataset_audit,
-    compute_feature_distribution,
     compute_feature_specs,
     compute_flip_test,
     compute_global_importance,
-    compute_group_counts,
-    compute_group_overview,
     compute_ice,
-    compute_mitigation,
     compute_row_table,
-    compute_subgroup_report,
-    find_frontier,
     find_minimal_change,
     find_nearest_counterfactuals,
-    find_proxies,
-    find_slices,
-    finding_to_dict,
     fit_explainer,
-    get_demo,
-    list_demos,
-    load_dataset,
-    load_model,
-    load_model_policy,
-    operating_point_to_dict,
     probe_row_flips,
     sample_rows_by_group,
-    sweep_audit,
-)
-from fairness_core import (
-    with_cohorts as add_cohort_columns,
 )
 
 

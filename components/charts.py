@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from fairness_core import safe_figure_json
+from fairness_core.escaping import safe_figure_json
 
 
 def render_chart(figure: go.Figure, *, key: str) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from components import cache, state
-from fairness_core import FairnessCoreError, escape_markdown
+from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
 
 
 def activate_demo(name: str) -> bool:

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from fairness_core import FairnessCoreError, Problem, ValidationFailedError, escape_markdown
+from fairness_core.errors import FairnessCoreError, Problem, ValidationFailedError
+from fairness_core.escaping import escape_markdown
 
 
 def render_error(exc: FairnessCoreError) -> None:

@@ -15,13 +15,8 @@ import streamlit as st
 
 from components import state
 from components.errors import render_error
-from fairness_core import (
-    SEVERITIES,
-    SEVERITY_TITLES,
-    FairnessCoreError,
-    OperatingPointRecord,
-    make_finding,
-)
+from fairness_core.errors import FairnessCoreError
+from fairness_core.report import SEVERITIES, SEVERITY_TITLES, OperatingPointRecord, make_finding
 
 
 def render_add_to_findings(

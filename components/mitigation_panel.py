@@ -22,18 +22,16 @@ from components import cache, state
 from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.state import AuditInputs
-from fairness_core import (
+from fairness_core.data import SUPPORTED_DATA_SUFFIXES, AuditData, Dataset
+from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
+from fairness_core.tradeoffs import (
     MITIGATION_CRITERIA,
     MITIGATION_LABELS,
     MITIGATION_METHODS,
-    SUPPORTED_DATA_SUFFIXES,
-    AuditData,
     CancelledError,
-    Dataset,
-    FairnessCoreError,
     MitigationResult,
     check_refittable,
-    escape_markdown,
 )
 
 PAGE = "Trade-offs"

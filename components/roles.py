@@ -14,7 +14,7 @@ import streamlit as st
 
 from components import state
 from components.state import AuditInputs
-from fairness_core import ColumnRoles, default_binning, distinct_values, numeric_columns
+from fairness_core.data import ColumnRoles, default_binning, distinct_values, numeric_columns
 
 _T = TypeVar("_T")
 

@@ -12,15 +12,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from fairness_core import (
-    Cohort,
-    ColumnRoles,
-    Dataset,
-    Finding,
-    LoadedModel,
-    MitigationResult,
-    OperatingPointRecord,
-)
+from fairness_core.data import ColumnRoles, Dataset
+from fairness_core.dataset_check import Cohort
+from fairness_core.models import LoadedModel
+from fairness_core.report import Finding, OperatingPointRecord
+from fairness_core.tradeoffs import MitigationResult
 
 # Keys holding the audit inputs.
 DATASET = "audit.dataset"

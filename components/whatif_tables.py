@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fairness_core import decision_word, format_value
+from fairness_core.plots import decision_word, format_value
 
 __all__ = [
     "AFFECTED_COLUMNS",

@@ -11,15 +11,10 @@ from components.errors import render_problems
 from components.findings import render_add_to_findings, titled
 from components.roles import render_role_form
 from components.router import ensure_routed
-from fairness_core import (
-    SMALL_GROUP_ROWS,
-    SUPPORTED_DATA_SUFFIXES,
-    FairnessCoreError,
-    describe_group_overview,
-    escape_markdown,
-    plot_group_overview,
-    suggest_roles,
-)
+from fairness_core.data import SUPPORTED_DATA_SUFFIXES, suggest_roles
+from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
+from fairness_core.plots import SMALL_GROUP_ROWS, describe_group_overview, plot_group_overview
 
 ensure_routed()
 

@@ -16,26 +16,23 @@ from components.charts import render_chart
 from components.errors import render_error, render_problems
 from components.findings import render_add_to_findings, titled
 from components.router import ensure_routed
-from fairness_core import (
-    SLICE_METRICS,
-    AuditData,
-    Cohort,
-    DatasetAudit,
-    FairnessCoreError,
+from fairness_core.data import AuditData
+from fairness_core.dataset_check import SLICE_METRICS, Cohort, DatasetAudit, top_proxy_features
+from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
+from fairness_core.plots import (
     describe_base_rates,
     describe_feature_distribution,
     describe_missingness,
     describe_proxies,
     describe_representation,
     describe_slices,
-    escape_markdown,
     plot_base_rates,
     plot_feature_distribution,
     plot_missingness,
     plot_proxies,
     plot_representation,
     plot_slices,
-    top_proxy_features,
 )
 
 if TYPE_CHECKING:

@@ -10,18 +10,17 @@ from components import cache, state
 from components.audit import require_audit
 from components.errors import render_error
 from components.router import ensure_routed
-from fairness_core import (
-    DEFAULT_METRICS,
-    METRICS,
+from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
+from fairness_core.metrics import DEFAULT_METRICS, METRICS
+from fairness_core.report import (
+    MAX_NOTE_CHARS,
     SEVERITIES,
     SEVERITY_TITLES,
-    FairnessCoreError,
     build_review,
-    escape_markdown,
     identify_data,
     identify_model,
 )
-from fairness_core.findings import MAX_NOTE_CHARS
 
 ensure_routed()
 

@@ -11,20 +11,22 @@ from components.charts import render_chart
 from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.router import ensure_routed
-from fairness_core import (
-    CORRECTION_TITLES,
+from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
+from fairness_core.metrics import (
     DEFAULT_METRICS,
     GUIDE,
-    METRIC_TABLE_COLUMNS,
     METRICS,
-    FairnessCoreError,
     describe_disparity,
-    escape_markdown,
+    rank_disadvantaged,
+)
+from fairness_core.plots import (
+    CORRECTION_TITLES,
+    METRIC_TABLE_COLUMNS,
     metric_table,
     plain_column_title,
     plot_intersection_heatmap,
     plot_metric_by_group,
-    rank_disadvantaged,
 )
 
 ensure_routed()

@@ -14,26 +14,28 @@ from components.errors import render_error
 from components.findings import record_operating_point, render_add_to_findings, titled
 from components.mitigation_panel import render_mitigation_panel
 from components.router import ensure_routed
-from fairness_core import (
-    CRITERIA,
-    DISPARITIES,
-    STRATEGIES,
-    FairnessCoreError,
-    OperatingPointRecord,
-    current_points,
+from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
+from fairness_core.plots import (
     describe_calibration,
     describe_frontier,
     describe_precision_recall,
     describe_roc_curves,
     describe_score_distributions,
-    escape_markdown,
-    evaluate_operating_point,
-    find_strategy,
     plot_calibration,
     plot_frontier,
     plot_precision_recall,
     plot_roc_curves,
     plot_score_distributions,
+)
+from fairness_core.report import OperatingPointRecord
+from fairness_core.tradeoffs import (
+    CRITERIA,
+    DISPARITIES,
+    STRATEGIES,
+    current_points,
+    evaluate_operating_point,
+    find_strategy,
     summarize_points,
     sweep_table,
 )

@@ -36,11 +36,9 @@ from components.whatif_tables import (
     in_words,
     plain,
 )
-from fairness_core import (
-    OUTCOME_TYPES,
-    FairnessCoreError,
-    FeatureSpec,
-    choose_explainer,
+from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
+from fairness_core.plots import (
     decision_word,
     describe_edit,
     describe_flip_test,
@@ -48,8 +46,6 @@ from fairness_core import (
     describe_ice,
     describe_local_explanation,
     describe_row_flips,
-    escape_markdown,
-    filter_rows,
     plot_edit,
     plot_flip_test,
     plot_global_importance,
@@ -57,6 +53,7 @@ from fairness_core import (
     plot_local_explanation,
     plot_row_flips,
 )
+from fairness_core.whatif import OUTCOME_TYPES, FeatureSpec, choose_explainer, filter_rows
 
 ensure_routed()
 

@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from fairness_core.counts import GroupCounts, compute_group_counts
-from fairness_core.groups import MISSING_GROUP, GroupColumn
+from fairness_core.data import MISSING_GROUP, GroupColumn
+from fairness_core.metrics import GroupCounts, compute_group_counts
 
 WeightKind = Literal["none", "int", "float"]
 ATTRIBUTE_NAMES = ("sex", "race", "age_band")

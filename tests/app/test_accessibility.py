@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from fairness_core import GROUP_COLOURS
+from fairness_core.plots import GROUP_COLOURS
 
 PAGES = (
     "pages/data.py",

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import state
-from fairness_core import MITIGATION_LABELS
+from fairness_core.tradeoffs import MITIGATION_LABELS
 
 # fairlearn 0.15 under pandas 3 (see tests/core/test_mitigation.py).
 pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
@@ -23,7 +23,7 @@ def _panel_script() -> None:
     from components import cache, state
     from components.demo import activate_demo
     from components.mitigation_panel import render_mitigation_panel
-    from fairness_core import get_demo
+    from fairness_core.data import get_demo
 
     if state.get_inputs() is None:
         activate_demo("loan")

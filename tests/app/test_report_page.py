@@ -10,15 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import cache, state
-from fairness_core import (
-    build_review,
-    check_audit_data,
-    compute_subgroup_report,
-    get_demo,
-    identify_data,
-    read_bundle,
-    replay,
-)
+from fairness_core.data import check_audit_data, get_demo
+from fairness_core.metrics import compute_subgroup_report
+from fairness_core.report import build_review, identify_data, read_bundle, replay
 
 
 def _pin(at: AppTest, title: str, note: str, severity: str) -> None:

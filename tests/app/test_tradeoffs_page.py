@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import state
-from fairness_core import STRATEGIES
+from fairness_core.tradeoffs import STRATEGIES
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import state
-from fairness_core import get_demo
+from fairness_core.data import get_demo
 
 
 @pytest.fixture

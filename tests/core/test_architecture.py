@@ -1,4 +1,4 @@
-"""The layer rules of ARCHITECTURE.md, checked on the source."""
+"""The layer rules of docs/ARCHITECTURE.md, checked on the source."""
 
 from __future__ import annotations
 
@@ -10,18 +10,37 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+CORE = ROOT / "fairness_core"
 COMPUTING = {"sklearn", "fairlearn", "shap", "scipy", "numpy", "onnxruntime", "skops"}
+HEAVY = ["sklearn", "scipy", "plotly", "shap", "fairlearn", "skops", "onnxruntime", "reportlab"]
+SUBPACKAGES = sorted(p.name for p in CORE.iterdir() if (p / "__init__.py").exists())
+CORE_FILES = sorted(CORE.rglob("*.py"))
+UI_FILES = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "components").glob("*.py")])
+UI_FILES.append(ROOT / "app.py")
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, *, depth: int = 1) -> set[str]:
+    """Absolute module names a file imports, cut to their first ``depth`` parts."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(".".join(alias.name.split(".")[:depth]) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(".".join(node.module.split(".")[:depth]))
+            if node.module.count(".") != 1:
+                continue
+            # `from fairness_core.report import _bundle` imports a private module too
+            names.update(
+                f"{node.module}.{alias.name}" for alias in node.names if alias.name.startswith("_")
+            )
     return names
+
+
+def owner(path: Path) -> str | None:
+    """The sub-package a core file belongs to (None for the shared top-level modules)."""
+    parts = path.relative_to(CORE).parts
+    return parts[0] if len(parts) > 1 else None
 
 
 def test_importing_the_core_does_not_import_streamlit() -> None:
@@ -33,19 +52,58 @@ def test_importing_the_core_does_not_import_streamlit() -> None:
     assert result.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize(
-    "path", sorted((ROOT / "fairness_core").glob("*.py")), ids=lambda p: p.name
-)
+def test_importing_the_core_imports_nothing_heavy() -> None:
+    """`import fairness_core` loads no sub-package and no computing or plotting library."""
+    code = (
+        "import sys, fairness_core; "
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules)); "
+        "print(sorted(m for m in sys.modules if m.startswith('fairness_core.')))"
+    )
+    result = subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    heavy, sub = result.stdout.strip().splitlines()
+    assert heavy == "[]"
+    assert sub == "[]"
+
+
+def test_the_package_is_split_by_domain() -> None:
+    """The sub-packages ARCHITECTURE.md names exist, and no core module lies loose beside them."""
+    expected = {"cli", "data", "dataset_check", "metrics", "models", "plots", "report"}
+    assert expected | {"tradeoffs", "whatif"} <= set(SUBPACKAGES)
+    loose = {p.name for p in CORE.glob("*.py")}
+    assert loose == {"__init__.py", "errors.py", "escaping.py"}
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(CORE)))
 def test_core_module_never_imports_streamlit(path: Path) -> None:
     """No core module imports streamlit, even lazily."""
     assert "streamlit" not in imported_modules(path)
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "components").glob("*.py"), ROOT / "app.py"]),
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(CORE)))
+def test_subpackages_use_each_other_only_through_public_names(path: Path) -> None:
+    """A module reaches into another sub-package's private modules never; its own, freely."""
+    mine = owner(path)
+    for name in imported_modules(path, depth=3):
+        parts = name.split(".")
+        if parts[0] != "fairness_core" or len(parts) < 3:
+            continue
+        assert parts[1] == mine or not parts[2].startswith("_"), f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: p.name)
 def test_ui_never_imports_computing_libraries(path: Path) -> None:
     """Pages and components call fairness_core; computation never lives in the UI."""
     assert not imported_modules(path) & COMPUTING
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: p.name)
+def test_ui_imports_only_public_core_names(path: Path) -> None:
+    """Pages and components use the sub-packages' public names, never their private modules."""
+    private = [
+        name
+        for name in imported_modules(path, depth=3)
+        if name.startswith("fairness_core.") and any(p.startswith("_") for p in name.split("."))
+    ]
+    assert private == []

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fairness_core import ColumnRoles, DataFormatError, find_problems, load_dataset
+from fairness_core.data import ColumnRoles, find_problems, load_dataset
+from fairness_core.errors import DataFormatError
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_inputs"
 ROLES = ColumnRoles(target="y", protected=("gender",), source="score", score="score")

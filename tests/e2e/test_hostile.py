@@ -16,7 +16,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from fairness_core import FairnessCoreError, load_dataset, load_model
+from fairness_core.data import load_dataset
+from fairness_core.errors import FairnessCoreError
+from fairness_core.models import load_model
 from tests.e2e.conftest import Server, open_app, screenshot, shown_exceptions, wait_idle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,13 @@
+"""The ``fairness-explorer`` command line: ``app``, ``audit`` and ``replay``."""
+
+from __future__ import annotations
+
+from fairness_core.cli._main import (
+    build_parser,
+    main,
+)
+
+__all__ = [
+    "build_parser",
+    "main",
+]

@@ -1,0 +1,269 @@
+"""The `fairness-explorer` command line.
+
+``fairness-explorer app`` starts the web app on this machine (127.0.0.1). The options
+that widen what the app will load — pickle files, extra skops types — exist only here,
+so an operator decides them when starting the app and no click in the browser can.
+
+``fairness-explorer audit`` audits a file headlessly and prints the subgroup report as
+JSON, CSV or Markdown. Exit codes: 0 when every ``--fail-on`` rule passes, 1 when one
+fails, 2 when the input cannot be audited (with a message saying why, never a traceback).
+
+``fairness-explorer replay BUNDLE --data FILE [--model FILE]`` re-runs an audit bundle
+exported from the Report page on the original files. Exit codes: 0 when every number
+matches the bundle, 1 when some differ, 2 when a file's SHA-256 differs from the bundle's
+or the input cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fairness_core.errors import FairnessCoreError, InvalidInputError
+from fairness_core.models import ALLOW_PICKLE_ENV, TRUSTED_TYPES_ENV, ModelPolicy
+from fairness_core.report import (
+    MAX_BUNDLE_BYTES,
+    AuditRequest,
+    ReplayRefusedError,
+    render_audit,
+    replay,
+    run_audit,
+)
+
+__all__ = ["build_parser", "main"]
+
+APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="fairness-explorer",
+        description="See how a machine-learning model treats different groups of people.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    app = sub.add_parser("app", help="start the web app on this machine")
+    app.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    app.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="also load pickle/joblib model files. Pickle files can run any code when "
+        "opened: use only on your own machine, alone, with files you made yourself.",
+    )
+    _add_trust_type(app)
+    _add_audit(sub)
+    _add_replay(sub)
+    return parser
+
+
+def _add_trust_type(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--trust-type",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="allow one extra type inside skops model files (repeatable), e.g. "
+        "xgboost.sklearn.XGBClassifier. Only for files from authors you trust.",
+    )
+
+
+def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = sub.add_parser(
+        "audit",
+        help="audit a data file and print the subgroup report",
+        description="Audit a data file: metrics per group with intervals and verdicts. "
+        "Exit code 0 when every --fail-on rule passes, 1 when one fails, 2 on bad input.",
+    )
+    audit.add_argument("--data", required=True, type=Path, help="CSV, Parquet or .xlsx file")
+    audit.add_argument("--model", type=Path, help="skops or ONNX model that scores the rows")
+    _add_trust_type(audit)
+    audit.add_argument("--target", required=True, help="column with the true outcome")
+    audit.add_argument(
+        "--positive-label", required=True, help="the target value of the favourable outcome"
+    )
+    source = audit.add_mutually_exclusive_group()
+    source.add_argument("--prediction", help="column with the model's decisions")
+    source.add_argument("--score", help="column with the model's scores (0 to 1)")
+    audit.add_argument(
+        "--threshold", type=float, default=0.5, help="scores at or above get the positive decision"
+    )
+    audit.add_argument(
+        "--protected", action="append", required=True, metavar="COL", help="repeatable"
+    )
+    audit.add_argument(
+        "--intersect", action="store_true", help="combine the protected attributes into groups"
+    )
+    audit.add_argument(
+        "--reference",
+        action="append",
+        default=[],
+        metavar="COL=VALUE",
+        help="reference group (default: the largest group)",
+    )
+    audit.add_argument("--min-n", type=int, default=30, help="people needed to judge a group")
+    audit.add_argument("--format", choices=["json", "csv", "md"], default="json")
+    audit.add_argument("--out", type=Path, help="write here instead of standard output")
+    audit.add_argument(
+        "--fail-on",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="e.g. 'disparate_impact_ratio<0.8' or 'equalized_odds_difference>0.1'",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    if args.command == "app":
+        return _run_app(args)
+    if args.command == "audit":
+        return _run_audit(args)
+    if args.command == "replay":
+        return _run_replay(args)
+    return 2  # pragma: no cover - argparse rejects unknown commands first
+
+
+def app_command(port: int) -> list[str]:
+    """The streamlit command that serves the app on 127.0.0.1."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_FILE),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    try:
+        references = tuple(_split_reference(text) for text in args.reference)
+        outcome = run_audit(
+            AuditRequest(
+                data=args.data,
+                model=args.model,
+                target=args.target,
+                positive_label=args.positive_label,
+                prediction=args.prediction,
+                score=args.score,
+                threshold=args.threshold,
+                protected=tuple(args.protected),
+                intersect=args.intersect,
+                references=references,
+                min_n=args.min_n,
+                fail_on=tuple(args.fail_on),
+                policy=ModelPolicy(trusted_types=tuple(args.trust_type)),
+            )
+        )
+        text = render_audit(outcome, args.format)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except FairnessCoreError as exc:
+        print(f"fairness-explorer audit: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"fairness-explorer audit: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    for result in outcome.rules:
+        print(result.describe(), file=sys.stderr)
+    return 1 if outcome.failed else 0
+
+
+def _split_reference(text: str) -> tuple[str, str]:
+    column, sep, value = text.partition("=")
+    if not sep or not column:
+        raise InvalidInputError(
+            f"--reference '{text}' cannot be read. Expected COLUMN=VALUE, e.g. gender=male."
+        )
+    return column, value
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    if not APP_FILE.exists():
+        print(
+            f"The app file {APP_FILE} is missing. Run the app from a checkout of the "
+            "repository (python3 dev.py run).",
+            file=sys.stderr,
+        )
+        return 2
+    env = dict(os.environ)
+    env[ALLOW_PICKLE_ENV] = "1" if args.allow_pickle else "0"
+    env[TRUSTED_TYPES_ENV] = ",".join(args.trust_type)
+    if args.allow_pickle:
+        print(
+            "Warning: pickle model files are allowed. Opening one runs its code on this "
+            "machine. Load only files you made yourself.",
+            file=sys.stderr,
+        )
+    print(f"Fairness Explorer: open http://127.0.0.1:{args.port} in your browser.", flush=True)
+    try:
+        return subprocess.call(app_command(args.port), cwd=APP_FILE.parent, env=env)  # noqa: S603 - fixed command
+    except KeyboardInterrupt:
+        return 0
+
+
+def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    replay_cmd = sub.add_parser(
+        "replay",
+        help="re-run an audit bundle and check it gives the same numbers",
+        description="Re-run an audit bundle (exported from the Report page) on the original "
+        "files. Exit code 0 when every number matches, 1 when some differ, 2 when a file is "
+        "not the one the bundle was made from or cannot be read.",
+    )
+    replay_cmd.add_argument("bundle", type=Path, metavar="BUNDLE", help="the bundle .zip")
+    replay_cmd.add_argument("--data", required=True, type=Path, help="the audited data file")
+    replay_cmd.add_argument("--model", type=Path, help="the model file, when the audit used one")
+    _add_trust_type(replay_cmd)
+
+
+def _run_replay(args: argparse.Namespace) -> int:
+    try:
+        if args.bundle.stat().st_size > MAX_BUNDLE_BYTES:
+            raise InvalidInputError(
+                f"{args.bundle} is larger than an audit bundle can be "
+                f"({MAX_BUNDLE_BYTES / 1e6:,.0f} MB). Check you chose the right file."
+            )
+        bundle_bytes = args.bundle.read_bytes()
+        data_bytes = args.data.read_bytes()
+        model_bytes = args.model.read_bytes() if args.model else None
+        result = replay(
+            bundle_bytes,
+            data_bytes,
+            args.data.name,
+            model_bytes,
+            model_name=args.model.name if args.model else None,
+            policy=ModelPolicy(trusted_types=tuple(args.trust_type)),
+        )
+    except ReplayRefusedError as exc:
+        print(f"fairness-explorer replay: refused. {exc}", file=sys.stderr)
+        return 2
+    except FairnessCoreError as exc:
+        print(f"fairness-explorer replay: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"fairness-explorer replay: cannot read {exc.filename}: {exc.strerror}. "
+            "Check the path and try again.",
+            file=sys.stderr,
+        )
+        return 2
+    print(result.describe())
+    return 0 if result.identical else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""Data: reading files, column roles, validation and protected groups.
+
+- *dataset*: a table read from CSV / Parquet / Excel (:func:`load_dataset` → :class:`Dataset`);
+- *roles*: which column is the outcome (target), the decision or score, the protected
+  attributes, the features (:class:`ColumnRoles`, :func:`suggest_roles`);
+- *audit data*: a validated table and its roles (:func:`check_audit_data` →
+  :class:`AuditData`, or :class:`~fairness_core.errors.ValidationFailedError` listing every
+  problem at once);
+- *group*: the people sharing one value (or one combination of values) of the protected
+  attributes; missing values form the group ``(missing)`` (:func:`encode_groups`);
+- *demo*: a shipped scenario with known, injected disparities (:func:`get_demo`).
+"""
+
+from __future__ import annotations
+
+from fairness_core.data._dataset import (
+    MISSING_TOKENS,
+    SUPPORTED_DATA_SUFFIXES,
+    Dataset,
+    load_dataset,
+)
+from fairness_core.data._demos import (
+    DemoScenario,
+    get_demo,
+    list_demos,
+)
+from fairness_core.data._groups import (
+    MISSING_GROUP,
+    GroupColumn,
+    encode_groups,
+    quantile_edges,
+)
+from fairness_core.data._overview import (
+    compute_group_overview,
+)
+from fairness_core.data._roles import (
+    AGE_BAND_EDGES,
+    Binning,
+    ColumnRoles,
+    DecisionSource,
+    RoleSuggestion,
+    default_binning,
+    distinct_values,
+    numeric_columns,
+    suggest_roles,
+)
+from fairness_core.data._validation import (
+    MAX_GROUP_LEVELS,
+    NUMERIC_LEVELS_WITHOUT_BINS,
+    AuditData,
+    TableChecker,
+    check_audit_data,
+    find_problems,
+    values_equal,
+)
+
+__all__ = [
+    "AGE_BAND_EDGES",
+    "MAX_GROUP_LEVELS",
+    "MISSING_GROUP",
+    "MISSING_TOKENS",
+    "NUMERIC_LEVELS_WITHOUT_BINS",
+    "SUPPORTED_DATA_SUFFIXES",
+    "AuditData",
+    "Binning",
+    "ColumnRoles",
+    "Dataset",
+    "DecisionSource",
+    "DemoScenario",
+    "GroupColumn",
+    "RoleSuggestion",
+    "TableChecker",
+    "check_audit_data",
+    "compute_group_overview",
+    "default_binning",
+    "distinct_values",
+    "encode_groups",
+    "find_problems",
+    "get_demo",
+    "list_demos",
+    "load_dataset",
+    "numeric_columns",
+    "quantile_edges",
+    "suggest_roles",
+    "values_equal",
+]

@@ -1,0 +1,103 @@
+"""Groups: protected attributes encoded once as integer codes.
+
+A *group* is the set of rows sharing one value of a protected attribute ("female"), or
+one band of a binned numeric attribute ("25-34"). Every later computation counts rows per
+group with ``np.bincount`` on these codes, so a column is encoded exactly once, right
+after validation. Missing values are never dropped: they form an explicit group labelled
+:data:`MISSING_GROUP`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fairness_core.data._roles import Binning
+
+__all__ = ["MISSING_GROUP", "GroupColumn", "band_labels", "encode_groups"]
+
+#: The label of the group of rows whose protected attribute is missing.
+MISSING_GROUP = "(missing)"
+
+
+@dataclass(frozen=True)
+class GroupColumn:
+    """One protected attribute as integer codes into ``labels`` (one code per row)."""
+
+    name: str
+    labels: tuple[str, ...]
+    codes: np.ndarray = field(repr=False, compare=False)
+    binned: bool = False
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Rows per group, in label order."""
+        return np.bincount(self.codes, minlength=len(self.labels))
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def encode_groups(series: pd.Series, *, binning: Binning | None = None) -> GroupColumn:
+    """Encode a protected attribute (cut into bands first when ``binning`` is given)."""
+    name = str(series.name)
+    missing = series.isna().to_numpy()
+    if binning is not None:
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
+        edges = binning.edges or quantile_edges(values[~missing], binning.quantiles)
+        labels = band_labels(edges, integer=_all_integer(values[~missing]))
+        codes = np.searchsorted(np.asarray(edges, dtype="float64"), values, side="right")
+        used = labels
+    else:
+        cat = pd.Categorical(series.astype("str").where(~missing))
+        used = tuple(str(c) for c in cat.categories)
+        codes = cat.codes.astype(np.int64)
+    codes = np.where(missing, len(used), codes).astype(np.int32)
+    labels_out = tuple(used) + ((MISSING_GROUP,) if missing.any() else ())
+    return GroupColumn(name=name, labels=labels_out, codes=codes, binned=binning is not None)
+
+
+def band_labels(edges: tuple[float, ...], *, integer: bool) -> tuple[str, ...]:
+    """Readable labels for the bands cut at ``edges``: "under 25", "25–34", "65 and over"."""
+    if not edges:
+        return ("all",)
+    text = [_number(e) for e in edges]
+    labels = [f"under {text[0]}"]
+    for low, high, low_text in zip(edges[:-1], edges[1:], text[:-1], strict=True):
+        if integer and float(low).is_integer() and float(high).is_integer():
+            labels.append(f"{low_text}–{_number(high - 1)}")
+        else:
+            labels.append(f"{low_text} to under {_number(high)}")
+    labels.append(f"{text[-1]} and over")
+    return tuple(labels)
+
+
+def quantile_edges(values: np.ndarray, quantiles: int) -> tuple[float, ...]:
+    if len(values) == 0 or quantiles < 2:
+        return ()
+    inner = np.quantile(values, np.linspace(0, 1, quantiles + 1)[1:-1])
+    rounded = sorted({_round_nicely(float(v)) for v in inner})
+    low, high = float(np.min(values)), float(np.max(values))
+    return tuple(e for e in rounded if low < e <= high)
+
+
+def _round_nicely(value: float) -> float:
+    """Round to 2 significant digits so band labels read well (37,412.5 → 37,000)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    digits = 1 - math.floor(math.log10(abs(value)))
+    return round(value, digits)
+
+
+def _all_integer(values: np.ndarray) -> bool:
+    finite = values[np.isfinite(values)]
+    return bool(len(finite)) and bool(np.all(np.floor(finite) == finite))
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4g}"

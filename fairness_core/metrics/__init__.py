@@ -1,0 +1,92 @@
+"""Metrics: count tables, the metric registry, intervals, the subgroup report and rules.
+
+- *count table*: per group × (label, decision) confusion counts, weighted and unweighted
+  (:func:`compute_group_counts` → :class:`GroupCounts`); every per-group number is a function
+  of these counts;
+- *metric*: a per-group rate defined on the confusion cells, registered once in
+  :data:`METRICS` with its title, plain explanation and formula;
+- *disparity*: a group's metric compared with a reference group, as a *difference* (0 at
+  parity) or a *ratio* (1 at parity);
+- *subgroup report*: metrics, intervals, disparities, adjusted p-values and verdicts for
+  every group (:func:`compute_subgroup_report` → :class:`SubgroupReport`);
+- *rule*: a line a summary must not cross, such as ``disparate_impact_ratio<0.8``
+  (:func:`parse_rule`, :func:`evaluate_rules`).
+"""
+
+from __future__ import annotations
+
+from fairness_core.metrics._counts import (
+    GroupCounts,
+    check_binary,
+    check_group_columns,
+    check_lengths,
+    check_sample_weight,
+    combine_group_codes,
+    compute_group_counts,
+    decode_group_labels,
+)
+from fairness_core.metrics._guide import (
+    GUIDE,
+    GuideEntry,
+)
+from fairness_core.metrics._registry import (
+    DEFAULT_METRICS,
+    METRICS,
+    MetricSpec,
+    between_groups,
+    metric_values,
+)
+from fairness_core.metrics._rules import (
+    Rule,
+    RuleResult,
+    evaluate_rules,
+    parse_rule,
+)
+from fairness_core.metrics._stats import (
+    Correction,
+    adjust_p_values,
+    group_intervals,
+    two_proportion_p_values,
+    wilson_interval,
+)
+from fairness_core.metrics._subgroups import (
+    ReportSettings,
+    SubgroupReport,
+    compute_subgroup_report,
+    describe_disparity,
+    rank_disadvantaged,
+    report_to_dict,
+)
+
+__all__ = [
+    "DEFAULT_METRICS",
+    "GUIDE",
+    "METRICS",
+    "Correction",
+    "GroupCounts",
+    "GuideEntry",
+    "MetricSpec",
+    "ReportSettings",
+    "Rule",
+    "RuleResult",
+    "SubgroupReport",
+    "adjust_p_values",
+    "between_groups",
+    "check_binary",
+    "check_group_columns",
+    "check_lengths",
+    "check_sample_weight",
+    "combine_group_codes",
+    "compute_group_counts",
+    "compute_subgroup_report",
+    "decode_group_labels",
+    "describe_disparity",
+    "evaluate_rules",
+    "group_intervals",
+    "metric_values",
+    "parse_rule",
+    "rank_disadvantaged",
+    "report_to_dict",
+    "two_proportion_p_values",
+    "wilson_interval",
+]

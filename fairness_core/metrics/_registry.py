@@ -1,0 +1,438 @@
+"""Metrics per group, and disparities between groups, computed from group counts.
+
+Words used here:
+
+- A *disaggregated metric* is one metric computed separately for each group (as fairlearn's
+  ``MetricFrame.by_group``). Names are fairlearn's and scikit-learn's, without the
+  ``_score`` suffix: ``selection_rate``, ``true_positive_rate``, ``precision``, ``roc_auc``...
+  :data:`METRICS` holds, for each, a plain title, a one-sentence explanation for a
+  non-statistician, what is counted above and below the line, whether higher is better and
+  whether it is a *proportion* (some rows out of other rows, so a Wilson interval applies).
+- A metric's *denominator n* is the number of rows its value is computed from: for the
+  true positive rate the people whose true outcome is positive, for precision the people
+  who got the positive decision. A group of 5,000 rows may have a true positive rate
+  measured on 9 people; small-n warnings and verdicts use this count, not the group size.
+- A *disparity* compares a group with a *reference group*: the *difference* (group −
+  reference; 0 at parity) and the *ratio* (group ÷ reference; 1 at parity). The reference
+  is the ``"largest"`` group by rows, the ``"best"`` group on that metric, or a group the
+  user names by its labels.
+- A *between-groups* summary compares the extremes, as fairlearn's ``MetricFrame``
+  ``difference()`` / ``ratio()`` with ``method="between_groups"``: largest minus smallest
+  value, and smallest divided by largest. The *named summaries* use fairlearn's names and
+  definitions (``demographic_parity_difference``, ``equalized_odds_ratio``...), plus
+  ``disparate_impact_ratio``: the lowest selection rate of any group divided by the
+  reference group's selection rate. The *four-fifths rule* asks this ratio to be at least
+  0.8. With ``reference="best"`` and ``min_n=0`` (the group selected most often, whatever
+  its size) it is the EEOC reading and equals ``demographic_parity_ratio``; the default
+  reference, the largest group, compares every group with the majority.
+
+Values are NaN, never an exception, when their denominator is 0 (a group with no actual
+positives has no true positive rate). fairlearn's rate functions return 0 there instead; a
+group with an undefined value is left out of between-groups summaries. With sample weights,
+values use weighted counts and the denominator n stays a count of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from fairness_core.errors import InvalidInputError
+from fairness_core.metrics._counts import CELLS, GroupCounts
+
+__all__ = [
+    "DEFAULT_METRICS",
+    "METRICS",
+    "MetricSpec",
+    "Reference",
+    "between_groups",
+    "check_metrics",
+    "compute_disparities",
+    "compute_group_metrics",
+    "compute_named_summaries",
+    "find_reference",
+    "metric_denominators",
+    "metric_values",
+    "values_from_cells",
+]
+
+MetricKind = Literal["descriptive", "rate", "composite", "score"]
+#: Which group every other group is compared with.
+Reference = Literal["largest", "best"] | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """What a metric means, how it is counted, and which way is better.
+
+    ``kind``: ``"descriptive"`` (who is in the data; no disparities), ``"rate"`` (a
+    proportion of confusion cells: ``numerator_cells`` out of ``denominator_cells``),
+    ``"composite"`` (built from several rates) or ``"score"`` (needs the model's scores).
+    ``higher_is_better`` is None when neither direction is better (base rate, mean score).
+    The positive decision is taken to be the favourable one (a loan, an interview).
+    """
+
+    name: str
+    title: str
+    explanation: str
+    numerator: str
+    denominator: str
+    higher_is_better: bool | None
+    is_proportion: bool
+    kind: MetricKind
+    numerator_cells: tuple[str, ...] = ()
+    denominator_cells: tuple[str, ...] = ()
+    judged: bool = True
+
+    @property
+    def needs_scores(self) -> bool:
+        """True when the metric needs the model's scores, not only its decisions."""
+        return self.kind == "score"
+
+
+_ALL = CELLS
+_POS, _NEG = ("tp", "fn"), ("fp", "tn")
+_SELECTED, _REJECTED = ("tp", "fp"), ("fn", "tn")
+
+
+def _spec(name: str, title: str, explanation: str, *, num: str, den: str, **kw) -> MetricSpec:
+    kw.setdefault("is_proportion", False)
+    return MetricSpec(name, title, explanation, num, den, **kw)
+
+
+def _rate(name: str, title: str, explanation: str, num: tuple, den: tuple, **kw) -> MetricSpec:
+    words = {
+        _ALL: "rows in the group",
+        _POS: "actual positives (tp + fn)",
+        _NEG: "actual negatives (fp + tn)",
+        _SELECTED: "positive decisions (tp + fp)",
+        _REJECTED: "negative decisions (fn + tn)",
+    }
+    return MetricSpec(
+        name, title, explanation, words.get(num) or " + ".join(num), words[den], kind="rate",
+        is_proportion=True, numerator_cells=num, denominator_cells=den, **kw,
+    )  # fmt: skip
+
+
+# fmt: off
+_SPECS = [
+    _spec("count", "Rows", "How many people (rows) are in the group.",
+          num="rows in the group", den="none (a count)",
+          higher_is_better=None, kind="descriptive", judged=False),
+    _spec("share", "Share of the data", "The group's share of all the people in the data.",
+          num="rows in the group", den="all rows",
+          higher_is_better=None, kind="descriptive", judged=False),
+    _rate("base_rate", "Base rate",
+          "Of the people in the group, the share whose true outcome was positive.",
+          _POS, _ALL, higher_is_better=None, judged=False),
+    _rate("selection_rate", "Selection rate",
+          "Of the people in the group, the share who got the positive decision.",
+          _SELECTED, _ALL, higher_is_better=True),
+    _rate("accuracy", "Accuracy",
+          "Of the people in the group, the share whose decision matched their true outcome.",
+          ("tp", "tn"), _ALL, higher_is_better=True),
+    _spec("balanced_accuracy", "Balanced accuracy",
+          "The average of the true positive rate and the true negative rate, so people with "
+          "a rare outcome count as much as people with a common one.",
+          num="true positive rate + true negative rate, halved",
+          den="the smaller of actual positives and actual negatives",
+          higher_is_better=True, kind="composite"),
+    _rate("precision", "Precision",
+          "Of the people who got the positive decision, the share who truly deserved it.",
+          ("tp",), _SELECTED, higher_is_better=True),
+    _rate("negative_predictive_value", "Negative predictive value",
+          "Of the people who got the negative decision, the share whose true outcome was "
+          "indeed negative.", ("tn",), _REJECTED, higher_is_better=True),
+    _rate("true_positive_rate", "True positive rate",
+          "Of the people who truly deserved a positive outcome, the share who got it.",
+          ("tp",), _POS, higher_is_better=True),
+    _rate("false_positive_rate", "False positive rate",
+          "Of the people whose true outcome was negative, the share who still got the "
+          "positive decision.", ("fp",), _NEG, higher_is_better=False),
+    _rate("false_negative_rate", "False negative rate",
+          "Of the people who truly deserved a positive outcome, the share who were denied it.",
+          ("fn",), _POS, higher_is_better=False),
+    _rate("true_negative_rate", "True negative rate",
+          "Of the people whose true outcome was negative, the share who got the negative "
+          "decision.", ("tn",), _NEG, higher_is_better=True),
+    _rate("false_discovery_rate", "False discovery rate",
+          "Of the people who got the positive decision, the share whose true outcome was "
+          "negative.", ("fp",), _SELECTED, higher_is_better=False),
+    _rate("false_omission_rate", "False omission rate",
+          "Of the people who got the negative decision, the share who truly deserved a "
+          "positive outcome.", ("fn",), _REJECTED, higher_is_better=False),
+    _spec("f1", "F1 score",
+          "One number between 0 and 1 that balances precision and true positive rate; it is "
+          "low when either of them is low.",
+          num="2 × tp", den="2 × tp + fp + fn (denominator n: the tp + fp + fn rows)",
+          higher_is_better=True, kind="composite"),
+    _spec("roc_auc", "ROC AUC",
+          "The chance that the model scores a random person with a positive outcome above a "
+          "random person with a negative outcome (0.5 is a coin toss, 1 is perfect ranking).",
+          num="correctly ordered (positive, negative) pairs, ties counted half",
+          den="all (positive, negative) pairs (denominator n: the smaller of actual "
+          "positives and actual negatives)", higher_is_better=True, kind="score"),
+    _spec("brier_score", "Brier score",
+          "The average squared gap between the model's score and the true outcome "
+          "(0 is perfect).", num="sum of (outcome − score)²", den="rows in the group",
+          higher_is_better=False, kind="score", judged=False),
+    _spec("log_loss", "Log loss",
+          "How surprised the model is by the true outcomes on average; confident wrong "
+          "scores count heavily (0 is perfect).",
+          num="sum of −log(score given to the true outcome)", den="rows in the group",
+          higher_is_better=False, kind="score", judged=False),
+    _spec("mean_score", "Mean score", "The average score the model gives the group.",
+          num="sum of scores", den="rows in the group",
+          higher_is_better=None, kind="score", judged=False),
+]
+# fmt: on
+
+#: Every metric the subgroup report can show, by name.
+METRICS: Mapping[str, MetricSpec] = MappingProxyType({s.name: s for s in _SPECS})
+#: The metrics shown when none are chosen.
+DEFAULT_METRICS: tuple[str, ...] = (
+    "selection_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "precision",
+    "accuracy",
+)
+_INDEX = {cell: i for i, cell in enumerate(CELLS)}
+
+
+def check_metrics(metrics: Sequence[str], *, has_scores: bool) -> tuple[str, ...]:
+    """Return the metric names, checked against :data:`METRICS` and the available inputs."""
+    names = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    unknown = [m for m in names if m not in METRICS]
+    if unknown or not names:
+        what = f"Unknown metric {unknown[0]!r}." if unknown else "No metric was chosen."
+        raise InvalidInputError(
+            f"{what} Expected one or more of: {', '.join(METRICS)}. Got {list(names)}. "
+            "Use the names exactly as listed."
+        )
+    scored = [m for m in names if METRICS[m].needs_scores]
+    if scored and not has_scores:
+        raise InvalidInputError(
+            f"The metric {scored[0]!r} needs the model's scores, and this audit has only "
+            "decisions. Expected a score column or a model. Got decisions only. Choose a "
+            "score column (or upload the model), or leave out "
+            f"{', '.join(repr(m) for m in scored)}."
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def values_from_cells(name: str, cells: np.ndarray) -> np.ndarray:
+    """Values of a cell-based metric from a (…, groups, 4) table of (weighted) cells."""
+    spec = METRICS[name]
+    total = cells.sum(axis=-1)
+    if name == "count":
+        return total.astype(np.float64)
+    if name == "share":
+        return _divide(total, total.sum(axis=-1, keepdims=True))
+    if spec.kind == "rate":
+        num = cells[..., [_INDEX[c] for c in spec.numerator_cells]].sum(axis=-1)
+        return _divide(num, cells[..., [_INDEX[c] for c in spec.denominator_cells]].sum(axis=-1))
+    tp, fp, fn, tn = (cells[..., i] for i in range(4))
+    if name == "balanced_accuracy":
+        return (_divide(tp, tp + fn) + _divide(tn, tn + fp)) / 2
+    if name == "f1":
+        return _divide(2 * tp, 2 * tp + fp + fn)
+    raise InvalidInputError(f"The metric {name!r} needs the model's scores, not only counts.")
+
+
+def metric_values(counts: GroupCounts, name: str) -> np.ndarray:
+    """One value per group (weighted when the counts are)."""
+    spec = METRICS[name]
+    if name == "count":
+        return counts.n.astype(np.float64)
+    if not spec.needs_scores:
+        return values_from_cells(name, counts.weighted_cells)
+    if counts.scores is None:
+        check_metrics([name], has_scores=False)
+    assert counts.scores is not None  # noqa: S101 - check_metrics raised otherwise
+    s, w = counts.scores, counts.weighted_cells
+    if name == "roc_auc":
+        return _divide(s.ranked_pairs, (w[:, 0] + w[:, 2]) * (w[:, 1] + w[:, 3]))
+    field = {"brier_score": s.squared_error, "log_loss": s.log_loss, "mean_score": s.score}
+    return _divide(field[name], w.sum(axis=-1))
+
+
+def metric_denominators(counts: GroupCounts, name: str) -> np.ndarray:
+    """Per group, the number of rows the metric's value is computed from."""
+    spec = METRICS[name]
+    c = counts.cells
+    if spec.kind == "rate":
+        return c[:, [_INDEX[x] for x in spec.denominator_cells]].sum(axis=-1)
+    if name in ("balanced_accuracy", "roc_auc"):
+        return np.minimum(c[:, 0] + c[:, 2], c[:, 1] + c[:, 3])
+    if name == "f1":
+        return c[:, 0] + c[:, 1] + c[:, 2]
+    if name == "share":
+        return np.full(counts.n_groups, int(c.sum()))
+    return c.sum(axis=-1)
+
+
+def compute_group_metrics(
+    counts: GroupCounts, *, metrics: Sequence[str] = DEFAULT_METRICS
+) -> pd.DataFrame:
+    """A long table: one row per group and metric.
+
+    Columns: ``group_index`` (position in ``counts.labels``), ``group`` (display name),
+    ``labels`` (tuple, one per attribute), ``n`` (rows in the group), ``metric``, ``value``
+    and ``denominator`` (rows the value is computed from). Long rather than wide so every
+    metric carries its own denominator and later its own interval.
+    """
+    names = check_metrics(metrics, has_scores=counts.scores is not None)
+    frames = [
+        pd.DataFrame(
+            {
+                "group_index": np.arange(counts.n_groups),
+                "group": list(counts.names),
+                "labels": list(counts.labels),
+                "n": counts.n,
+                "metric": name,
+                "value": metric_values(counts, name),
+                "denominator": metric_denominators(counts, name),
+            }
+        )
+        for name in names
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def find_reference(
+    counts: GroupCounts, metric: str, reference: Reference, *, min_n: int = 0
+) -> int:
+    """Position of the reference group for ``metric``.
+
+    ``"largest"``: most rows (the first on a tie). ``"best"``: the best value among groups
+    whose denominator n is at least ``min_n`` (all groups if none is), the largest group
+    for metrics with no better direction. A tuple: the group with those labels.
+    """
+    if isinstance(reference, (tuple, list)):
+        return counts.index_of(reference)
+    largest = int(np.argmax(counts.n))
+    if reference == "largest":
+        return largest
+    if reference != "best":
+        raise InvalidInputError(
+            "The reference group must be 'largest', 'best' or the labels of a group as a "
+            f"tuple, one per attribute. Got {reference!r}. To name a group, write e.g. "
+            f"({reference!r},)."
+        )
+    spec = METRICS[metric]
+    values = metric_values(counts, metric)
+    usable = np.isfinite(values)
+    big = usable & (metric_denominators(counts, metric) >= min_n)
+    candidates = big if big.any() else usable
+    if spec.higher_is_better is None or not candidates.any():
+        return largest
+    masked = np.where(candidates, values, -np.inf if spec.higher_is_better else np.inf)
+    return int(np.argmax(masked) if spec.higher_is_better else np.argmin(masked))
+
+
+def compute_disparities(
+    counts: GroupCounts,
+    *,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    reference: Reference = "largest",
+    min_n: int = 30,
+) -> pd.DataFrame:
+    """Difference and ratio of each group against the reference, per metric (long table).
+
+    Columns: ``metric``, ``kind`` (``"difference"`` | ``"ratio"``), ``group_index``,
+    ``group``, ``reference_index``, ``reference``, ``value``, ``group_denominator``,
+    ``reference_denominator``. The reference group has no rows of its own; descriptive
+    metrics (count, share) have none. A ratio is NaN when the reference value is 0.
+    """
+    names = check_metrics(metrics, has_scores=counts.scores is not None)
+    frames = []
+    for name in (m for m in names if METRICS[m].kind != "descriptive"):
+        ref = find_reference(counts, name, reference, min_n=min_n)
+        values, den = metric_values(counts, name), metric_denominators(counts, name)
+        others = np.array([g for g in range(counts.n_groups) if g != ref], dtype=np.int64)
+        for kind, value in (
+            ("difference", values[others] - values[ref]),
+            ("ratio", _divide(values[others], np.full(len(others), values[ref]))),
+        ):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "metric": name,
+                        "kind": kind,
+                        "group_index": others,
+                        "group": [counts.names[g] for g in others],
+                        "reference_index": ref,
+                        "reference": counts.names[ref],
+                        "value": value,
+                        "group_denominator": den[others],
+                        "reference_denominator": den[ref],
+                    }
+                )
+            )
+    columns = ["metric", "kind", "group_index", "group", "reference_index", "reference"]
+    columns += ["value", "group_denominator", "reference_denominator"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def between_groups(values: np.ndarray) -> tuple[float, float]:
+    """(largest − smallest, smallest ÷ largest) over the defined values, as fairlearn."""
+    defined = values[np.isfinite(values)]
+    if len(defined) == 0:
+        return float("nan"), float("nan")
+    low, high = float(defined.min()), float(defined.max())
+    return high - low, (low / high if high != 0 else float("nan"))
+
+
+def compute_named_summaries(
+    counts: GroupCounts,
+    *,
+    reference: Reference = "largest",
+    min_n: int = 30,
+    hidden: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, float]:
+    """fairlearn's named disparity summaries (between groups) and ``disparate_impact_ratio``.
+
+    ``hidden`` maps a metric to a per-group mask of values to leave out (suppressed cells).
+    """
+
+    def visible(name: str) -> np.ndarray:
+        values = metric_values(counts, name)
+        mask = (hidden or {}).get(name)
+        return values if mask is None else np.where(mask, np.nan, values)
+
+    selection, tpr, fpr = (visible(m) for m in ("selection_rate", "true_positive_rate",
+                                                "false_positive_rate"))  # fmt: skip
+    dp, eo_tpr, eo_fpr = between_groups(selection), between_groups(tpr), between_groups(fpr)
+    pp = between_groups(visible("precision"))
+    ref = find_reference(counts, "selection_rate", reference, min_n=min_n)
+    ratios = _divide(selection, np.full(counts.n_groups, selection[ref]))
+    defined = ratios[np.isfinite(ratios)]
+    return {
+        "demographic_parity_difference": dp[0],
+        "demographic_parity_ratio": dp[1],
+        "equalized_odds_difference": _nan_extreme(eo_tpr[0], eo_fpr[0], max),
+        "equalized_odds_ratio": _nan_extreme(eo_tpr[1], eo_fpr[1], min),
+        "equal_opportunity_difference": eo_tpr[0],
+        "equal_opportunity_ratio": eo_tpr[1],
+        "predictive_parity_difference": pp[0],
+        "predictive_parity_ratio": pp[1],
+        "disparate_impact_ratio": float(defined.min()) if len(defined) else float("nan"),
+    }
+
+
+def _nan_extreme(a: float, b: float, pick) -> float:
+    defined = [v for v in (a, b) if np.isfinite(v)]
+    return float(pick(defined)) if defined else float("nan")
+
+
+def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, NaN where den is 0 (an undefined rate is not an error)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.true_divide(num, den)
+    return np.where(den != 0, out, np.nan)

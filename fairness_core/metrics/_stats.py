@@ -1,0 +1,403 @@
+"""Uncertainty, tests and verdicts for subgroup metrics, computed from group counts.
+
+Words used here:
+
+- A *Wilson interval* is the confidence interval for a proportion (some rows out of
+  others) that stays inside 0–1 and stays honest for small groups; a normal approximation
+  does neither. With sample weights the proportion is the weighted one and ``n`` is Kish's
+  *effective sample size* ``(Σw)² / Σw²`` over the denominator's rows: equal weights give
+  the row count, unequal weights fewer "effective" people and a wider interval.
+- The *bootstrap* here resamples the count tables, never the rows: per group one
+  multinomial draw of its four confusion cells with the group's row count and the group's
+  cell shares (with sample weights: the shares of weighted counts, so the draws centre on
+  the weighted rates; the row count is kept, which understates the spread when weights vary
+  a lot). Group sizes stay fixed (a stratified bootstrap), so its cost does not depend on
+  the number of rows. *Percentile intervals* are the middle ``confidence`` share of the
+  replicates; when more than 5% of replicates are undefined (a draw with no positives has
+  no true positive rate) the interval is left undefined.
+- *Significance* of a group against the reference: for proportions a two-proportion z test,
+  or Fisher's exact test when any expected cell of the 2×2 table is below 5 (with weights:
+  on effective counts, rounded for Fisher); for composite metrics (balanced accuracy, F1)
+  the bootstrap's two-sided percentile p-value; for ROC AUC the Hanley–McNeil standard
+  error. Brier score, log loss and mean score get no interval or test.
+- *Multiple comparisons*: with many groups × metrics some differences look significant by
+  chance. p-values are adjusted over every (group, metric) test shown: ``"holm"`` controls
+  the chance of any false alarm, ``"benjamini-hochberg"`` the expected share of false alarms.
+- A *verdict* judges one disparity against a rule: ``"pass"`` when the whole interval lies
+  inside the rule's band, ``"fail"`` when it lies wholly outside, and ``"insufficient
+  evidence"`` when the interval straddles the threshold, is undefined, or when the group's
+  or the reference's denominator n is below ``min_n``. A group too small to judge never
+  passes. Rules: the *four-fifths rule* for the selection-rate ratio (at least 0.8); for
+  other ratios the same band both ways (0.8 to 1.25); for differences ``|difference| ≤
+  tolerance``. Base rate, Brier score, log loss and mean score are not judged (None).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from fairness_core.errors import InvalidInputError
+from fairness_core.metrics._counts import CELLS, GroupCounts
+from fairness_core.metrics._registry import METRICS, metric_values, values_from_cells
+
+__all__ = [
+    "Correction",
+    "DisparityRule",
+    "Verdict",
+    "adjust_disparity_p_values",
+    "adjust_p_values",
+    "bootstrap_cells",
+    "bootstrap_p_values",
+    "disparity_tests",
+    "effective_sample_size",
+    "find_rule",
+    "group_intervals",
+    "judge",
+    "judge_disparities",
+    "percentile_interval",
+    "two_proportion_p_values",
+    "wilson_interval",
+]
+
+Correction = Literal["holm", "benjamini-hochberg", "none"]
+Verdict = Literal["pass", "fail", "insufficient evidence"]
+#: Largest share of undefined bootstrap replicates for which an interval is still given.
+MAX_UNDEFINED = 0.05
+_INDEX = {cell: i for i, cell in enumerate(CELLS)}
+
+
+@dataclass(frozen=True)
+class DisparityRule:
+    """A disparity passes when its value lies in [low, high]; ``text`` names the rule."""
+
+    low: float
+    high: float
+    text: str
+
+
+def effective_sample_size(weight_sum: np.ndarray, squared_weight_sum: np.ndarray) -> np.ndarray:
+    """Kish's effective sample size (Σw)² / Σw²; 0 where there are no weights."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_eff = np.asarray(weight_sum, dtype=np.float64) ** 2 / squared_weight_sum
+    return np.where(np.asarray(squared_weight_sum) > 0, n_eff, 0.0)
+
+
+def wilson_interval(
+    successes: np.ndarray, n: np.ndarray, *, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for ``successes`` out of ``n`` (NaN where n is 0)."""
+    s, total = np.asarray(successes, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    z = float(sps.norm.ppf(0.5 + confidence / 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = s / total
+        scale = 1 + z * z / total
+        centre = (p + z * z / (2 * total)) / scale
+        half = z / scale * np.sqrt(np.maximum(p * (1 - p) / total + z * z / (4 * total**2), 0))
+    ok = total > 0
+    # min/max with p guard against rounding at p = 0 or 1: the interval always holds p.
+    low = np.minimum(np.clip(centre - half, 0.0, 1.0), p)
+    high = np.maximum(np.clip(centre + half, 0.0, 1.0), p)
+    return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
+
+
+def group_intervals(
+    counts: GroupCounts,
+    name: str,
+    *,
+    confidence: float = 0.95,
+    replicates: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-group interval of one metric: Wilson for proportions, bootstrap for composites.
+
+    ROC AUC gets value ± z·SE (Hanley–McNeil); descriptive metrics and the other score
+    metrics get NaN, as do composites when no bootstrap ``replicates`` are given.
+    """
+    spec = METRICS[name]
+    nan = np.full(counts.n_groups, np.nan)
+    if spec.kind == "rate":
+        successes, n_eff = _effective_counts(counts, name)
+        return wilson_interval(successes, n_eff, confidence=confidence)
+    if spec.kind == "composite" and replicates is not None:
+        return percentile_interval(values_from_cells(name, replicates), confidence=confidence)
+    if name == "roc_auc":
+        auc, se = metric_values(counts, name), _auc_standard_error(counts)
+        z = float(sps.norm.ppf(0.5 + confidence / 2))
+        return np.clip(auc - z * se, 0, 1), np.clip(auc + z * se, 0, 1)
+    return nan, nan.copy()
+
+
+def bootstrap_cells(counts: GroupCounts, *, n_bootstrap: int = 1000, seed: int = 0) -> np.ndarray:
+    """Replicates of the cell table, shape (n_bootstrap, groups, 4), one multinomial per group."""
+    weighted = counts.weighted_cells
+    total = weighted.sum(axis=1, keepdims=True)
+    empty = total[:, 0] <= 0  # every weight zero: no defined value, no draws
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pvals = np.where(empty[:, None], 0.25, weighted / total)
+    pvals = pvals / pvals.sum(axis=1, keepdims=True)
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(counts.n, pvals, size=(n_bootstrap, counts.n_groups))
+    return np.where(empty[None, :, None], 0.0, draws.astype(np.float64))
+
+
+def percentile_interval(
+    samples: np.ndarray, *, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval over axis 0, ignoring undefined replicates (NaN if too many)."""
+    values = np.where(np.isfinite(samples), samples, np.nan)
+    ordered = np.sort(values, axis=0)  # undefined (NaN) replicates sort last
+    defined = np.isfinite(values).sum(axis=0)
+    ok = (defined > 0) & (defined >= (1 - MAX_UNDEFINED) * len(samples))
+
+    def quantile(q: float) -> np.ndarray:
+        pos = q * np.maximum(defined - 1, 0)
+        below = np.floor(pos).astype(np.int64)
+        above = np.minimum(below + 1, np.maximum(defined - 1, 0))
+        low_v = np.take_along_axis(ordered, below[None, ...], axis=0)[0]
+        high_v = np.take_along_axis(ordered, above[None, ...], axis=0)[0]
+        with np.errstate(invalid="ignore"):
+            return np.where(ok, low_v + (pos - below) * (high_v - low_v), np.nan)
+
+    alpha = (1 - confidence) / 2
+    return quantile(alpha), quantile(1 - alpha)
+
+
+def bootstrap_p_values(differences: np.ndarray) -> np.ndarray:
+    """Two-sided percentile p-value that the difference is 0, from replicates (axis 0)."""
+    defined = np.isfinite(differences)
+    k = defined.sum(axis=0)
+    below = (defined & (differences <= 0)).sum(axis=0)
+    above = (defined & (differences >= 0)).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.minimum(1.0, 2 * (np.minimum(below, above) + 1) / (k + 1))
+    return np.where((k > 0) & (k >= (1 - MAX_UNDEFINED) * len(differences)), p, np.nan)
+
+
+def two_proportion_p_values(
+    s1: np.ndarray, n1: np.ndarray, s2: np.ndarray, n2: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two-sided p-values for p1 = p2 and the test used ("z" or "fisher"), elementwise.
+
+    Fisher's exact test (on counts rounded to whole people) replaces the z test wherever
+    an expected cell of the 2×2 table is below 5, where the normal approximation fails.
+    """
+    s1, n1, s2, n2 = np.broadcast_arrays(
+        *(np.asarray(a, dtype=np.float64) for a in (s1, n1, s2, n2))
+    )
+    total, hits = n1 + n2, s1 + s2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = hits / total
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = (s1 / n1 - s2 / n2) / se
+        expected = np.stack([n * h / total for n in (n1, n2) for h in (hits, total - hits)])
+    p = 2 * sps.norm.sf(np.abs(z))
+    usable = (n1 >= 1) & (n2 >= 1)
+    exact = usable & ((expected < 5).any(axis=0) | ~np.isfinite(z))
+    for i in np.flatnonzero(exact):
+        a, b = round(float(s1[i])), round(float(n1[i]))
+        c, d = round(float(s2[i])), round(float(n2[i]))
+        p[i] = sps.fisher_exact([[a, b - a], [c, d - c]]).pvalue
+    test = np.full(len(p), None, dtype=object)
+    test[usable] = "z"
+    test[exact] = "fisher"
+    return np.where(usable, p, np.nan), test
+
+
+def adjust_p_values(p_values: np.ndarray, *, method: Correction = "holm") -> np.ndarray:
+    """p-values adjusted for multiple comparisons; NaN entries are left out of the family."""
+    p = np.asarray(p_values, dtype=np.float64)
+    out = np.full(p.shape, np.nan)
+    defined = np.isfinite(p)
+    family = p[defined]
+    if method == "none" or len(family) == 0:
+        out[defined] = family
+    elif method == "benjamini-hochberg":
+        out[defined] = sps.false_discovery_control(family, method="bh")
+    elif method == "holm":
+        # Holm by hand: scipy has no Holm step-down, and statsmodels is not a dependency
+        # for one loop. Sort ascending, multiply the i-th smallest by (m − i), keep the
+        # sequence non-decreasing (a later p never gets a smaller adjusted p), cap at 1.
+        order = np.argsort(family, kind="stable")
+        m = len(family)
+        stepped = np.maximum.accumulate(family[order] * (m - np.arange(m)))
+        adjusted = np.empty(m)
+        adjusted[order] = np.minimum(stepped, 1.0)
+        out[defined] = adjusted
+    else:
+        raise InvalidInputError(
+            "The multiple-comparison correction must be 'holm', 'benjamini-hochberg' or "
+            f"'none'. Got {method!r}. Use 'holm' unless you have a reason to choose otherwise."
+        )
+    return out
+
+
+def find_rule(
+    metric: str, kind: Literal["difference", "ratio"], *, tolerance: float, ratio_threshold: float
+) -> DisparityRule | None:
+    """The rule a disparity is judged by, or None for metrics that are not judged."""
+    if not METRICS[metric].judged:
+        return None
+    if kind == "difference":
+        return DisparityRule(-tolerance, tolerance, f"|difference| ≤ {tolerance:g}")
+    if metric == "selection_rate":
+        return DisparityRule(
+            ratio_threshold, np.inf, f"four-fifths rule: ratio ≥ {ratio_threshold:g}"
+        )
+    high = 1 / ratio_threshold
+    return DisparityRule(ratio_threshold, high, f"ratio between {ratio_threshold:g} and {high:.3g}")
+
+
+def judge(
+    rule: DisparityRule,
+    *,
+    value: float,
+    ci_low: float,
+    ci_high: float,
+    group_n: int,
+    reference_n: int,
+    min_n: int,
+    use_interval: bool = True,
+) -> Verdict:
+    """Verdict of one disparity; see the module docstring for the rule of evidence."""
+    if group_n < min_n or reference_n < min_n or not np.isfinite(value):
+        return "insufficient evidence"
+    low, high = (ci_low, ci_high) if use_interval else (value, value)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "insufficient evidence"
+    if rule.low <= low and high <= rule.high:
+        return "pass"
+    if high < rule.low or low > rule.high:
+        return "fail"
+    return "insufficient evidence"
+
+
+def judge_disparities(
+    table: pd.DataFrame,
+    *,
+    min_n: int,
+    tolerance: float,
+    ratio_threshold: float,
+    use_interval: bool = True,
+) -> tuple[list[str | None], list[Verdict | None]]:
+    """The rule text and verdict of each row of a disparity table (None when not judged).
+
+    ROC AUC rows always have their (Hanley–McNeil) interval; other rows are judged on the
+    point value alone when ``use_interval`` is False (no bootstrap was run).
+    """
+    rules: list[str | None] = []
+    verdicts: list[Verdict | None] = []
+    for row in table.to_dict("records"):
+        rule = find_rule(
+            row["metric"], row["kind"], tolerance=tolerance, ratio_threshold=ratio_threshold
+        )
+        rules.append(None if rule is None else rule.text)
+        verdicts.append(
+            None
+            if rule is None
+            else judge(
+                rule,
+                value=row["value"],
+                ci_low=row["ci_low"],
+                ci_high=row["ci_high"],
+                group_n=row["group_denominator"],
+                reference_n=row["reference_denominator"],
+                min_n=min_n,
+                use_interval=use_interval or row["metric"] == "roc_auc",
+            )
+        )
+    return rules, verdicts
+
+
+def adjust_disparity_p_values(table: pd.DataFrame, *, method: Correction) -> np.ndarray:
+    """Adjusted p-values for a disparity table: one test per (metric, group).
+
+    The difference and the ratio of a group test the same hypothesis (equal values), so
+    the family holds each (metric, group) once and both rows get its adjusted p-value.
+    """
+    is_diff = (table["kind"] == "difference").to_numpy()
+    keys = list(zip(table["metric"].tolist(), table["group_index"].tolist(), strict=True))
+    raw = table["p_value"].to_numpy(dtype=np.float64)
+    family = [k for k, d in zip(keys, is_diff, strict=True) if d]
+    adjusted = dict(zip(family, adjust_p_values(raw[is_diff], method=method), strict=True))
+    return np.array([adjusted.get(k, np.nan) for k in keys], dtype=np.float64)
+
+
+def disparity_tests(
+    counts: GroupCounts,
+    table: pd.DataFrame,
+    *,
+    replicates: np.ndarray | None,
+    confidence: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For rows of a disparity table: ci_low, ci_high, p_value, test (aligned with rows)."""
+    n_rows = len(table)
+    low, high, p = np.full(n_rows, np.nan), np.full(n_rows, np.nan), np.full(n_rows, np.nan)
+    test = np.full(n_rows, None, dtype=object)
+    metrics, kinds = table["metric"].to_numpy(), table["kind"].to_numpy()
+    for name, kind in dict.fromkeys(zip(metrics.tolist(), kinds.tolist(), strict=True)):
+        at = np.flatnonzero((metrics == name) & (kinds == kind))
+        g = table["group_index"].to_numpy()[at]
+        ref = int(table["reference_index"].to_numpy()[at][0])
+        spec = METRICS[name]
+        if replicates is not None and spec.kind in ("rate", "composite"):
+            rep = values_from_cells(name, replicates)
+            diff = rep[:, g] - rep[:, [ref]]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = rep[:, g] / rep[:, [ref]]  # inf / NaN when the reference is 0
+            samples = diff if kind == "difference" else ratio
+            low[at], high[at] = percentile_interval(samples, confidence=confidence)
+            if spec.kind == "composite":
+                p[at], test[at] = bootstrap_p_values(diff), "bootstrap"
+        if spec.kind == "rate":
+            s, n = _effective_counts(counts, name)
+            p[at], test[at] = two_proportion_p_values(s[g], n[g], s[ref], n[ref])
+        elif name == "roc_auc":
+            low[at], high[at], p[at] = _auc_comparison(counts, g, ref, kind, confidence)
+            test[at] = "hanley-mcneil"
+    return low, high, p, test
+
+
+def _effective_counts(counts: GroupCounts, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per group (successes, n) for a proportion metric, weighted via the effective n."""
+    spec = METRICS[name]
+    den = [_INDEX[c] for c in spec.denominator_cells]
+    weight = counts.weighted_cells[:, den].sum(axis=1)
+    n_eff = effective_sample_size(weight, counts.squared_weight_cells[:, den].sum(axis=1))
+    return metric_values(counts, name) * n_eff, n_eff
+
+
+def _auc_standard_error(counts: GroupCounts) -> np.ndarray:
+    """Hanley & McNeil (1982) standard error of each group's ROC AUC (effective counts)."""
+    auc = metric_values(counts, "roc_auc")
+    w, w2 = counts.weighted_cells, counts.squared_weight_cells
+    n_pos = effective_sample_size(w[:, 0] + w[:, 2], w2[:, 0] + w2[:, 2])
+    n_neg = effective_sample_size(w[:, 1] + w[:, 3], w2[:, 1] + w2[:, 3])
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc**2) + (n_neg - 1) * (q2 - auc**2)) / (
+            n_pos * n_neg
+        )
+    return np.sqrt(np.maximum(var, 0))
+
+
+def _auc_comparison(
+    counts: GroupCounts, g: np.ndarray, ref: int, kind: str, confidence: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Normal-approximation interval and p-value for independent groups' AUCs."""
+    auc, se = metric_values(counts, "roc_auc"), _auc_standard_error(counts)
+    z = float(sps.norm.ppf(0.5 + confidence / 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se_diff = np.sqrt(se[g] ** 2 + se[ref] ** 2)
+        diff = auc[g] - auc[ref]
+        p = 2 * sps.norm.sf(np.abs(diff / se_diff))
+        certain = se_diff == 0  # both AUCs exactly 0 or 1: no spread to test against
+        p = np.where(certain, np.where(diff == 0, 1.0, 0.0), p)
+        if kind == "difference":
+            return diff - z * se_diff, diff + z * se_diff, p
+        log_se = np.sqrt((se[g] / auc[g]) ** 2 + (se[ref] / auc[ref]) ** 2)
+        ratio = auc[g] / auc[ref]
+        return ratio * np.exp(-z * log_se), ratio * np.exp(z * log_se), p

@@ -1,0 +1,35 @@
+"""Models: loading uploaded model files safely and scoring rows.
+
+skops files load only with types skops trusts (plus those the operator allow-lists), ONNX
+files run without code and without external data, pickle/joblib are refused unless the
+operator starts the app with an explicit trust option (:class:`ModelPolicy`).
+:func:`load_model` returns a :class:`LoadedModel` that scores a DataFrame.
+"""
+
+from __future__ import annotations
+
+from fairness_core.models._loaded_model import (
+    quote_list,
+    short_detail,
+)
+from fairness_core.models._loading import (
+    ALLOW_PICKLE_ENV,
+    TRUSTED_TYPES_ENV,
+    LoadedModel,
+    ModelPolicy,
+    check_model_features,
+    load_model,
+    load_model_policy,
+)
+
+__all__ = [
+    "ALLOW_PICKLE_ENV",
+    "TRUSTED_TYPES_ENV",
+    "LoadedModel",
+    "ModelPolicy",
+    "check_model_features",
+    "load_model",
+    "load_model_policy",
+    "quote_list",
+    "short_detail",
+]

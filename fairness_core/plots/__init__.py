@@ -1,0 +1,118 @@
+"""Plots: pure figure builders (result in, plotly figure out) and their caption sentences.
+
+``plot_*`` functions take a core result and return a ``plotly.graph_objects.Figure``;
+``describe_*`` functions return the plain sentence shown under the chart. Groups are drawn
+with :data:`GROUP_COLOURS` in the same order on every page.
+"""
+
+from __future__ import annotations
+
+from fairness_core.plots._base import (
+    GROUP_COLOURS,
+    SMALL_GROUP_ROWS,
+    describe_group_overview,
+    plot_group_overview,
+)
+from fairness_core.plots._dataset_check import (
+    describe_base_rates,
+    describe_feature_distribution,
+    describe_missingness,
+    describe_proxies,
+    describe_representation,
+    describe_slices,
+    plot_base_rates,
+    plot_feature_distribution,
+    plot_missingness,
+    plot_proxies,
+    plot_representation,
+    plot_slices,
+)
+from fairness_core.plots._subgroups import (
+    COLUMN_TITLES,
+    CORRECTION_TITLES,
+    METRIC_TABLE_COLUMNS,
+    metric_table,
+    plain_column_title,
+    plot_intersection_heatmap,
+    plot_metric_by_group,
+)
+from fairness_core.plots._tradeoffs import (
+    EXTRA_POINT_KINDS,
+    describe_calibration,
+    describe_frontier,
+    describe_precision_recall,
+    describe_roc_curves,
+    describe_score_distributions,
+    plot_calibration,
+    plot_frontier,
+    plot_precision_recall,
+    plot_roc_curves,
+    plot_score_distributions,
+)
+from fairness_core.plots._whatif import (
+    decision_word,
+    describe_edit,
+    describe_flip_test,
+    describe_global_importance,
+    describe_ice,
+    describe_local_explanation,
+    describe_row_flips,
+    format_value,
+    plot_edit,
+    plot_flip_test,
+    plot_global_importance,
+    plot_ice,
+    plot_local_explanation,
+    plot_row_flips,
+)
+
+__all__ = [
+    "COLUMN_TITLES",
+    "CORRECTION_TITLES",
+    "EXTRA_POINT_KINDS",
+    "GROUP_COLOURS",
+    "METRIC_TABLE_COLUMNS",
+    "SMALL_GROUP_ROWS",
+    "decision_word",
+    "describe_base_rates",
+    "describe_calibration",
+    "describe_edit",
+    "describe_feature_distribution",
+    "describe_flip_test",
+    "describe_frontier",
+    "describe_global_importance",
+    "describe_group_overview",
+    "describe_ice",
+    "describe_local_explanation",
+    "describe_missingness",
+    "describe_precision_recall",
+    "describe_proxies",
+    "describe_representation",
+    "describe_roc_curves",
+    "describe_row_flips",
+    "describe_score_distributions",
+    "describe_slices",
+    "format_value",
+    "metric_table",
+    "plain_column_title",
+    "plot_base_rates",
+    "plot_calibration",
+    "plot_edit",
+    "plot_feature_distribution",
+    "plot_flip_test",
+    "plot_frontier",
+    "plot_global_importance",
+    "plot_group_overview",
+    "plot_ice",
+    "plot_intersection_heatmap",
+    "plot_local_explanation",
+    "plot_metric_by_group",
+    "plot_missingness",
+    "plot_precision_recall",
+    "plot_proxies",
+    "plot_representation",
+    "plot_roc_curves",
+    "plot_row_flips",
+    "plot_score_distributions",
+    "plot_slices",
+]

@@ -1,0 +1,305 @@
+"""The headless audit: a file (and optionally a model) in, a subgroup report and rule results out.
+
+This is what ``fairness-explorer audit`` runs. The document it produces is
+:func:`~fairness_core.subgroups.report_to_dict`'s schema with three additions:
+
+- ``summary_by_attribute``: when several protected attributes are audited one by one
+  (without ``--intersect``), each attribute's named summaries; ``summary`` then holds the
+  worst value over the attributes (lowest ratio, largest difference), so a pipeline rule
+  fails when any attribute breaks it;
+- ``data`` and ``model``: file name, SHA-256 and row count, so an auditor can check that
+  the numbers belong to the files they hold;
+- ``rules``: each ``--fail-on`` rule with the value it was checked against and whether it
+  failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from fairness_core.data import (
+    NUMERIC_LEVELS_WITHOUT_BINS,
+    ColumnRoles,
+    DecisionSource,
+    check_audit_data,
+    default_binning,
+    load_dataset,
+    numeric_columns,
+)
+from fairness_core.errors import InvalidInputError
+from fairness_core.escaping import escape_markdown, neutralise_formula
+from fairness_core.metrics import (
+    METRICS,
+    RuleResult,
+    SubgroupReport,
+    compute_subgroup_report,
+    evaluate_rules,
+    parse_rule,
+    report_to_dict,
+)
+from fairness_core.models import ModelPolicy, load_model
+from fairness_core.plots import metric_table
+
+__all__ = ["AuditOutcome", "AuditRequest", "render_audit", "run_audit"]
+
+OutputFormat = Literal["json", "csv", "md"]
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    """Everything one headless audit needs, as given on the command line."""
+
+    data: Path
+    target: str
+    positive_label: str
+    protected: tuple[str, ...]
+    prediction: str | None = None
+    score: str | None = None
+    threshold: float = 0.5
+    model: Path | None = None
+    intersect: bool = False
+    references: tuple[tuple[str, str], ...] = ()
+    min_n: int = 30
+    fail_on: tuple[str, ...] = ()
+    policy: ModelPolicy = field(default_factory=ModelPolicy)
+
+
+@dataclass(frozen=True)
+class AuditOutcome:
+    """The reports (one per grouping), the JSON document, and the rule results."""
+
+    reports: tuple[SubgroupReport, ...]
+    document: dict[str, Any]
+    rules: tuple[RuleResult, ...]
+
+    @property
+    def failed(self) -> bool:
+        """True when any --fail-on rule failed."""
+        return any(result.failed for result in self.rules)
+
+
+def run_audit(request: AuditRequest) -> AuditOutcome:
+    """Load, validate, compute the subgroup report(s) and check the rules."""
+    if request.prediction and request.score:
+        raise InvalidInputError(
+            "Both --prediction and --score were given. Expected one decision source. "
+            "Keep --prediction for a column of decisions, or --score with --threshold."
+        )
+    unknown = [column for column, _ in request.references if column not in request.protected]
+    if unknown:
+        raise InvalidInputError(
+            f"--reference names {', '.join(unknown)}, which is not a --protected column. "
+            "Expected COLUMN=VALUE for one of the protected attributes."
+        )
+    dataset = load_dataset(request.data)
+    model = load_model(request.model, policy=request.policy) if request.model else None
+    source: DecisionSource = (
+        "prediction" if request.prediction else "score" if request.score else "model"
+    )
+    numeric = set(numeric_columns(dataset.frame))
+    bins = tuple(
+        default_binning(column)
+        for column in request.protected
+        if column in numeric
+        and dataset.frame[column].nunique(dropna=True) > NUMERIC_LEVELS_WITHOUT_BINS
+    )
+    roles = ColumnRoles(
+        target=request.target,
+        positive_label=request.positive_label,
+        protected=request.protected,
+        source=source,
+        prediction=request.prediction,
+        score=request.score,
+        threshold=request.threshold,
+        bins=bins,
+    )
+    audit = check_audit_data(dataset.frame, roles, model=model)
+    groupings = [request.protected] if request.intersect else [(a,) for a in request.protected]
+    reports = tuple(
+        compute_subgroup_report(
+            audit,
+            attributes=grouping,
+            reference=_reference_for(grouping, request.references),
+            min_n=request.min_n,
+        )
+        for grouping in groupings
+    )
+    document = _merge(reports)
+    document["data"] = {"file": dataset.name, "sha256": dataset.sha256, "rows": audit.n_rows}
+    document["model"] = (
+        {"file": model.name, "sha256": model.sha256, "kind": model.kind} if model else None
+    )
+    rules = [parse_rule(text, known=list(document["summary"])) for text in request.fail_on]
+    results = tuple(evaluate_rules(document["summary"], rules))
+    document["rules"] = [
+        {"rule": str(r.rule), "value": r.value, "failed": r.failed} for r in results
+    ]
+    return AuditOutcome(reports, document, results)
+
+
+def render_audit(outcome: AuditOutcome, fmt: OutputFormat) -> str:
+    """The outcome as JSON, CSV (one row per group and metric) or Markdown."""
+    if fmt == "json":
+        return json.dumps(outcome.document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if fmt == "csv":
+        return _csv(outcome)
+    return _markdown(outcome)
+
+
+def _reference_for(
+    grouping: Sequence[str], references: Sequence[tuple[str, str]]
+) -> Literal["largest"] | tuple[str, ...]:
+    """The reference group for one grouping: named by --reference, else the largest group."""
+    chosen = dict(references)
+    named = [column for column in grouping if column in chosen]
+    if not named:
+        return "largest"
+    missing = [column for column in grouping if column not in chosen]
+    if missing:
+        raise InvalidInputError(
+            f"--reference names a value for {', '.join(named)} but not for "
+            f"{', '.join(missing)}. With --intersect the reference group needs a value for "
+            "every protected attribute, e.g. "
+            + " ".join(f"--reference {c}=VALUE" for c in grouping)
+            + "."
+        )
+    return tuple(chosen[column] for column in grouping)
+
+
+def _merge(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
+    documents = [report_to_dict(report) for report in reports]
+    if len(documents) == 1:
+        return documents[0]
+    merged = {
+        "overall": documents[0]["overall"],
+        "groups": [g for d in documents for g in d["groups"]],
+        "disparities": [x for d in documents for x in d["disparities"]],
+        "summary": {},
+        "summary_by_attribute": {
+            "×".join(r.settings.attributes): d["summary"]
+            for r, d in zip(reports, documents, strict=True)
+        },
+        "settings": {**documents[0]["settings"], "attributes": [
+            a for d in documents for a in d["settings"]["attributes"]
+        ]},
+    }  # fmt: skip
+    for name in documents[0]["summary"]:
+        values = [d["summary"].get(name) for d in documents]
+        defined = [v for v in values if v is not None and not math.isnan(v)]
+        worst = min if name.endswith("_ratio") else max
+        merged["summary"][name] = worst(defined) if defined else None
+    return merged
+
+
+CSV_COLUMNS = (
+    "attributes",
+    "group",
+    "n",
+    "metric",
+    "measured_on",
+    "value",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "difference_verdict",
+    "ratio",
+    "ratio_verdict",
+    "p_value_adjusted",
+)
+
+
+def _csv(outcome: AuditOutcome) -> str:
+    buffer = io.StringIO()
+    # RFC 4180 line ends: the writer then quotes a cell holding a CR or LF, so it stays one cell.
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for report in outcome.reports:
+        attributes = " × ".join(report.settings.attributes)
+        for metric in report.settings.metrics:
+            for row in metric_table(report, metric).to_dict("records"):
+                values = [
+                    attributes,
+                    row["group"],
+                    row["n"],
+                    metric,
+                    row["denominator"],
+                    row["value"],
+                    row["ci_low"],
+                    row["ci_high"],
+                    row["difference"],
+                    row["difference_verdict"],
+                    row["ratio"],
+                    row["ratio_verdict"],
+                    row["difference_p_adjusted"],
+                ]
+                writer.writerow([_cell(v) for v in values])
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: numbers as written, missing as empty, text made formula-safe."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return neutralise_formula(value)
+    return value
+
+
+def _markdown(outcome: AuditOutcome) -> str:
+    doc = outcome.document
+    data = doc["data"]
+    lines = [
+        "# Fairness audit",
+        "",
+        f"Data: {escape_markdown(data['file'])} ({data['rows']:,} rows), "
+        f"SHA-256 `{data['sha256']}`.",
+    ]
+    if doc["model"]:
+        lines.append(
+            f"Model: {escape_markdown(doc['model']['file'])}, SHA-256 `{doc['model']['sha256']}`."
+        )
+    lines += ["", "## Summary", "", "| summary | value |", "|---|---|"]
+    lines += [f"| {name} | {_number(value)} |" for name, value in doc["summary"].items()]
+    if outcome.rules:
+        lines += ["", "## Rules", ""]
+        lines += [f"- {escape_markdown(result.describe())}" for result in outcome.rules]
+    for report in outcome.reports:
+        title = " × ".join(escape_markdown(a) for a in report.settings.attributes)
+        lines += ["", f"## Groups by {title}", ""]
+        for metric in report.settings.metrics:
+            spec = METRICS[metric]
+            lines += [
+                f"### {spec.title}",
+                "",
+                escape_markdown(spec.explanation),
+                "",
+                "| group | measured on | value | 95% interval | ratio vs reference | verdict |",
+                "|---|---|---|---|---|---|",
+            ]
+            for row in metric_table(report, metric).to_dict("records"):
+                lines.append(
+                    f"| {escape_markdown(row['group'])} | {row['denominator']:,} | "
+                    f"{_number(row['value'])} | {_number(row['ci_low'])}–{_number(row['ci_high'])} "
+                    f"| {_number(row['ratio'])} | {_text(row['ratio_verdict'])} |"
+                )
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return escape_markdown(value)
+
+
+def _number(value: object) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "n/a"
+    return f"{float(value):.3f}"  # type: ignore[arg-type]

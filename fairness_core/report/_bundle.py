@@ -1,0 +1,492 @@
+"""The audit bundle: one zip that lets a later reviewer re-run an audit to the same numbers.
+
+A bundle holds only JSON files (never pickle, never code):
+
+- ``manifest.json``: format name and version, when and with which package versions it was
+  made, and how to replay it;
+- ``settings.json``: the column roles and the subgroup report settings;
+- ``inputs.json``: the data and model files' names, SHA-256 hashes and row counts (not the
+  files themselves: data about people stays where it is kept);
+- ``findings.json`` and ``operating_point.json``: what the reviewer pinned and chose;
+- ``results.json``: the metrics in the ``fairness-explorer audit`` JSON schema.
+
+:func:`replay` (``fairness-explorer replay BUNDLE --data FILE [--model FILE]``) checks that
+the files given are the files the audit was made from (SHA-256), re-runs the audit with the
+bundle's settings and compares every number with ``results.json``. It refuses, saying which
+file and both hashes, when a file differs.
+
+A bundle from somewhere else is untrusted input: :func:`read_bundle` accepts exactly the
+entries above, each at most :data:`MAX_ENTRY_BYTES` once unpacked (checked while reading,
+not only from the zip's own headers), no encryption, no other compression than deflate,
+and strict JSON (no NaN constants).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fairness_core.data import ColumnRoles, check_audit_data, load_dataset
+from fairness_core.errors import FairnessCoreError, InvalidInputError
+from fairness_core.metrics import ReportSettings, compute_subgroup_report
+from fairness_core.models import ModelPolicy, load_model
+from fairness_core.report._findings import (
+    Finding,
+    OperatingPointRecord,
+    finding_from_dict,
+    finding_to_dict,
+    operating_point_from_dict,
+    operating_point_to_dict,
+)
+from fairness_core.report._review import (
+    FileIdentity,
+    ReviewReport,
+    identify_data,
+    metrics_document,
+    package_versions,
+    roles_from_dict,
+    roles_to_dict,
+)
+
+__all__ = [
+    "BUNDLE_ENTRIES",
+    "BUNDLE_FORMAT",
+    "MAX_BUNDLE_BYTES",
+    "MAX_ENTRY_BYTES",
+    "AuditBundle",
+    "ReplayRefusedError",
+    "ReplayResult",
+    "build_bundle",
+    "read_bundle",
+    "replay",
+]
+
+BUNDLE_FORMAT = "fairness-explorer-audit-bundle"
+BUNDLE_VERSION = 1
+BUNDLE_ENTRIES = (
+    "manifest.json",
+    "settings.json",
+    "inputs.json",
+    "findings.json",
+    "operating_point.json",
+    "results.json",
+)
+#: Largest bundle file accepted (a bundle is JSON text: findings, tables, figures).
+MAX_BUNDLE_BYTES = 64 * 1024 * 1024
+#: Largest entry accepted once unpacked.
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+#: Largest total accepted once unpacked.
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
+#: Most bootstrap resamples a bundle may ask a replay for (a crafted bundle must not be
+#: able to keep the machine busy for hours; the app uses 1,000).
+MAX_BUNDLE_BOOTSTRAP = 100_000
+#: Most findings a bundle may hold.
+MAX_BUNDLE_FINDINGS = 1_000
+#: Keys of ``results.json`` whose numbers a replay must reproduce.
+COMPARED_KEYS = ("overall", "groups", "disparities", "summary", "settings", "data")
+#: Differences listed in a replay's message (all are kept in the result).
+SHOWN_DIFFERENCES = 20
+_REPLAY_COMMAND = "fairness-explorer replay BUNDLE.zip --data DATA_FILE [--model MODEL_FILE]"
+_SETTING_NAMES = (
+    "attributes",
+    "metrics",
+    "reference",
+    "min_n",
+    "correction",
+    "n_bootstrap",
+    "seed",
+    "confidence",
+    "suppress_below",
+    "tolerance",
+    "ratio_threshold",
+)
+
+
+class ReplayRefusedError(InvalidInputError):
+    """A file given to replay is not the file the audit bundle was made from."""
+
+
+@dataclass(frozen=True)
+class AuditBundle:
+    """What a bundle holds, read back (see the module docstring)."""
+
+    title: str
+    created: str
+    versions: tuple[tuple[str, str], ...]
+    roles: ColumnRoles
+    report_settings: Mapping[str, Any]
+    data: FileIdentity
+    model: FileIdentity | None
+    findings: tuple[Finding, ...]
+    operating_point: OperatingPointRecord | None
+    results: Mapping[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """The outcome of a replay: identical or not, and every difference in words."""
+
+    identical: bool
+    compared: int
+    differences: tuple[str, ...]
+    document: Mapping[str, Any] = field(repr=False)
+    bundle: AuditBundle = field(repr=False)
+    versions: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        """Plain sentences for the reviewer (what matched, or what differs and why it may)."""
+        name = self.bundle.data.name
+        if self.identical:
+            return (
+                f"Replayed the audit of '{name}': all {self.compared:,} numbers match the "
+                "bundle exactly."
+            )
+        lines = [
+            f"Replayed the audit of '{name}': {len(self.differences):,} values differ from "
+            f"the bundle ({self.compared:,} numbers compared)."
+        ]
+        lines += [f"  {d}" for d in self.differences[:SHOWN_DIFFERENCES]]
+        if len(self.differences) > SHOWN_DIFFERENCES:
+            lines.append(f"  … and {len(self.differences) - SHOWN_DIFFERENCES:,} more.")
+        then, now = dict(self.bundle.versions), dict(self.versions)
+        changed = [
+            f"{k} {then[k]} → {now.get(k, 'not installed')}"
+            for k in then
+            if then[k] != now.get(k, "not installed")
+        ]
+        if changed:
+            lines.append(
+                "Package versions differ from when the bundle was made ("
+                + ", ".join(changed)
+                + "); install the bundle's versions to reproduce its numbers exactly."
+            )
+        else:
+            lines.append(
+                "The data, model and package versions are the same, so the audit itself "
+                "changed: report this to whoever maintains Fairness Explorer."
+            )
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------
+
+
+def _settings_of(settings: ReportSettings) -> dict[str, Any]:
+    return {
+        "attributes": list(settings.attributes),
+        "metrics": list(settings.metrics),
+        "reference": (
+            list(settings.reference)
+            if isinstance(settings.reference, (list, tuple))
+            else settings.reference
+        ),
+        "min_n": settings.min_n,
+        "correction": settings.correction,
+        "n_bootstrap": settings.n_bootstrap,
+        "seed": settings.seed,
+        "confidence": settings.confidence,
+        "suppress_below": settings.suppress_below,
+        "tolerance": settings.tolerance,
+        "ratio_threshold": settings.ratio_threshold,
+    }
+
+
+def _identity_dict(identity: FileIdentity) -> dict[str, Any]:
+    return {
+        "file": identity.name,
+        "sha256": identity.sha256,
+        "rows": identity.rows,
+        "audited_rows": identity.audited_rows,
+        "kind": identity.kind,
+    }
+
+
+def build_bundle(review: ReviewReport) -> bytes:
+    """The audit bundle of a review as zip bytes (JSON entries only)."""
+    versions = dict(review.versions)
+    contents: dict[str, Any] = {
+        "manifest.json": {
+            "format": BUNDLE_FORMAT,
+            "version": BUNDLE_VERSION,
+            "title": review.title,
+            "created": review.created,
+            "versions": versions,
+            "entries": list(BUNDLE_ENTRIES),
+            "how_to_replay": _REPLAY_COMMAND,
+        },
+        "settings.json": {
+            "roles": roles_to_dict(review.roles),
+            "report": _settings_of(review.subgroup.settings),
+        },
+        "inputs.json": {
+            "data": _identity_dict(review.data),
+            "model": _identity_dict(review.model) if review.model else None,
+        },
+        "findings.json": [finding_to_dict(f) for f in review.findings],
+        "operating_point.json": (
+            operating_point_to_dict(review.operating_point) if review.operating_point else None
+        ),
+        "results.json": metrics_document(review.subgroup, data=review.data, model=review.model),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in BUNDLE_ENTRIES:
+            text = json.dumps(contents[name], indent=2, ensure_ascii=False, allow_nan=False)
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------
+# Reading (untrusted input)
+# --------------------------------------------------------------------------------------
+
+
+def _refuse(problem: str) -> InvalidInputError:
+    return InvalidInputError(
+        f"This file is not a usable audit bundle: {problem} An audit bundle is the zip that "
+        "Fairness Explorer's Report page exports; export it again, or check you chose the "
+        "right file."
+    )
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not allowed in a bundle")
+
+
+def read_bundle(data: bytes) -> AuditBundle:
+    """Read and check a bundle (untrusted): only the known JSON entries, size-limited."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise _refuse(
+            f"it is {len(data) / 1e6:,.1f} MB; a bundle is at most "
+            f"{MAX_BUNDLE_BYTES / 1e6:,.0f} MB."
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _refuse("it is not a zip archive.") from None
+    with archive:
+        entries = _read_entries(archive)
+    try:
+        return _bundle_from(entries)
+    except FairnessCoreError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _refuse(f"its content cannot be read ({exc}).") from None
+
+
+def _read_entries(archive: zipfile.ZipFile) -> dict[str, Any]:
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    unexpected = sorted({n for n in names if n not in BUNDLE_ENTRIES})
+    if unexpected:
+        shown = ", ".join(repr(n) for n in unexpected[:5])
+        raise _refuse(f"it holds unexpected entries ({shown}); a bundle holds only JSON files.")
+    if len(names) != len(set(names)):
+        raise _refuse("it holds the same entry twice.")
+    missing = [n for n in BUNDLE_ENTRIES if n not in names]
+    if missing:
+        raise _refuse(f"it lacks {', '.join(missing)}.")
+    total = 0
+    entries: dict[str, Any] = {}
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _refuse(f"{info.filename} is encrypted.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _refuse(f"{info.filename} uses an unsupported compression.")
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise _refuse(f"{info.filename} unpacks to more than {MAX_ENTRY_BYTES / 1e6:,.0f} MB.")
+        try:
+            with archive.open(info) as handle:
+                raw = handle.read(MAX_ENTRY_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            raise _refuse(f"{info.filename} is damaged.") from None
+        if len(raw) > MAX_ENTRY_BYTES:
+            raise _refuse(f"{info.filename} unpacks to more than {MAX_ENTRY_BYTES / 1e6:,.0f} MB.")
+        total += len(raw)
+        if total > MAX_UNPACKED_BYTES:
+            raise _refuse(f"it unpacks to more than {MAX_UNPACKED_BYTES / 1e6:,.0f} MB.")
+        try:
+            entries[info.filename] = json.loads(
+                raw.decode("utf-8"), parse_constant=_reject_constant
+            )
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise _refuse(f"{info.filename} is not valid JSON.") from None
+    return entries
+
+
+def _identity_from(data: Mapping[str, Any]) -> FileIdentity:
+    sha = str(data["sha256"])
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        raise ValueError(f"{sha!r} is not a SHA-256 hash")
+    rows = data.get("rows")
+    audited = data.get("audited_rows")
+    return FileIdentity(
+        name=str(data["file"]),
+        sha256=sha,
+        rows=None if rows is None else int(rows),
+        audited_rows=None if audited is None else int(audited),
+        kind=str(data.get("kind") or ""),
+    )
+
+
+def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
+    manifest = entries["manifest.json"]
+    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
+        raise _refuse("its manifest does not name the audit bundle format.")
+    if manifest.get("version") != BUNDLE_VERSION:
+        raise _refuse(
+            f"it has format version {manifest.get('version')!r}; this version of Fairness "
+            f"Explorer reads version {BUNDLE_VERSION}."
+        )
+    settings = entries["settings.json"]
+    report = dict(settings["report"])
+    unknown = sorted(set(report) - set(_SETTING_NAMES))
+    if unknown:
+        raise ValueError(f"unknown report settings {unknown}")
+    if isinstance(report.get("reference"), list):
+        report["reference"] = tuple(str(v) for v in report["reference"])
+    report["attributes"] = tuple(str(a) for a in report["attributes"])
+    report["metrics"] = tuple(str(m) for m in report["metrics"])
+    n_bootstrap = report.get("n_bootstrap", 0)
+    if isinstance(n_bootstrap, int) and n_bootstrap > MAX_BUNDLE_BOOTSTRAP:
+        raise _refuse(
+            f"it asks for {n_bootstrap:,} bootstrap resamples; at most "
+            f"{MAX_BUNDLE_BOOTSTRAP:,} are accepted."
+        )
+    inputs = entries["inputs.json"]
+    results = entries["results.json"]
+    if not isinstance(results, dict) or any(k not in results for k in COMPARED_KEYS):
+        raise ValueError("results.json lacks the audit's numbers")
+    point = entries["operating_point.json"]
+    findings = entries["findings.json"]
+    if not isinstance(findings, list):
+        raise ValueError("findings.json is not a list")
+    if len(findings) > MAX_BUNDLE_FINDINGS:
+        raise _refuse(f"it holds {len(findings):,} findings; at most {MAX_BUNDLE_FINDINGS:,}.")
+    return AuditBundle(
+        title=str(manifest.get("title", "")),
+        created=str(manifest.get("created", "")),
+        versions=tuple((str(k), str(v)) for k, v in dict(manifest.get("versions", {})).items()),
+        roles=roles_from_dict(settings["roles"]),
+        report_settings=report,
+        data=_identity_from(inputs["data"]),
+        model=_identity_from(inputs["model"]) if inputs.get("model") else None,
+        findings=tuple(finding_from_dict(f) for f in findings),
+        operating_point=operating_point_from_dict(point) if point else None,
+        results=results,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Replay
+# --------------------------------------------------------------------------------------
+
+
+def replay(
+    bundle_bytes: bytes,
+    data_bytes: bytes,
+    data_name: str,
+    model_bytes: bytes | None = None,
+    *,
+    model_name: str | None = None,
+    policy: ModelPolicy | None = None,
+) -> ReplayResult:
+    """Re-run a bundle's audit on the given files and compare every number with the bundle.
+
+    Raises :class:`ReplayRefusedError` when the data or model is not the file the bundle
+    was made from (SHA-256), or a model is needed and missing.
+    """
+    bundle = read_bundle(bundle_bytes)
+    _check_same("data", data_name, data_bytes, bundle.data)
+    needs_model = bundle.roles.source == "model"
+    if model_bytes is None and needs_model:
+        recorded = bundle.model
+        named = f" '{recorded.name}' (SHA-256 {recorded.sha256})" if recorded else ""
+        raise ReplayRefusedError(
+            f"This audit scored the data with the model{named}. Give the model file too "
+            "(--model FILE)."
+        )
+    if model_bytes is not None:
+        if bundle.model is None:
+            raise ReplayRefusedError(
+                "This audit used no model file, but one was given. Replay without the model."
+            )
+        _check_same("model", model_name or bundle.model.name, model_bytes, bundle.model)
+    dataset = load_dataset(data_bytes, filename=data_name)
+    model = None
+    if model_bytes is not None and needs_model:
+        model = load_model(
+            model_bytes,
+            filename=model_name or (bundle.model.name if bundle.model else "model"),
+            policy=policy or ModelPolicy(),
+        )
+    audit = check_audit_data(dataset.frame, bundle.roles, model=model)
+    report = compute_subgroup_report(audit, **dict(bundle.report_settings))
+    document = metrics_document(report, data=identify_data(dataset, audit), model=bundle.model)
+    # The data's name may differ (a renamed copy with the same content is the same data).
+    replayed = json.loads(json.dumps(document, allow_nan=False))
+    replayed["data"]["file"] = bundle.results["data"].get("file")
+    differences: list[str] = []
+    counter = [0]
+    for key in COMPARED_KEYS:
+        _compare(bundle.results[key], replayed[key], key, differences, counter)
+    return ReplayResult(
+        identical=not differences,
+        compared=counter[0],
+        differences=tuple(differences),
+        document=document,
+        bundle=bundle,
+        versions=package_versions(),
+    )
+
+
+def _check_same(what: str, name: str, content: bytes, expected: FileIdentity) -> None:
+    actual = hashlib.sha256(content).hexdigest()
+    if actual != expected.sha256:
+        raise ReplayRefusedError(
+            f"The {what} file '{name}' is not the {what} file this audit was made with. "
+            f"Its SHA-256 is {actual}; the bundle expects {expected.sha256} (the file "
+            f"'{expected.name}'). Replay with the original {what} file; if the {what} has "
+            "changed on purpose, run a new audit on it instead of replaying this one."
+        )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _compare(before: Any, after: Any, path: str, out: list[str], counter: list[int]) -> None:
+    """Append a line for every value that differs between the bundle and the replay."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in list(dict.fromkeys([*before, *after])):
+            where = f"{path}.{key}"
+            if key not in after:
+                out.append(f"{where}: in the bundle, missing from the replay")
+            elif key not in before:
+                out.append(f"{where}: in the replay, missing from the bundle")
+            else:
+                _compare(before[key], after[key], where, out, counter)
+        return
+    if isinstance(before, list) and isinstance(after, list):
+        if len(before) != len(after):
+            out.append(f"{path}: {len(before)} entries in the bundle, {len(after)} in the replay")
+        for index, (a, b) in enumerate(zip(before, after, strict=False)):
+            _compare(a, b, f"{path}[{index}]", out, counter)
+        return
+    if _is_number(before) and _is_number(after):
+        counter[0] += 1
+        if before != after and not (math.isnan(before) and math.isnan(after)):
+            out.append(f"{path}: {before!r} in the bundle, {after!r} in the replay")
+        return
+    if before != after:
+        out.append(f"{path}: {before!r} in the bundle, {after!r} in the replay")

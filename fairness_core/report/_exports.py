@@ -1,0 +1,265 @@
+"""Machine-readable exports of a review: metrics as CSV, Excel and JSON, and a model card.
+
+Every builder takes the :class:`~fairness_core.report.ReviewReport` the HTML and PDF reports
+render, so the files hold the same numbers.
+
+- :func:`build_metrics_csv` / :func:`build_metrics_excel`: one row per group and metric
+  (the columns of ``fairness-explorer audit --format csv`` plus ``suppressed``). The Excel
+  workbook adds the named summaries, the findings and an "About" sheet (data and model
+  identity, settings, package versions).
+- :func:`build_metrics_json`: the ``fairness-explorer audit`` JSON schema (README, "JSON
+  output"); for the same data and settings the two documents are equal.
+- :func:`build_model_card`: a model-card section in Markdown (intended use, evaluation
+  data, metrics by group, limitations, ethical considerations) with placeholders for the
+  reviewer to complete.
+
+*Spreadsheet safety*: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is written with a leading apostrophe
+(:func:`~fairness_core.escaping.neutralise_formula`), so no spreadsheet runs it as a
+formula. Numbers are written as numbers (a negative difference stays a number). Control
+characters that Excel cannot store are removed from text.
+
+openpyxl is imported inside :func:`build_metrics_excel`, so ``import fairness_core`` does
+not pay for it.
+
+*Suppression*: numbers measured on fewer people than the report's ``suppress_below`` are
+already hidden in the report (empty cells, ``suppressed`` true); the exports keep them hidden.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from fairness_core.escaping import escape_markdown, neutralise_formula
+from fairness_core.report._audit import CSV_COLUMNS
+from fairness_core.report._findings import SEVERITY_TITLES
+from fairness_core.report._review import ReviewReport, identity_rows, metrics_document
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "METRIC_COLUMNS",
+    "build_metrics_csv",
+    "build_metrics_excel",
+    "build_metrics_json",
+    "build_model_card",
+    "metric_rows",
+]
+
+#: Columns of the CSV and of the Excel "Metrics" sheet (the audit command's CSV + suppressed).
+METRIC_COLUMNS = (*CSV_COLUMNS, "suppressed")
+# Characters an .xlsx file cannot hold (XML 1.0 forbids them).
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_PLACEHOLDER = "_[Reviewer: {}]_"
+
+
+def metric_rows(review: ReviewReport) -> list[dict[str, Any]]:
+    """One dict per group and metric with :data:`METRIC_COLUMNS` (numbers stay numbers)."""
+    attributes = " × ".join(review.subgroup.settings.attributes)
+    rows = []
+    for table in review.group_tables:
+        for record in table.table.to_dict("records"):
+            rows.append(
+                {
+                    "attributes": attributes,
+                    "group": record["group"],
+                    "n": record["n"],
+                    "metric": table.metric,
+                    "measured_on": record["denominator"],
+                    "value": record["value"],
+                    "ci_low": record["ci_low"],
+                    "ci_high": record["ci_high"],
+                    "difference": record["difference"],
+                    "difference_verdict": record["difference_verdict"],
+                    "ratio": record["ratio"],
+                    "ratio_verdict": record["ratio_verdict"],
+                    "p_value_adjusted": record["difference_p_adjusted"],
+                    "suppressed": bool(record["suppressed"]),
+                }
+            )
+    return rows
+
+
+def _plain(value: object) -> object:
+    """A cell value: numbers as Python numbers, missing as None, text formula-safe."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    text = _ILLEGAL_XML.sub("", str(value))
+    return neutralise_formula(text)
+
+
+def build_metrics_csv(review: ReviewReport) -> bytes:
+    """Metrics as CSV (UTF-8 with a byte-order mark, so Excel shows "25–34" correctly)."""
+    buffer = io.StringIO()
+    # RFC 4180 line ends: the writer then quotes any cell holding a CR or LF, so a value
+    # such as "\rCR" stays one cell instead of breaking the row.
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(METRIC_COLUMNS)
+    for row in metric_rows(review):
+        values = [_plain(row[c]) for c in METRIC_COLUMNS]
+        writer.writerow(["" if v is None else v for v in values])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def build_metrics_json(review: ReviewReport) -> str:
+    """Metrics in the ``fairness-explorer audit`` JSON schema (NaN as null)."""
+    document = metrics_document(review.subgroup, data=review.data, model=review.model)
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def build_metrics_excel(review: ReviewReport) -> bytes:
+    """Metrics as an .xlsx workbook: Metrics, Summary, Findings and About sheets."""
+    from openpyxl import Workbook  # imported here: only this export needs it
+
+    book = Workbook()
+    metrics = book.active
+    assert metrics is not None  # noqa: S101 - a new workbook always has a sheet
+    metrics.title = "Metrics"
+    _write(
+        metrics, METRIC_COLUMNS, ([row[c] for c in METRIC_COLUMNS] for row in metric_rows(review))
+    )
+    summary = book.create_sheet("Summary")
+    _write(summary, ("summary", "value"), review.subgroup.summary.items())
+    findings = book.create_sheet("Findings")
+    _write(
+        findings,
+        ("number", "title", "severity", "page", "note", "summary", "data", "created"),
+        (
+            (i, f.title, f.severity, f.page, f.note, f.summary, f.data_name, f.created)
+            for i, f in enumerate(review.findings, start=1)
+        ),
+    )
+    about = book.create_sheet("About")
+    rows: list[tuple[str, str]] = [("Report", review.title), ("Created", review.created)]
+    rows += identity_rows(review.data, review.model)
+    rows += list(review.settings)
+    rows += [(f"Version of {name}", version) for name, version in review.versions]
+    _write(about, ("what", "value"), rows)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_plain(v) for v in row])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
+    sheet.freeze_panes = "A2"
+    for index, title in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(title) + 4))
+
+
+def _number(value: object) -> str:
+    if value is None or not isinstance(value, (int, float, np.number)) or isinstance(value, bool):
+        return "n/a"
+    number = float(value)
+    return f"{number:.3f}" if math.isfinite(number) else "n/a"
+
+
+def build_model_card(review: ReviewReport) -> str:
+    """A model-card fairness section in Markdown, with placeholders for the reviewer."""
+    e = escape_markdown
+    s = review.subgroup.settings
+    data, model, roles = review.data, review.model, review.roles
+    lines = [
+        f"## Fairness: {e(review.title)}",
+        "",
+        "Drafted by Fairness Explorer on " + e(review.created) + ". Text in "
+        + _PLACEHOLDER.format("…") + " is for the reviewer to complete; "
+        "everything else comes from the audit.",
+        "",
+        "### Intended use",
+        "",
+    ]  # fmt: skip
+    if model is not None:
+        lines.append(f"- Model: {e(model.name)} ({e(model.kind)}), SHA-256 `{model.sha256}`.")
+    else:
+        source = roles.prediction if roles.source == "prediction" else roles.score
+        lines.append(f"- Decisions audited: the column {e(source)} of the evaluation data.")
+    lines += [
+        "- " + _PLACEHOLDER.format("what the model decides, for whom, and who acts on it"),
+        "- " + _PLACEHOLDER.format("uses that are out of scope"),
+        "",
+        "### Evaluation data",
+        "",
+        f"- File: {e(data.name)}, SHA-256 `{data.sha256}`, "
+        f"{data.audited_rows if data.audited_rows is not None else data.rows or 0:,} rows audited.",
+        f"- Outcome: {e(roles.target)} (favourable: {e(roles.positive_label)}).",
+        f"- Groups compared by: {e(' × '.join(s.attributes))}; protected attributes in the "
+        f"data: {e(', '.join(roles.protected))}.",
+        "- " + _PLACEHOLDER.format("where the data comes from, which period, and how it "
+                                   "differs from the people the model will decide about"),
+        "",
+        "### Metrics by group",
+        "",
+    ]  # fmt: skip
+    for table in review.group_tables:
+        lines += [
+            f"**{e(table.title)}**: {e(table.explanation)}",
+            "",
+            "| Group | People | Value | 95% interval | Ratio vs reference | Verdict |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in table.table.to_dict("records"):
+            verdict = row["ratio_verdict"]
+            verdict_text = "" if not isinstance(verdict, str) else e(verdict)
+            lines.append(
+                f"| {e(row['group'])} | {int(row['n']):,} | {_number(row['value'])} | "
+                f"{_number(row['ci_low'])}–{_number(row['ci_high'])} | "
+                f"{_number(row['ratio'])} | {verdict_text} |"
+            )
+        lines.append("")
+    named = [(k, v) for k, v in review.subgroup.summary.items() if not k.startswith(s.metrics)]
+    if named:
+        lines += ["| Summary | Value |", "|---|---|"]
+        lines += [f"| {e(k)} | {_number(v)} |" for k, v in named]
+        lines.append("")
+    lines += ["### Limitations", ""]
+    lines += [f"- {e(item)}" for item in review.limitations]
+    lines += [
+        "- " + _PLACEHOLDER.format("limitations you know of that the audit cannot see"),
+        "",
+        "### Ethical considerations",
+        "",
+    ]
+    for finding in review.findings:
+        if finding.severity in ("critical", "concern"):
+            note = f" {e(finding.note)}" if finding.note else ""
+            lines.append(
+                f"- {e(SEVERITY_TITLES[finding.severity].split(' — ')[0])}: "
+                f"{e(finding.title)}.{note}"
+            )
+    point = review.operating_point
+    if point is not None:
+        lines.append(f"- Chosen operating point: {e(point.title)}. Why: {e(point.rationale)}")
+    lines += [
+        "- " + _PLACEHOLDER.format("who could be harmed by the model's mistakes, and how"),
+        "- " + _PLACEHOLDER.format("what was done about the findings above, and who signed off"),
+        "",
+    ]
+    return "\n".join(lines)

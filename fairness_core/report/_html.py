@@ -1,0 +1,397 @@
+"""The review report as one self-contained HTML file that opens offline in any browser.
+
+:func:`build_html_report` renders a :class:`~fairness_core.report.ReviewReport`: the
+executive summary first, then the findings (each with its interactive chart, note and
+numbers), the operating point, the per-group tables with intervals, method notes,
+limitations, and the identity, settings and versions.
+
+Self-contained: plotly.js is inlined once (``plotly.offline.get_plotlyjs()``), nothing is
+fetched from a CDN, and a Content-Security-Policy allows only the page's own scripts (by
+hash), inline styles and ``data:`` images, so even a figure that names an outside image
+cannot make the browser fetch it.
+
+Every string that came from a file or a reviewer (titles, notes, column names, category
+values, settings) is escaped with :func:`~fairness_core.escaping.escape_html`. Figures are
+embedded as JSON data blocks (``<script type="application/json">``) with ``<``, ``>`` and
+``&`` written as ``\\u003c``/``\\u003e``/``\\u0026``, so no text inside a figure can close
+the block or start markup. plotly.js reads a little HTML inside chart text (``<a href>``
+links, ``<span style>``), so in figure strings every ``<`` that does not open one of the
+plain formatting tags our charts use (``<br>``, ``<b>``, ``<i>``, ``<em>``, ``<sup>``,
+``<sub>``, ``<extra>``) is written as ``&lt;``, which plotly.js shows as the character: a
+category called ``<a href="https://…">`` is drawn as text, never as a link.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from plotly.offline import get_plotlyjs
+
+from fairness_core.escaping import escape_chart_text, escape_html
+from fairness_core.plots import plain_column_title, plot_metric_by_group
+from fairness_core.report._findings import SEVERITY_TITLES, Finding, OperatingPointRecord
+from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
+
+__all__ = ["build_html_report", "script_safe_json"]
+
+#: Rows of a finding's table shown in the report (a pinned row list can hold thousands).
+MAX_FINDING_ROWS = 100
+_PLOT_CONFIG = {"responsive": True, "displaylogo": False}
+_BOOT = (
+    "(function () {\n"
+    "  var blocks = document.querySelectorAll('script[type=\"application/json\"][data-figure]');\n"
+    "  for (var i = 0; i < blocks.length; i++) {\n"
+    "    var target = document.getElementById(blocks[i].getAttribute('data-figure'));\n"
+    "    try {\n"
+    "      var fig = JSON.parse(blocks[i].textContent);\n"
+    "      Plotly.newPlot(target, fig.data || [], fig.layout || {}, "
+    + json.dumps(_PLOT_CONFIG)
+    + ");\n"
+    "    } catch (err) {\n"
+    "      target.textContent = 'This chart could not be drawn; '\n"
+    "        + 'the table below has its numbers.';\n"
+    "    }\n"
+    "  }\n"
+    "})();"
+)
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto;
+       max-width: 1100px; padding: 1.5rem; color: #1a1a1a; line-height: 1.45; }
+h1 { margin-bottom: .2rem; } h2 { border-bottom: 2px solid #0072B2; padding-bottom: .2rem;
+       margin-top: 2.2rem; } h3 { margin-bottom: .3rem; }
+.meta, .caption { color: #555; font-size: .92rem; }
+table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .88rem; }
+th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f1f4f8; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.finding { border: 1px solid #d8dde3; border-radius: 6px; padding: .4rem 1rem 1rem;
+       margin: 1rem 0; }
+.severity { display: inline-block; padding: .05rem .5rem; border-radius: 4px; font-size: .85rem;
+       font-weight: 600; }
+.severity-info { background: #e6f0f8; color: #004a75; }
+.severity-concern { background: #fbecd2; color: #7a4b00; }
+.severity-critical { background: #f7d9cc; color: #8a2c00; }
+.note { white-space: pre-wrap; background: #fafafa; border-left: 4px solid #0072B2;
+       padding: .4rem .7rem; }
+.chart { width: 100%; min-height: 380px; }
+.hidden-chart { color: #555; font-style: italic; }
+code { font-size: .85rem; word-break: break-all; }
+.scroll { overflow-x: auto; }
+@media print { .chart { break-inside: avoid; } .finding { break-inside: avoid; } }
+"""
+
+
+def script_safe_json(value: Any) -> str:
+    """``value`` as JSON that cannot end a ``<script>`` block or open an HTML comment."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def build_html_report(review: ReviewReport) -> str:
+    """The report as one HTML document (text); plotly.js inlined once, no outside resources."""
+    page = _Page()
+    level = f"{review.subgroup.settings.confidence:.0%}"
+    page.add(f"<h1>{_e(review.title)}</h1>")
+    page.add(
+        f'<p class="meta">Created {_e(readable_time(review.created))}'
+        f" · data {_e(review.data.name)} "
+        f"(SHA-256 <code>{_e(review.data.sha256)}</code>)"
+        + (f" · model {_e(review.model.name)}" if review.model else "")
+        + "</p>"
+    )
+    page.add(_contents())
+    page.add('<h2 id="summary">Executive summary</h2>')
+    page.add(_list(review.executive_summary))
+    page.add('<h2 id="findings">Findings</h2>')
+    if not review.findings:
+        page.add("<p>No findings were pinned during the review.</p>")
+    for number, finding in enumerate(review.findings, start=1):
+        _finding(page, number, finding, review)
+    page.add('<h2 id="operating-point">Chosen operating point</h2>')
+    _operating_point(page, review.operating_point, review.subgroup.settings.confidence)
+    page.add('<h2 id="groups">Metrics by group</h2>')
+    page.add(
+        f'<p class="caption">For each metric: its value in each group with a {level} '
+        "interval (the range the true value very likely lies in), then how far the group is "
+        "from the reference group, as a difference and as a ratio, with the verdict. "
+        "“n/a” means the number is not defined for that group, or is hidden because too few "
+        "people are measured.</p>"
+    )
+    for table in review.group_tables:
+        _group_table(page, table, review)
+    page.add('<h2 id="method">Method notes</h2>')
+    page.add(_list(review.method_notes))
+    page.add('<h2 id="limitations">Limitations</h2>')
+    page.add(_list(review.limitations))
+    page.add('<h2 id="identity">Data and model</h2>')
+    page.add(_pairs_table(identity_rows(review.data, review.model), ("What", "Value")))
+    page.add('<h2 id="settings">Settings</h2>')
+    page.add(_pairs_table(review.settings, ("Setting", "Value")))
+    page.add('<h2 id="versions">Package versions</h2>')
+    page.add(_pairs_table(review.versions, ("Package", "Version")))
+    return page.render(review.title)
+
+
+class _Page:
+    """Body parts and figure data blocks, rendered with the scripts and the CSP."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.figures = 0
+
+    def add(self, html: str) -> None:
+        self.parts.append(html)
+
+    def figure(self, figure_json: object, caption: str, *, show_caption: bool = True) -> bool:
+        """Add a chart from plotly JSON; False (nothing added) when it is not a figure."""
+        if not figure_json or not isinstance(figure_json, str):
+            return False
+        try:
+            spec = json.loads(figure_json)
+        except ValueError:
+            return False
+        if not isinstance(spec, dict):
+            return False
+        spec = escape_chart_text(
+            {"data": spec.get("data") or [], "layout": spec.get("layout") or {}}
+        )
+        self.figures += 1
+        name = f"figure-{self.figures}"
+        self.parts.append(
+            f'<div class="chart" id="{name}" role="img" aria-label="{_e(caption)}"></div>'
+            f'<script type="application/json" data-figure="{name}">'
+            f"{script_safe_json(_finite(spec))}</script>"
+        )
+        if caption and show_caption:
+            self.parts.append(f'<p class="caption">{_e(caption)}</p>')
+        return True
+
+    def render(self, title: str) -> str:
+        scripts = [get_plotlyjs(), _BOOT] if self.figures else []
+        hashes = " ".join(f"'sha256-{_digest(s)}'" for s in scripts) or "'none'"
+        csp = (
+            f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+            "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; "
+            "form-action 'none'"
+        )
+        head = (
+            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n"
+        )
+        if scripts:
+            head += f"<script>{scripts[0]}</script>\n"
+        body = "\n".join(self.parts)
+        tail = f"<script>{scripts[1]}</script>\n" if len(scripts) > 1 else ""
+        return f"{head}</head>\n<body>\n{body}\n{tail}</body>\n</html>\n"
+
+
+def _digest(script: str) -> str:
+    return base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+
+
+def _finite(value: Any) -> Any:
+    """JSON-ready copy with NaN and infinity as null (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _e(text: object) -> str:
+    return escape_html(text)
+
+
+def _list(items: Iterable[str]) -> str:
+    return "<ul>" + "".join(f"<li>{_e(item)}</li>" for item in items) + "</ul>"
+
+
+def _contents() -> str:
+    entries = [
+        ("summary", "Executive summary"),
+        ("findings", "Findings"),
+        ("operating-point", "Chosen operating point"),
+        ("groups", "Metrics by group"),
+        ("method", "Method notes"),
+        ("limitations", "Limitations"),
+        ("identity", "Data and model"),
+        ("settings", "Settings"),
+        ("versions", "Package versions"),
+    ]
+    links = " · ".join(f'<a href="#{anchor}">{title}</a>' for anchor, title in entries)
+    return f'<nav class="meta">Contents: {links}</nav>'
+
+
+def _finding(page: _Page, number: int, finding: Finding, review: ReviewReport) -> None:
+    severity = finding.severity if finding.severity in SEVERITY_TITLES else "info"
+    page.add(f'<section class="finding" id="finding-{number}">')
+    page.add(f"<h3>{number}. {_e(finding.title)}</h3>")
+    page.add(
+        f'<p><span class="severity severity-{severity}">{_e(SEVERITY_TITLES[severity])}</span>'
+        f' <span class="meta">· pinned on the {_e(finding.page)} page'
+        f" · {_e(readable_time(finding.created))}"
+        f" · data {_e(finding.data_name)}</span></p>"
+    )
+    if finding.data_sha256 and finding.data_sha256 != review.data.sha256:
+        page.add(
+            '<p class="meta">Pinned on other data than this report describes (SHA-256 '
+            f"<code>{_e(finding.data_sha256)}</code>).</p>"
+        )
+    if finding.note:
+        page.add(f'<p class="note">{_e(finding.note)}</p>')
+    if finding.summary:
+        page.add(f"<p>{_e(finding.summary)}</p>")
+    if finding.id in review.hidden_figures:
+        page.add(
+            '<p class="hidden-chart">The chart is left out: it may show groups smaller than '
+            f"{review.suppress_below} people. The table shows what can be shown.</p>"
+        )
+    else:
+        page.figure(
+            finding.figure, finding.summary or finding.title, show_caption=not finding.summary
+        )
+    if finding.table is not None:
+        table = finding.table
+        if len(table) > MAX_FINDING_ROWS:
+            page.add(
+                f'<p class="hidden-chart">The first {MAX_FINDING_ROWS} of {len(table):,} rows; '
+                "the audit bundle holds them all.</p>"
+            )
+            table = table.head(MAX_FINDING_ROWS)
+        page.add(_frame_table(table, review.subgroup.settings.confidence))
+    if finding.settings:
+        page.add(_pairs_table(finding.settings.items(), ("Setting", "Value")))
+    page.add("</section>")
+
+
+def _operating_point(
+    page: _Page, point: OperatingPointRecord | None, confidence: float = 0.95
+) -> None:
+    if point is None:
+        page.add(
+            "<p>No operating point (a decision threshold per group) was chosen on the "
+            "Trade-offs page: the decisions are reviewed as they are.</p>"
+        )
+        return
+    page.add(f"<h3>{_e(point.title)}</h3>")
+    page.add(f'<p class="note">Why: {_e(point.rationale)}</p>')
+    page.add(f"<p>{_e(point.change_summary)}</p>")
+    details = [
+        ("Criterion", point.criterion),
+        ("Strategy", point.strategy),
+        ("Randomized", "yes" if point.randomized else "no"),
+        ("Recorded", readable_time(point.created)),
+        ("Data", point.data_name),
+        *point.settings.items(),
+    ]
+    page.add(_pairs_table(details, ("Setting", "Value")))
+    page.add("<p><strong>Thresholds per group</strong></p>")
+    page.add(_frame_table(point.thresholds, confidence))
+    page.add("<p><strong>Each group at this operating point</strong></p>")
+    page.add(_frame_table(point.per_group, confidence))
+
+
+_GROUP_COLUMNS = (
+    ("group", "Group"),
+    ("n", "People"),
+    ("denominator", "Measured on (people)"),
+    ("value", "Value"),
+    ("ci_low", "{level} interval, low"),
+    ("ci_high", "{level} interval, high"),
+    ("difference", "Difference vs reference"),
+    ("difference_verdict", "Verdict on the difference"),
+    ("ratio", "Ratio vs reference"),
+    ("ratio_verdict", "Verdict on the ratio"),
+    ("difference_p_adjusted", "Chance of a gap this large by luck (p, adjusted)"),
+)
+
+
+def _group_table(page: _Page, table: GroupTable, review: ReviewReport) -> None:
+    level = f"{review.subgroup.settings.confidence:.0%}"
+    page.add(f'<h3 id="metric-{_e(table.metric)}">{_e(table.title)}</h3>')
+    page.add(f"<p>{_e(table.explanation)} <em>Counted among:</em> {_e(table.denominator)}.</p>")
+    figure = plot_metric_by_group(review.subgroup, table.metric)
+    page.figure(
+        figure.to_json(),
+        f"{table.title} per group as bars with {level} intervals; the reference group has a "
+        "black outline and a dashed line. The table below has the numbers.",
+    )
+    head = "".join(f"<th>{_e(title.format(level=level))}</th>" for _, title in _GROUP_COLUMNS)
+    rows = []
+    for record in table.table.to_dict("records"):
+        cells = []
+        for column, _ in _GROUP_COLUMNS:
+            value = record[column]
+            if column == "difference_p_adjusted":
+                cells.append(_cell(value, pvalue=True))
+            else:
+                cells.append(_cell(value))
+        rows.append(f'<tr data-group="{_e(record["group"])}">{"".join(cells)}</tr>')
+    page.add(
+        f'<table class="metric" data-metric="{_e(table.metric)}"><thead><tr>{head}</tr>'
+        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _cell(value: object, *, pvalue: bool = False) -> str:
+    """One table cell: numbers right-aligned (3 decimals; p-values 3 significant digits)."""
+    if value is None:
+        return "<td>n/a</td>"
+    if isinstance(value, (bool, np.bool_)):
+        return f"<td>{'yes' if value else 'no'}</td>"
+    if isinstance(value, (int, np.integer)):
+        return f'<td class="num">{int(value):,}</td>'
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        if not math.isfinite(number):
+            return '<td class="num">n/a</td>'
+        small = pvalue and number < 0.001
+        text = "&lt; 0.001" if small else f"{number:.3f}"
+        return f'<td class="num">{text}</td>'
+    if isinstance(value, (list, tuple)):
+        return f"<td>{_e(', '.join(str(v) for v in value))}</td>"
+    return f"<td>{_e(value)}</td>"
+
+
+def _frame_table(frame: pd.DataFrame, confidence: float = 0.95) -> str:
+    head = "".join(
+        f"<th>{_e(plain_column_title(column, confidence))}</th>" for column in frame.columns
+    )
+    body = "".join(
+        "<tr>" + "".join(_cell(_scalar(v)) for v in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
+    return (
+        f'<div class="scroll"><table class="data"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _scalar(value: object) -> object:
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _pairs_table(pairs: Iterable[tuple[str, str]], titles: Sequence[str]) -> str:
+    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in pairs)
+    return (
+        f'<table class="pairs"><thead><tr><th>{_e(titles[0])}</th><th>{_e(titles[1])}</th>'
+        f"</tr></thead><tbody>{body}</tbody></table>"
+    )

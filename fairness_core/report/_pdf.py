@@ -1,0 +1,384 @@
+"""The review report as a PDF for sign-off (reportlab; nothing outside the Python packages).
+
+:func:`build_pdf_report` renders the same :class:`~fairness_core.report.ReviewReport` as the
+HTML report, in the same order, with static bar charts drawn by ``reportlab.graphics`` from
+the per-group tables (the interactive charts are in the HTML report; the PDF says so).
+
+Text uses reportlab's bundled Bitstream Vera TrueType fonts, embedded in the file, so en
+dashes ("25–34"), typographic quotes and ≥ print and can be copied out of the PDF. Every
+string is escaped for reportlab's paragraph mini-markup (``&``, ``<``, ``>``), so a column
+called ``<b>`` prints as those characters.
+
+reportlab is imported inside the functions that draw, so ``import fairness_core`` (the app
+and the command line) does not pay for it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from fairness_core.plots import GROUP_COLOURS, plain_column_title
+from fairness_core.report._findings import SEVERITY_TITLES, Finding, OperatingPointRecord
+from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import SimpleDocTemplate, Table
+
+__all__ = ["build_pdf_report"]
+
+FONT = "FairnessVera"
+FONT_BOLD = "FairnessVera-Bold"
+#: Rows of a finding's table printed in the PDF (the HTML report and the files have all).
+MAX_PDF_ROWS = 60
+#: Columns of a finding's table printed side by side (A4 is narrow).
+MAX_PDF_COLUMNS = 8
+
+
+def _register_fonts() -> None:
+    """Register the bundled Vera fonts once per process (registration is idempotent)."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font_dir = Path(reportlab.__file__).resolve().parent / "fonts"
+    registered = pdfmetrics.getRegisteredFontNames()
+    if FONT not in registered:
+        pdfmetrics.registerFont(TTFont(FONT, str(font_dir / "Vera.ttf")))
+    if FONT_BOLD not in registered:
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_dir / "VeraBd.ttf")))
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle(
+        "body", fontName=FONT, bulletFontName=FONT, fontSize=9.5, leading=12.5, alignment=TA_LEFT
+    )
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
+        "meta": ParagraphStyle("meta", parent=base, fontSize=8, leading=10,
+                               textColor=colors.HexColor("#555555")),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
+        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9),
+        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=18, leading=22,
+                             spaceAfter=6),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=13, leading=16,
+                             spaceBefore=12, spaceAfter=4,
+                             textColor=colors.HexColor("#0072B2")),
+        "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=13,
+                             spaceBefore=8, spaceAfter=3),
+    }  # fmt: skip
+
+
+def _t(text: object) -> str:
+    """Text for reportlab's paragraph markup: ``&``, ``<``, ``>`` escaped, newlines kept."""
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def build_pdf_report(review: ReviewReport) -> bytes:
+    """The report as PDF bytes (A4), text extractable, charts static."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    _register_fonts()
+    s = _styles()
+    story: list[object] = []
+
+    def para(text: object, style: str = "body") -> None:
+        story.append(Paragraph(_t(text), s[style]))
+
+    def bullets(items: Iterable[str]) -> None:
+        for item in items:
+            story.append(Paragraph(_t(item), s["body"], bulletText="•"))
+
+    para(review.title, "h1")
+    para(
+        f"Created {readable_time(review.created)} · data {review.data.name} "
+        f"(SHA-256 {review.data.sha256})"
+        + (f" · model {review.model.name}" if review.model else ""),
+        "meta",
+    )
+    para(
+        "Interactive charts are in the HTML report; this PDF shows the same numbers with "
+        "static charts.",
+        "meta",
+    )
+    para("Executive summary", "h2")
+    bullets(review.executive_summary)
+
+    para("Findings", "h2")
+    if not review.findings:
+        para("No findings were pinned during the review.")
+    for number, finding in enumerate(review.findings, start=1):
+        story.extend(_finding(number, finding, review, s))
+
+    para("Chosen operating point", "h2")
+    story.extend(_operating_point(review.operating_point, s, review.subgroup.settings.confidence))
+
+    para("Metrics by group", "h2")
+    para(
+        f"For each metric: its value in each group with a "
+        f"{review.subgroup.settings.confidence:.0%} interval (the range the true value very "
+        "likely lies in), then how far the group is from the reference group, as a difference "
+        "and as a ratio, with the verdict. “n/a” means the number is not defined for that "
+        "group, or is hidden because too few people are measured.",
+        "small",
+    )
+    for table in review.group_tables:
+        story.extend(_group_table(table, s, review.subgroup.settings.confidence))
+
+    para("Method notes", "h2")
+    bullets(review.method_notes)
+    para("Limitations", "h2")
+    bullets(review.limitations)
+    para("Data and model", "h2")
+    story.append(_pairs(identity_rows(review.data, review.model), s))
+    para("Settings", "h2")
+    story.append(_pairs(review.settings, s))
+    para("Package versions", "h2")
+    story.append(_pairs(review.versions, s))
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=1.6 * cm,
+        rightMargin=1.6 * cm,
+        topMargin=1.6 * cm,
+        bottomMargin=1.6 * cm,
+        title=review.title,
+        author="Fairness Explorer",
+        subject="Fairness review",
+    )
+    footer = f"{review.title} · page %d"
+
+    def on_page(canvas: Canvas, document: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.drawRightString(A4[0] - 1.6 * cm, 1.0 * cm, footer % document.page)
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()
+
+
+def _finding(
+    number: int, finding: Finding, review: ReviewReport, s: dict[str, ParagraphStyle]
+) -> list[object]:
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+    severity = SEVERITY_TITLES.get(finding.severity, finding.severity)
+    parts: list[object] = [
+        Paragraph(_t(f"{number}. {finding.title}"), s["h3"]),
+        Paragraph(
+            _t(f"{severity} · pinned on the {finding.page} page · "
+               f"{readable_time(finding.created)} · data "
+               f"{finding.data_name}"),
+            s["meta"],
+        ),
+    ]  # fmt: skip
+    if finding.data_sha256 and finding.data_sha256 != review.data.sha256:
+        parts.append(Paragraph("Pinned on other data than this report describes.", s["meta"]))
+    if finding.note:
+        parts.append(Paragraph(_t(f"Note: {finding.note}"), s["body"]))
+    if finding.summary:
+        parts.append(Paragraph(_t(finding.summary), s["body"]))
+    if finding.figure and finding.id not in review.hidden_figures:
+        parts.append(
+            Paragraph(
+                "The chart of this finding is interactive in the HTML report; its numbers follow.",
+                s["meta"],
+            )
+        )
+    story: list[object] = [KeepTogether(parts)]
+    if finding.table is not None:
+        story.append(_frame(finding.table, s, review.subgroup.settings.confidence))
+    if finding.settings:
+        story.append(_pairs(finding.settings.items(), s))
+    story.append(Spacer(1, 6))
+    return story
+
+
+def _operating_point(
+    point: OperatingPointRecord | None, s: dict[str, ParagraphStyle], confidence: float = 0.95
+) -> list[object]:
+    from reportlab.platypus import Paragraph
+
+    if point is None:
+        return [
+            Paragraph(
+                "No operating point (a decision threshold per group) was chosen on the "
+                "Trade-offs page: the decisions are reviewed as they are.",
+                s["body"],
+            )
+        ]
+    details = [
+        ("Criterion", point.criterion),
+        ("Strategy", point.strategy),
+        ("Randomized", "yes" if point.randomized else "no"),
+        ("Recorded", readable_time(point.created)),
+        ("Data", point.data_name),
+        *point.settings.items(),
+    ]
+    return [
+        Paragraph(_t(point.title), s["h3"]),
+        Paragraph(_t(f"Why: {point.rationale}"), s["body"]),
+        Paragraph(_t(point.change_summary), s["body"]),
+        _pairs(details, s),
+        Paragraph("Thresholds per group", s["h3"]),
+        _frame(point.thresholds, s, confidence),
+        Paragraph("Each group at this operating point", s["h3"]),
+        _frame(point.per_group, s, confidence),
+    ]
+
+
+_GROUP_HEAD = (
+    ("group", "Group"),
+    ("n", "People"),
+    ("denominator", "Measured on"),
+    ("value", "Value"),
+    ("ci_low", "{level} interval, low"),
+    ("ci_high", "{level} interval, high"),
+    ("difference", "Difference vs reference"),
+    ("ratio", "Ratio vs reference"),
+    ("ratio_verdict", "Verdict on the ratio"),
+    ("difference_verdict", "Verdict on the difference"),
+)
+
+
+def _group_table(
+    table: GroupTable, s: dict[str, ParagraphStyle], confidence: float = 0.95
+) -> list[object]:
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+    level = f"{confidence:.0%}"
+    rows = [[Paragraph(_t(title.format(level=level)), s["head"]) for _, title in _GROUP_HEAD]]
+    for record in table.table.to_dict("records"):
+        rows.append([Paragraph(_t(_format(record[c])), s["cell"]) for c, _ in _GROUP_HEAD])
+    header = [
+        Paragraph(_t(table.title), s["h3"]),
+        Paragraph(_t(f"{table.explanation} Counted among: {table.denominator}."), s["small"]),
+    ]
+    chart = _bar_chart(table)
+    items: list[object] = [*header]
+    if chart is not None:
+        items.append(chart)
+    return [KeepTogether(items), _styled_table(rows, repeat=1), Spacer(1, 4)]
+
+
+def _bar_chart(table: GroupTable) -> Drawing | None:
+    """Bars of the metric per group (suppressed or undefined values drawn as 0, marked)."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+
+    frame = table.table
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=np.float64)
+    if len(frame) == 0 or len(frame) > 24 or not np.isfinite(values).any():
+        return None
+    width, height = 480, 150
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 35, width - 60, height - 50
+    chart.data = [[float(v) if math.isfinite(v) else 0.0 for v in values]]
+    chart.categoryAxis.categoryNames = [_short(str(g)) for g in frame["group"]]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.angle = 20 if len(frame) > 6 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(frame) > 6 else "n"
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    top = float(np.nanmax(values))
+    chart.valueAxis.valueMax = 1.0 if top <= 1.0 else top * 1.1
+    chart.bars.strokeWidth = 0
+    for index in range(len(frame)):
+        chart.bars[(0, index)].fillColor = colors.HexColor(
+            GROUP_COLOURS[index % len(GROUP_COLOURS)]
+        )
+    drawing.add(chart)
+    drawing.add(String(40, height - 10, _short(table.title, 60), fontName=FONT, fontSize=8))
+    return drawing
+
+
+def _short(text: str, limit: int = 18) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _format(value: object) -> str:
+    if value is None or value is pd.NA:
+        return "n/a"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return f"{number:.3f}" if math.isfinite(number) else "n/a"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _frame(frame: pd.DataFrame, s: dict[str, ParagraphStyle], confidence: float = 0.95) -> object:
+    from reportlab.platypus import KeepTogether, Paragraph
+
+    columns = list(frame.columns)[:MAX_PDF_COLUMNS]
+    rows = [[Paragraph(_t(plain_column_title(c, confidence)), s["head"]) for c in columns]]
+    for row in frame[columns].head(MAX_PDF_ROWS).itertuples(index=False, name=None):
+        rows.append([Paragraph(_t(_format(v)), s["cell"]) for v in row])
+    notes = []
+    if len(frame.columns) > MAX_PDF_COLUMNS:
+        notes.append(f"{len(frame.columns) - MAX_PDF_COLUMNS} more columns")
+    if len(frame) > MAX_PDF_ROWS:
+        notes.append(f"{len(frame) - MAX_PDF_ROWS:,} more rows")
+    table = _styled_table(rows, repeat=1)
+    if not notes:
+        return table
+    note = Paragraph(
+        _t("Not printed: " + " and ".join(notes) + " (see the HTML report or the files)."),
+        s["meta"],
+    )
+    return KeepTogether([table, note])
+
+
+def _pairs(pairs: Iterable[tuple[str, str]], s: dict[str, ParagraphStyle]) -> Table:
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph
+
+    rows = [[Paragraph(_t(k), s["head"]), Paragraph(_t(v), s["cell"])] for k, v in pairs]
+    return _styled_table(rows or [["", ""]], repeat=0, widths=(5.5 * cm, 12 * cm))
+
+
+def _styled_table(
+    rows: Sequence[Sequence[object]], *, repeat: int, widths: Sequence[float] | None = None
+) -> Table:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table([list(r) for r in rows], repeatRows=repeat, colWidths=widths, hAlign="LEFT")
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if repeat:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F1F4F8")))
+    table.setStyle(TableStyle(style))
+    return table

@@ -1,0 +1,79 @@
+"""Trade-offs: threshold sweeps, the fairness–accuracy frontier, operating points, mitigation.
+
+- *sweep*: every group's rates at every threshold, from a group × score-bin × label count
+  table (:func:`compute_threshold_sweep` → :class:`ThresholdSweep`);
+- *frontier*: the best accuracy reachable at each level of disparity with group-specific
+  thresholds (:func:`find_frontier`);
+- *operating point*: one rule per group, evaluated with intervals and the change per 10,000
+  decisions (:func:`evaluate_operating_point`);
+- *mitigation*: a scikit-learn model retrained with reweighing or fairlearn's reductions
+  (:func:`compute_mitigation`).
+"""
+
+from __future__ import annotations
+
+from fairness_core.tradeoffs._frontier import (
+    STRATEGIES,
+    Frontier,
+    OperatingPoint,
+    StrategySpec,
+    find_frontier,
+    find_strategy,
+    summarize_points,
+)
+from fairness_core.tradeoffs._mitigation import (
+    MITIGATION_CRITERIA,
+    MITIGATION_LABELS,
+    MITIGATION_METHODS,
+    CancelledError,
+    MitigationResult,
+    check_refittable,
+    compute_mitigation,
+    compute_reweighing_weights,
+)
+from fairness_core.tradeoffs._operating_point import (
+    PointEvaluation,
+    evaluate_operating_point,
+)
+from fairness_core.tradeoffs._sweep import (
+    CRITERIA,
+    DISPARITIES,
+    Criterion,
+    CriterionSpec,
+    ThresholdSweep,
+    current_points,
+    sweep_audit,
+    sweep_overall,
+    sweep_table,
+    sweep_thresholds,
+)
+
+__all__ = [
+    "CRITERIA",
+    "DISPARITIES",
+    "MITIGATION_CRITERIA",
+    "MITIGATION_LABELS",
+    "MITIGATION_METHODS",
+    "STRATEGIES",
+    "CancelledError",
+    "Criterion",
+    "CriterionSpec",
+    "Frontier",
+    "MitigationResult",
+    "OperatingPoint",
+    "PointEvaluation",
+    "StrategySpec",
+    "ThresholdSweep",
+    "check_refittable",
+    "compute_mitigation",
+    "compute_reweighing_weights",
+    "current_points",
+    "evaluate_operating_point",
+    "find_frontier",
+    "find_strategy",
+    "summarize_points",
+    "sweep_audit",
+    "sweep_overall",
+    "sweep_table",
+    "sweep_thresholds",
+]
