@@ -29,11 +29,18 @@ from fairness_core.metrics._guide import (
     GUIDE,
     GuideEntry,
 )
+from fairness_core.metrics._intervals import (
+    effective_sample_size,
+    jeffreys_interval,
+    newcombe_difference_interval,
+    score_ratio_interval,
+)
 from fairness_core.metrics._registry import (
     DEFAULT_METRICS,
     METRICS,
     MetricSpec,
     between_groups,
+    effective_denominators,
     metric_values,
 )
 from fairness_core.metrics._rules import (
@@ -57,11 +64,26 @@ from fairness_core.metrics._subgroups import (
     rank_disadvantaged,
     report_to_dict,
 )
+from fairness_core.metrics._summaries import (
+    SUMMARIES,
+    SummaryDetail,
+    SummarySpec,
+    summary_spec,
+)
+from fairness_core.metrics._verdicts import (
+    FLAGGED_VERDICTS,
+    VERDICTS,
+    VerdictRule,
+    find_verdict_rule,
+)
 
 __all__ = [
     "DEFAULT_METRICS",
+    "FLAGGED_VERDICTS",
     "GUIDE",
     "METRICS",
+    "SUMMARIES",
+    "VERDICTS",
     "Correction",
     "GroupCounts",
     "GuideEntry",
@@ -70,6 +92,9 @@ __all__ = [
     "Rule",
     "RuleResult",
     "SubgroupReport",
+    "SummaryDetail",
+    "SummarySpec",
+    "VerdictRule",
     "adjust_p_values",
     "between_groups",
     "check_binary",
@@ -81,12 +106,19 @@ __all__ = [
     "compute_subgroup_report",
     "decode_group_labels",
     "describe_disparity",
+    "effective_denominators",
+    "effective_sample_size",
     "evaluate_rules",
+    "find_verdict_rule",
     "group_intervals",
+    "jeffreys_interval",
     "metric_values",
+    "newcombe_difference_interval",
     "parse_rule",
     "rank_disadvantaged",
     "report_to_dict",
+    "score_ratio_interval",
+    "summary_spec",
     "two_proportion_p_values",
     "wilson_interval",
 ]

@@ -16,20 +16,20 @@ Words used here:
   reference; 0 at parity) and the *ratio* (group ÷ reference; 1 at parity). The reference
   is the ``"largest"`` group by rows, the ``"best"`` group on that metric, or a group the
   user names by its labels.
+- A metric's *harmful direction* (:attr:`MetricSpec.harmful`) says which way hurts a group,
+  with the favourable decision as the positive one: lower for selection rate, true positive
+  rate, precision, accuracy…; higher for false negative, false positive and error rates.
+  Verdicts (:mod:`fairness_core.metrics._verdicts`) flag only that direction.
 - A *between-groups* summary compares the extremes, as fairlearn's ``MetricFrame``
   ``difference()`` / ``ratio()`` with ``method="between_groups"``: largest minus smallest
-  value, and smallest divided by largest. The *named summaries* use fairlearn's names and
-  definitions (``demographic_parity_difference``, ``equalized_odds_ratio``...), plus
-  ``disparate_impact_ratio``: the lowest selection rate of any group divided by the
-  reference group's selection rate. The *four-fifths rule* asks this ratio to be at least
-  0.8. With ``reference="best"`` and ``min_n=0`` (the group selected most often, whatever
-  its size) it is the EEOC reading and equals ``demographic_parity_ratio``; the default
-  reference, the largest group, compares every group with the majority.
+  value, and smallest divided by largest, over the groups that can be judged; the named
+  summaries and their definitions live in :mod:`fairness_core.metrics._summaries`.
 
 Values are NaN, never an exception, when their denominator is 0 (a group with no actual
 positives has no true positive rate). fairlearn's rate functions return 0 there instead; a
 group with an undefined value is left out of between-groups summaries. With sample weights,
-values use weighted counts and the denominator n stays a count of rows.
+values use weighted counts and the denominator n stays a count of rows; the *effective n*
+(Kish, :func:`effective_denominators`) is what minimum-n checks and intervals use.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ __all__ = [
     "check_metrics",
     "compute_disparities",
     "compute_group_metrics",
-    "compute_named_summaries",
+    "effective_denominators",
     "find_reference",
     "metric_denominators",
     "metric_values",
@@ -93,6 +93,24 @@ class MetricSpec:
     def needs_scores(self) -> bool:
         """True when the metric needs the model's scores, not only its decisions."""
         return self.kind == "score"
+
+    @property
+    def harmful(self) -> Literal["lower", "higher"] | None:
+        """Which direction harms a group: "lower" (selection rate…), "higher" (error rates).
+
+        None for metrics that are not judged (who is in the data, base rate, mean score).
+        """
+        if not self.judged or self.higher_is_better is None:
+            return None
+        return "lower" if self.higher_is_better else "higher"
+
+    @property
+    def harm_sentence(self) -> str:
+        """ "A lower selection rate harms a group." (empty when nothing is judged)."""
+        if self.harmful is None:
+            return ""
+        title = self.title if self.title.split()[0].isupper() else self.title.lower()
+        return f"A {self.harmful} {title} harms a group."
 
 
 _ALL = CELLS
@@ -277,6 +295,32 @@ def metric_denominators(counts: GroupCounts, name: str) -> np.ndarray:
     return c.sum(axis=-1)
 
 
+def effective_denominators(counts: GroupCounts, name: str) -> np.ndarray:
+    """Per group, the effective number of people the metric is measured on.
+
+    Kish's (Σw)² / Σw² over the denominator's rows; without weights exactly the row count
+    of :func:`metric_denominators`. Minimum-n checks, intervals and tests use this number,
+    so weight piled on a few rows never makes a group look large.
+    """
+    spec = METRICS[name]
+    w, w2 = counts.weighted_cells, counts.squared_weight_cells
+    if not counts.weighted or spec.kind == "descriptive":
+        return metric_denominators(counts, name).astype(np.float64)
+
+    def kish(cells: list[int]) -> np.ndarray:
+        total, squared = w[:, cells].sum(axis=-1), w2[:, cells].sum(axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(squared > 0, total**2 / squared, 0.0)
+
+    if spec.kind == "rate":
+        return kish([_INDEX[x] for x in spec.denominator_cells])
+    if name in ("balanced_accuracy", "roc_auc"):
+        return np.minimum(kish([0, 2]), kish([1, 3]))
+    if name == "f1":
+        return kish([0, 1, 2])
+    return kish([0, 1, 2, 3])
+
+
 def compute_group_metrics(
     counts: GroupCounts, *, metrics: Sequence[str] = DEFAULT_METRICS
 ) -> pd.DataFrame:
@@ -311,7 +355,7 @@ def find_reference(
     """Position of the reference group for ``metric``.
 
     ``"largest"``: most rows (the first on a tie). ``"best"``: the best value among groups
-    whose denominator n is at least ``min_n`` (all groups if none is), the largest group
+    whose effective n is at least ``min_n`` (all groups if none is), the largest group
     for metrics with no better direction. A tuple: the group with those labels.
     """
     if isinstance(reference, (tuple, list)):
@@ -328,7 +372,7 @@ def find_reference(
     spec = METRICS[metric]
     values = metric_values(counts, metric)
     usable = np.isfinite(values)
-    big = usable & (metric_denominators(counts, metric) >= min_n)
+    big = usable & (effective_denominators(counts, metric) >= min_n)
     candidates = big if big.any() else usable
     if spec.higher_is_better is None or not candidates.any():
         return largest
@@ -355,6 +399,7 @@ def compute_disparities(
     for name in (m for m in names if METRICS[m].kind != "descriptive"):
         ref = find_reference(counts, name, reference, min_n=min_n)
         values, den = metric_values(counts, name), metric_denominators(counts, name)
+        n_eff = effective_denominators(counts, name)
         others = np.array([g for g in range(counts.n_groups) if g != ref], dtype=np.int64)
         for kind, value in (
             ("difference", values[others] - values[ref]),
@@ -372,63 +417,27 @@ def compute_disparities(
                         "value": value,
                         "group_denominator": den[others],
                         "reference_denominator": den[ref],
+                        "group_effective_n": n_eff[others],
+                        "reference_effective_n": n_eff[ref],
                     }
                 )
             )
     columns = ["metric", "kind", "group_index", "group", "reference_index", "reference"]
     columns += ["value", "group_denominator", "reference_denominator"]
+    columns += ["group_effective_n", "reference_effective_n"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def between_groups(values: np.ndarray) -> tuple[float, float]:
-    """(largest − smallest, smallest ÷ largest) over the defined values, as fairlearn."""
+    """(largest − smallest, smallest ÷ largest) over the defined values, as fairlearn.
+
+    NaN with fewer than two defined values: one group alone is not parity.
+    """
     defined = values[np.isfinite(values)]
-    if len(defined) == 0:
+    if len(defined) < 2:
         return float("nan"), float("nan")
     low, high = float(defined.min()), float(defined.max())
     return high - low, (low / high if high != 0 else float("nan"))
-
-
-def compute_named_summaries(
-    counts: GroupCounts,
-    *,
-    reference: Reference = "largest",
-    min_n: int = 30,
-    hidden: Mapping[str, np.ndarray] | None = None,
-) -> dict[str, float]:
-    """fairlearn's named disparity summaries (between groups) and ``disparate_impact_ratio``.
-
-    ``hidden`` maps a metric to a per-group mask of values to leave out (suppressed cells).
-    """
-
-    def visible(name: str) -> np.ndarray:
-        values = metric_values(counts, name)
-        mask = (hidden or {}).get(name)
-        return values if mask is None else np.where(mask, np.nan, values)
-
-    selection, tpr, fpr = (visible(m) for m in ("selection_rate", "true_positive_rate",
-                                                "false_positive_rate"))  # fmt: skip
-    dp, eo_tpr, eo_fpr = between_groups(selection), between_groups(tpr), between_groups(fpr)
-    pp = between_groups(visible("precision"))
-    ref = find_reference(counts, "selection_rate", reference, min_n=min_n)
-    ratios = _divide(selection, np.full(counts.n_groups, selection[ref]))
-    defined = ratios[np.isfinite(ratios)]
-    return {
-        "demographic_parity_difference": dp[0],
-        "demographic_parity_ratio": dp[1],
-        "equalized_odds_difference": _nan_extreme(eo_tpr[0], eo_fpr[0], max),
-        "equalized_odds_ratio": _nan_extreme(eo_tpr[1], eo_fpr[1], min),
-        "equal_opportunity_difference": eo_tpr[0],
-        "equal_opportunity_ratio": eo_tpr[1],
-        "predictive_parity_difference": pp[0],
-        "predictive_parity_ratio": pp[1],
-        "disparate_impact_ratio": float(defined.min()) if len(defined) else float("nan"),
-    }
-
-
-def _nan_extreme(a: float, b: float, pick) -> float:
-    defined = [v for v in (a, b) if np.isfinite(v)]
-    return float(pick(defined)) if defined else float("nan")
 
 
 def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -2,52 +2,56 @@
 
 Words used here:
 
-- A *Wilson interval* is the confidence interval for a proportion (some rows out of
-  others) that stays inside 0–1 and stays honest for small groups; a normal approximation
-  does neither. With sample weights the proportion is the weighted one and ``n`` is Kish's
-  *effective sample size* ``(Σw)² / Σw²`` over the denominator's rows: equal weights give
-  the row count, unequal weights fewer "effective" people and a wider interval.
+- Intervals of rates, and of differences and ratios of rates, are analytic score intervals
+  computed from (effective) counts: Wilson, Newcombe and Miettinen–Nurminen
+  (:mod:`fairness_core.metrics._intervals` defines them). They hold at zero events.
 - The *bootstrap* here resamples the count tables, never the rows: per group one
   multinomial draw of its four confusion cells with the group's row count and the group's
   cell shares (with sample weights: the shares of weighted counts, so the draws centre on
   the weighted rates; the row count is kept, which understates the spread when weights vary
-  a lot). Group sizes stay fixed (a stratified bootstrap), so its cost does not depend on
+  a lot). Each cell's share gets half a person added before drawing, so a cell seen zero
+  times can still be drawn and an interval never collapses to a point because a group has no
+  events. Group sizes stay fixed (a stratified bootstrap), so its cost does not depend on
   the number of rows. *Percentile intervals* are the middle ``confidence`` share of the
   replicates; when more than 5% of replicates are undefined (a draw with no positives has
-  no true positive rate) the interval is left undefined.
+  no true positive rate) the interval is left undefined. The bootstrap is used only for
+  composite metrics (balanced accuracy, F1), never for rates.
 - *Significance* of a group against the reference: for proportions a two-proportion z test,
   or Fisher's exact test when any expected cell of the 2×2 table is below 5 (with weights:
   on effective counts, rounded for Fisher); for composite metrics (balanced accuracy, F1)
   the bootstrap's two-sided percentile p-value; for ROC AUC the Hanley–McNeil standard
   error. Brier score, log loss and mean score get no interval or test.
 - *Multiple comparisons*: with many groups × metrics some differences look significant by
-  chance. p-values are adjusted over every (group, metric) test shown: ``"holm"`` controls
-  the chance of any false alarm, ``"benjamini-hochberg"`` the expected share of false alarms.
-- A *verdict* judges one disparity against a rule: ``"pass"`` when the whole interval lies
-  inside the rule's band, ``"fail"`` when it lies wholly outside, and ``"insufficient
-  evidence"`` when the interval straddles the threshold, is undefined, or when the group's
-  or the reference's denominator n is below ``min_n``. A group too small to judge never
-  passes. Rules: the *four-fifths rule* for the selection-rate ratio (at least 0.8); for
-  other ratios the same band both ways (0.8 to 1.25); for differences ``|difference| ≤
-  tolerance``. Base rate, Brier score, log loss and mean score are not judged (None).
+  chance. p-values are adjusted over exactly the comparisons that are judged (a metric with a
+  harmful direction, enough people on both sides, a defined p-value, not hidden): ``"holm"``
+  controls the chance of any false alarm, ``"benjamini-hochberg"`` the expected share of
+  false alarms. The difference and the ratio of a group test the same hypothesis (equal
+  values), so each (metric, group) counts once.
+- *Verdicts* are defined in :mod:`fairness_core.metrics._verdicts`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics._counts import CELLS, GroupCounts
+from fairness_core.metrics._intervals import (
+    critical_value,
+    effective_sample_size,
+    jeffreys_interval,
+    newcombe_difference_interval,
+    score_ratio_interval,
+    wilson_interval,
+)
 from fairness_core.metrics._registry import METRICS, metric_values, values_from_cells
+from fairness_core.metrics._verdicts import find_verdict_rule, interval_note, judge_verdict
 
 __all__ = [
     "Correction",
-    "DisparityRule",
     "Verdict",
     "adjust_disparity_p_values",
     "adjust_p_values",
@@ -55,9 +59,7 @@ __all__ = [
     "bootstrap_p_values",
     "disparity_tests",
     "effective_sample_size",
-    "find_rule",
     "group_intervals",
-    "judge",
     "judge_disparities",
     "percentile_interval",
     "two_proportion_p_values",
@@ -65,44 +67,11 @@ __all__ = [
 ]
 
 Correction = Literal["holm", "benjamini-hochberg", "none"]
-Verdict = Literal["pass", "fail", "insufficient evidence"]
+#: A verdict word from :data:`fairness_core.metrics._verdicts.VERDICTS`.
+Verdict = str
 #: Largest share of undefined bootstrap replicates for which an interval is still given.
 MAX_UNDEFINED = 0.05
 _INDEX = {cell: i for i, cell in enumerate(CELLS)}
-
-
-@dataclass(frozen=True)
-class DisparityRule:
-    """A disparity passes when its value lies in [low, high]; ``text`` names the rule."""
-
-    low: float
-    high: float
-    text: str
-
-
-def effective_sample_size(weight_sum: np.ndarray, squared_weight_sum: np.ndarray) -> np.ndarray:
-    """Kish's effective sample size (Σw)² / Σw²; 0 where there are no weights."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        n_eff = np.asarray(weight_sum, dtype=np.float64) ** 2 / squared_weight_sum
-    return np.where(np.asarray(squared_weight_sum) > 0, n_eff, 0.0)
-
-
-def wilson_interval(
-    successes: np.ndarray, n: np.ndarray, *, confidence: float = 0.95
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for ``successes`` out of ``n`` (NaN where n is 0)."""
-    s, total = np.asarray(successes, dtype=np.float64), np.asarray(n, dtype=np.float64)
-    z = float(sps.norm.ppf(0.5 + confidence / 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = s / total
-        scale = 1 + z * z / total
-        centre = (p + z * z / (2 * total)) / scale
-        half = z / scale * np.sqrt(np.maximum(p * (1 - p) / total + z * z / (4 * total**2), 0))
-    ok = total > 0
-    # min/max with p guard against rounding at p = 0 or 1: the interval always holds p.
-    low = np.minimum(np.clip(centre - half, 0.0, 1.0), p)
-    high = np.maximum(np.clip(centre + half, 0.0, 1.0), p)
-    return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
 
 
 def group_intervals(
@@ -112,7 +81,7 @@ def group_intervals(
     confidence: float = 0.95,
     replicates: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-group interval of one metric: Wilson for proportions, bootstrap for composites.
+    """Per-group interval of one metric: Jeffreys for proportions, bootstrap for composites.
 
     ROC AUC gets value ± z·SE (Hanley–McNeil); descriptive metrics and the other score
     metrics get NaN, as do composites when no bootstrap ``replicates`` are given.
@@ -121,12 +90,12 @@ def group_intervals(
     nan = np.full(counts.n_groups, np.nan)
     if spec.kind == "rate":
         successes, n_eff = _effective_counts(counts, name)
-        return wilson_interval(successes, n_eff, confidence=confidence)
+        return jeffreys_interval(successes, n_eff, confidence=confidence)
     if spec.kind == "composite" and replicates is not None:
         return percentile_interval(values_from_cells(name, replicates), confidence=confidence)
     if name == "roc_auc":
         auc, se = metric_values(counts, name), _auc_standard_error(counts)
-        z = float(sps.norm.ppf(0.5 + confidence / 2))
+        z = critical_value(confidence)
         return np.clip(auc - z * se, 0, 1), np.clip(auc + z * se, 0, 1)
     return nan, nan.copy()
 
@@ -136,8 +105,12 @@ def bootstrap_cells(counts: GroupCounts, *, n_bootstrap: int = 1000, seed: int =
     weighted = counts.weighted_cells
     total = weighted.sum(axis=1, keepdims=True)
     empty = total[:, 0] <= 0  # every weight zero: no defined value, no draws
+    # Half a person added to each cell's share: an empty cell can still be drawn, so a
+    # group with no events never gets a zero-width interval (see the module docstring).
+    n = counts.n.astype(np.float64)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        pvals = np.where(empty[:, None], 0.25, weighted / total)
+        shares = weighted / total
+        pvals = np.where(empty[:, None], 0.25, (shares * n + 0.5) / (n + 2.0))
     pvals = pvals / pvals.sum(axis=1, keepdims=True)
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(counts.n, pvals, size=(n_bootstrap, counts.n_groups))
@@ -185,6 +158,8 @@ def two_proportion_p_values(
     Fisher's exact test (on counts rounded to whole people) replaces the z test wherever
     an expected cell of the 2×2 table is below 5, where the normal approximation fails.
     """
+    from scipy import stats as sps  # lazily: ~0.5 s to import
+
     s1, n1, s2, n2 = np.broadcast_arrays(
         *(np.asarray(a, dtype=np.float64) for a in (s1, n1, s2, n2))
     )
@@ -216,6 +191,8 @@ def adjust_p_values(p_values: np.ndarray, *, method: Correction = "holm") -> np.
     if method == "none" or len(family) == 0:
         out[defined] = family
     elif method == "benjamini-hochberg":
+        from scipy import stats as sps  # lazily: ~0.5 s to import
+
         out[defined] = sps.false_discovery_control(family, method="bh")
     elif method == "holm":
         # Holm by hand: scipy has no Holm step-down, and statsmodels is not a dependency
@@ -235,95 +212,96 @@ def adjust_p_values(p_values: np.ndarray, *, method: Correction = "holm") -> np.
     return out
 
 
-def find_rule(
-    metric: str, kind: Literal["difference", "ratio"], *, tolerance: float, ratio_threshold: float
-) -> DisparityRule | None:
-    """The rule a disparity is judged by, or None for metrics that are not judged."""
-    if not METRICS[metric].judged:
-        return None
-    if kind == "difference":
-        return DisparityRule(-tolerance, tolerance, f"|difference| ≤ {tolerance:g}")
-    if metric == "selection_rate":
-        return DisparityRule(
-            ratio_threshold, np.inf, f"four-fifths rule: ratio ≥ {ratio_threshold:g}"
-        )
-    high = 1 / ratio_threshold
-    return DisparityRule(ratio_threshold, high, f"ratio between {ratio_threshold:g} and {high:.3g}")
-
-
-def judge(
-    rule: DisparityRule,
-    *,
-    value: float,
-    ci_low: float,
-    ci_high: float,
-    group_n: int,
-    reference_n: int,
-    min_n: int,
-    use_interval: bool = True,
-) -> Verdict:
-    """Verdict of one disparity; see the module docstring for the rule of evidence."""
-    if group_n < min_n or reference_n < min_n or not np.isfinite(value):
-        return "insufficient evidence"
-    low, high = (ci_low, ci_high) if use_interval else (value, value)
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return "insufficient evidence"
-    if rule.low <= low and high <= rule.high:
-        return "pass"
-    if high < rule.low or low > rule.high:
-        return "fail"
-    return "insufficient evidence"
-
-
-def judge_disparities(
-    table: pd.DataFrame,
-    *,
-    min_n: int,
-    tolerance: float,
-    ratio_threshold: float,
-    use_interval: bool = True,
-) -> tuple[list[str | None], list[Verdict | None]]:
-    """The rule text and verdict of each row of a disparity table (None when not judged).
-
-    ROC AUC rows always have their (Hanley–McNeil) interval; other rows are judged on the
-    point value alone when ``use_interval`` is False (no bootstrap was run).
-    """
-    rules: list[str | None] = []
-    verdicts: list[Verdict | None] = []
-    for row in table.to_dict("records"):
-        rule = find_rule(
-            row["metric"], row["kind"], tolerance=tolerance, ratio_threshold=ratio_threshold
-        )
-        rules.append(None if rule is None else rule.text)
-        verdicts.append(
-            None
-            if rule is None
-            else judge(
-                rule,
-                value=row["value"],
-                ci_low=row["ci_low"],
-                ci_high=row["ci_high"],
-                group_n=row["group_denominator"],
-                reference_n=row["reference_denominator"],
-                min_n=min_n,
-                use_interval=use_interval or row["metric"] == "roc_auc",
-            )
-        )
-    return rules, verdicts
-
-
-def adjust_disparity_p_values(table: pd.DataFrame, *, method: Correction) -> np.ndarray:
-    """Adjusted p-values for a disparity table: one test per (metric, group).
+def adjust_disparity_p_values(
+    table: pd.DataFrame, *, method: Correction, judged: np.ndarray | None = None
+) -> np.ndarray:
+    """Adjusted p-values for a disparity table: one test per judged (metric, group).
 
     The difference and the ratio of a group test the same hypothesis (equal values), so
     the family holds each (metric, group) once and both rows get its adjusted p-value.
+    ``judged`` marks the rows whose comparison is judged; the others are left out of the
+    family and get NaN (see the module docstring).
     """
     is_diff = (table["kind"] == "difference").to_numpy()
+    if judged is not None:
+        is_diff = is_diff & judged
     keys = list(zip(table["metric"].tolist(), table["group_index"].tolist(), strict=True))
     raw = table["p_value"].to_numpy(dtype=np.float64)
     family = [k for k, d in zip(keys, is_diff, strict=True) if d]
     adjusted = dict(zip(family, adjust_p_values(raw[is_diff], method=method), strict=True))
     return np.array([adjusted.get(k, np.nan) for k in keys], dtype=np.float64)
+
+
+def judge_disparities(
+    table: pd.DataFrame,
+    *,
+    min_n: float,
+    tolerance: float,
+    ratio_threshold: float,
+    alpha: float,
+    confidence: float,
+    impact_ratio: bool,
+) -> tuple[list[str | None], list[str | None], list[str]]:
+    """The rule text, verdict word and interval note of each row of a disparity table.
+
+    ``impact_ratio``: the reference is the group with the highest selection rate, so the
+    selection-rate ratio is the four-fifths rule's impact ratio and is named so. Rows of
+    metrics with no harmful direction get None for rule and verdict.
+    """
+    rules: list[str | None] = []
+    verdicts: list[str | None] = []
+    notes: list[str] = []
+    for row in table.to_dict("records"):
+        metric = row["metric"]
+        rule = find_verdict_rule(
+            row["kind"],
+            METRICS[metric].harmful,
+            tolerance=tolerance,
+            ratio_threshold=ratio_threshold,
+            impact_ratio=impact_ratio and metric == "selection_rate",
+        )
+        if rule is None or row.get("suppressed"):
+            rules.append(None if rule is None else rule.text)
+            verdicts.append(None)
+            notes.append("")
+            continue
+        verdict = judge_verdict(
+            rule,
+            value=row["value"],
+            p_adjusted=row["p_value_adjusted"],
+            group_n=row["group_effective_n"],
+            reference_n=row["reference_effective_n"],
+            min_n=min_n,
+            alpha=alpha,
+        )
+        note = ""
+        if verdict == "too few people to judge":
+            small = min(row["group_effective_n"], row["reference_effective_n"])
+            note = f"measured on {_people(small)}; at least {min_n:g} needed"
+        elif verdict != "cannot be computed":
+            note = interval_note(rule, row["ci_low"], row["ci_high"], confidence=confidence)
+        rules.append(rule.text)
+        verdicts.append(verdict)
+        notes.append(note)
+    return rules, verdicts, notes
+
+
+def judged_rows(table: pd.DataFrame, *, min_n: float) -> np.ndarray:
+    """Rows whose comparison is judged: a harmful direction, enough people, a defined p."""
+    harmful = np.array([METRICS[m].harmful is not None for m in table["metric"]], dtype=bool)
+    enough = (table["group_effective_n"].to_numpy(dtype=np.float64) >= min_n) & (
+        table["reference_effective_n"].to_numpy(dtype=np.float64) >= min_n
+    )
+    defined = np.isfinite(table["p_value"].to_numpy(dtype=np.float64))
+    shown = ~table["suppressed"].to_numpy(dtype=bool)
+    return harmful & enough & defined & shown
+
+
+def _people(n: float) -> str:
+    """ "12 people", or "about 3.4 people" for an effective n that is not whole."""
+    if float(n).is_integer():
+        return f"{int(n):,} {'person' if n == 1 else 'people'}"
+    return f"about {n:,.1f} people (effective n)"
 
 
 def disparity_tests(
@@ -343,7 +321,7 @@ def disparity_tests(
         g = table["group_index"].to_numpy()[at]
         ref = int(table["reference_index"].to_numpy()[at][0])
         spec = METRICS[name]
-        if replicates is not None and spec.kind in ("rate", "composite"):
+        if replicates is not None and spec.kind == "composite":
             rep = values_from_cells(name, replicates)
             diff = rep[:, g] - rep[:, [ref]]
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -355,6 +333,11 @@ def disparity_tests(
         if spec.kind == "rate":
             s, n = _effective_counts(counts, name)
             p[at], test[at] = two_proportion_p_values(s[g], n[g], s[ref], n[ref])
+            interval = (
+                newcombe_difference_interval if kind == "difference" else score_ratio_interval
+            )
+            args = (s[g], n[g], np.full(len(g), s[ref]), np.full(len(g), n[ref]))
+            low[at], high[at] = interval(*args, confidence=confidence)
         elif name == "roc_auc":
             low[at], high[at], p[at] = _auc_comparison(counts, g, ref, kind, confidence)
             test[at] = "hanley-mcneil"
@@ -388,8 +371,10 @@ def _auc_comparison(
     counts: GroupCounts, g: np.ndarray, ref: int, kind: str, confidence: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Normal-approximation interval and p-value for independent groups' AUCs."""
+    from scipy import stats as sps  # lazily: ~0.5 s to import
+
     auc, se = metric_values(counts, "roc_auc"), _auc_standard_error(counts)
-    z = float(sps.norm.ppf(0.5 + confidence / 2))
+    z = critical_value(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         se_diff = np.sqrt(se[g] ** 2 + se[ref] ** 2)
         diff = auc[g] - auc[ref]

@@ -1,18 +1,21 @@
 """The subgroup report: how the model performs for each group, with uncertainty and verdicts.
 
-:func:`compute_subgroup_report` is the one entry point of the subgroup page and the CLI.
-It counts once (:mod:`fairness_core.counts`), then derives per-group metrics
-(:mod:`fairness_core.metrics`), intervals, tests and verdicts (:mod:`fairness_core.stats`)
-from the counts. The words *group*, *reference group*, *disparity*, *denominator n*,
-*verdict* and *suppression* are defined in those modules; in short, a group is one value
-(or one intersection of values) of the chosen protected attributes, each group is compared
-with a reference group, and a verdict is only "pass" when the evidence is strong enough.
+:func:`compute_subgroup_report` is the one entry point of the Subgroups page, the report and
+the command line. It counts once (``_counts``), then derives per-group metrics
+(``_registry``), intervals and tests (``_intervals``, ``_stats``), verdicts (``_verdicts``)
+and summaries (``_summaries``) from the counts; those modules define the words *group*,
+*reference group*, *disparity*, *effective n*, *harmful direction*, *verdict* and
+*summary*. In short: a group is one value (or one intersection of values) of the chosen
+protected attributes; each group is compared with a reference group (by default the
+best-treated group that can be judged, so the selection-rate ratio is the four-fifths
+rule's impact ratio); a group is flagged only in the direction that harms it, and
+"adverse impact" needs both the rule's line and statistical significance.
 
 *Suppression* (``suppress_below=k``): a metric whose denominator n is below ``k`` is not
 shown (value and interval null, ``suppressed`` true), nor is any disparity that uses it, and
-such values are left out of the summaries. Counts of rows are still shown.
+such values are left out of the summaries and of the multiple-comparison family.
 
-JSON schema of :func:`report_to_dict` (what the CLI prints; NaN becomes ``null``)::
+JSON schema of :func:`report_to_dict` (what the CLI prints; NaN and infinity become ``null``)::
 
     {
       "overall": {"<metric>": number | null, ...},
@@ -20,7 +23,8 @@ JSON schema of :func:`report_to_dict` (what the CLI prints; NaN becomes ``null``
         {"attributes": {"<attribute>": "<label>", ...},
          "n": integer,
          "metrics": {"<metric>": {"value": number | null,
-                                  "ci_low": number | null, "ci_high": number | null}, ...}},
+                                  "ci_low": number | null, "ci_high": number | null,
+                                  "effective_n": number}, ...}},
         ...],
       "disparities": [
         {"metric": "<metric>", "kind": "difference" | "ratio",
@@ -28,24 +32,33 @@ JSON schema of :func:`report_to_dict` (what the CLI prints; NaN becomes ``null``
          "reference": {"<attribute>": "<label>", ...},
          "value": number | null, "ci_low": number | null, "ci_high": number | null,
          "p_value": number | null, "p_value_adjusted": number | null,
-         "verdict": "pass" | "fail" | "insufficient evidence" | null},
+         "harmful_direction": "lower" | "higher" | null, "rule": "<rule in words>" | null,
+         "verdict": "<a word of the glossary>" | null, "verdict_note": "<why>" },
         ...],
-      "summary": {"demographic_parity_difference": number | null, ...,
+      "summary": {"disparate_impact_ratio": number | null, ...,
                   "<metric>_difference": number | null, "<metric>_ratio": number | null},
+      "summary_details": {"<summary>": {"value": number | null, "definition": "<words>",
+                                        "groups_judged": ["<group>", ...],
+                                        "groups_left_out": ["<group>", ...],
+                                        "undefined_because": "<reason>" | null}, ...},
+      "comparisons_judged": integer,
+      "empty_groups": {"count": integer, "examples": ["<group>", ...]},
+      "verdict_glossary": {"<verdict>": "<definition>", ...},
       "settings": {"attributes": [...], "metrics": [...],
                    "reference": "largest" | "best" | ["<label>", ...],
                    "min_n": integer, "correction": "holm" | "benjamini-hochberg" | "none",
-                   "n_bootstrap": integer, "seed": integer, "confidence": number,
-                   "suppress_below": integer | null, "tolerance": number,
-                   "ratio_threshold": number, "weighted": boolean}
+                   "alpha": number, "n_bootstrap": integer, "seed": integer,
+                   "confidence": number, "suppress_below": integer | null,
+                   "tolerance": number, "ratio_threshold": number, "weighted": boolean}
     }
 
-A ``verdict`` is null for metrics no rule applies to (base rate, Brier score, log loss,
-mean score). The reference group has no disparity entries of its own.
+A ``verdict`` is null for metrics with no harmful direction (base rate, Brier score, log
+loss, mean score) and for hidden values. The reference group has no disparity entries.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -56,17 +69,17 @@ import pandas as pd
 
 from fairness_core.data import AuditData
 from fairness_core.errors import InvalidInputError
+from fairness_core.formatting import format_against_line, format_number, to_json_value
 from fairness_core.metrics._counts import GroupCounts, compute_group_counts
 from fairness_core.metrics._registry import (
     DEFAULT_METRICS,
     METRICS,
     MetricSpec,
     Reference,
-    between_groups,
     check_metrics,
     compute_disparities,
     compute_group_metrics,
-    compute_named_summaries,
+    effective_denominators,
     metric_values,
 )
 from fairness_core.metrics._stats import (
@@ -76,7 +89,15 @@ from fairness_core.metrics._stats import (
     disparity_tests,
     group_intervals,
     judge_disparities,
+    judged_rows,
 )
+from fairness_core.metrics._summaries import (
+    SUMMARIES,
+    SummaryDetail,
+    compute_summaries,
+    judged_groups,
+)
+from fairness_core.metrics._verdicts import VERDICTS, beyond, find_verdict_rule
 
 __all__ = [
     "RankedGroup",
@@ -87,6 +108,9 @@ __all__ = [
     "rank_disadvantaged",
     "report_to_dict",
 ]
+
+#: Empty intersections listed by name (the count is always given).
+MAX_EMPTY_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -105,6 +129,7 @@ class ReportSettings:
     tolerance: float
     ratio_threshold: float
     weighted: bool
+    alpha: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -112,10 +137,14 @@ class SubgroupReport:
     """Everything the subgroup page, the report and the CLI show.
 
     ``groups`` (long, one row per group × metric): group_index, group, labels, n, metric,
-    value, ci_low, ci_high, denominator, suppressed. ``disparities`` (long, one row per
-    metric × kind × non-reference group): metric, kind, group_index, group,
-    reference_index, reference, value, ci_low, ci_high, p_value, p_value_adjusted, test,
-    rule, verdict, group_denominator, reference_denominator, suppressed.
+    value, ci_low, ci_high, denominator, effective_n, judged, suppressed. ``disparities``
+    (long, one row per metric × kind × non-reference group): metric, kind, group_index,
+    group, reference_index, reference, value, ci_low, ci_high, p_value, p_value_adjusted,
+    test, rule, verdict, verdict_note, group_denominator, reference_denominator,
+    group_effective_n, reference_effective_n, suppressed. ``summary``: summary name →
+    value; ``summary_details``: the same with the groups judged and left out and why a
+    value is undefined. ``comparisons_judged``: the size of the multiple-comparison family.
+    ``empty_groups``: the first intersections with nobody in them, of ``n_empty_groups``.
     """
 
     settings: ReportSettings
@@ -124,6 +153,15 @@ class SubgroupReport:
     disparities: pd.DataFrame = field(repr=False, compare=False)
     summary: Mapping[str, float]
     counts: GroupCounts = field(repr=False, compare=False)
+    summary_details: Mapping[str, SummaryDetail] = field(default_factory=dict, repr=False)
+    comparisons_judged: int = 0
+    empty_groups: tuple[str, ...] = ()
+    n_empty_groups: int = 0
+
+    @property
+    def impact_ratio(self) -> bool:
+        """True when the reference is the best-treated group (so ratios are impact ratios)."""
+        return self.settings.reference == "best"
 
 
 @dataclass(frozen=True)
@@ -143,9 +181,10 @@ def compute_subgroup_report(
     *,
     attributes: Sequence[str] | None = None,
     metrics: Sequence[str] = DEFAULT_METRICS,
-    reference: Reference = "largest",
+    reference: Reference = "best",
     min_n: int = 30,
     correction: Correction = "holm",
+    alpha: float = 0.05,
     n_bootstrap: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
@@ -156,20 +195,24 @@ def compute_subgroup_report(
     """Per-group metrics, disparities against the reference, tests, verdicts and summaries.
 
     ``data`` is validated audit data (then ``attributes`` names the protected attributes
-    to intersect) or counts already computed by :func:`compute_group_counts`.
+    to intersect) or counts already computed by :func:`compute_group_counts`. The default
+    reference, ``"best"``, is the best-treated group that can be judged on each metric, so
+    the selection-rate ratio is the four-fifths rule's impact ratio.
     """
     reference = tuple(reference) if isinstance(reference, list) else reference
     settings = ReportSettings(
         (), (), reference, min_n, correction, n_bootstrap, seed, confidence, suppress_below,
-        tolerance, ratio_threshold, weighted=False,
+        tolerance, ratio_threshold, weighted=False, alpha=alpha,
     )  # fmt: skip
     _check_settings(settings)
     counts = _counts_of(data, attributes)
+    if counts.n_groups < 2:
+        _refuse_one_group(counts)
     names = check_metrics(metrics, has_scores=counts.scores is not None)
     settings = replace(settings, attributes=counts.attributes, metrics=names,
                        weighted=counts.weighted)  # fmt: skip
     replicates = None
-    if n_bootstrap:
+    if n_bootstrap and any(METRICS[m].kind == "composite" for m in names):
         replicates = bootstrap_cells(counts, n_bootstrap=n_bootstrap, seed=seed)
     groups = _group_table(counts, names, replicates, settings)
     hidden = {
@@ -177,13 +220,20 @@ def compute_subgroup_report(
         for name in names
     }
     disparities = _disparity_table(counts, names, replicates, hidden, settings)
-    summary = compute_named_summaries(counts, reference=reference, min_n=min_n, hidden=hidden)
-    for name in (m for m in names if METRICS[m].kind != "descriptive"):
-        values = np.where(hidden[name], np.nan, metric_values(counts, name))
-        summary[f"{name}_difference"], summary[f"{name}_ratio"] = between_groups(values)
+    judged_metrics = [m for m in names if METRICS[m].kind != "descriptive"]
+    summary_names = [*SUMMARIES]
+    summary_names += [f"{m}_{kind}" for m in judged_metrics for kind in ("difference", "ratio")]
+    details = compute_summaries(counts, summary_names, min_n=min_n, hidden=hidden)
+    summary = {name: detail.value for name, detail in details.items()}
     assert counts.overall is not None  # noqa: S101 - compute_group_counts always sets it
     overall = {name: float(metric_values(counts.overall, name)[0]) for name in names}
-    return SubgroupReport(settings, overall, groups, disparities, summary, counts)
+    empty, n_empty = _empty_intersections(counts)
+    family = int(
+        ((disparities["kind"] == "difference") & disparities["p_value_adjusted"].notna()).sum()
+    )
+    return SubgroupReport(
+        settings, overall, groups, disparities, summary, counts, details, family, empty, n_empty
+    )
 
 
 def report_to_dict(report: SubgroupReport) -> dict[str, Any]:
@@ -198,7 +248,9 @@ def report_to_dict(report: SubgroupReport) -> dict[str, Any]:
             row["group_index"],
             {"attributes": labels_of(row["group_index"]), "n": row["n"], "metrics": {}},
         )
-        entry["metrics"][row["metric"]] = {k: row[k] for k in ("value", "ci_low", "ci_high")}
+        entry["metrics"][row["metric"]] = {
+            k: row[k] for k in ("value", "ci_low", "ci_high", "effective_n")
+        }
     disparities = [
         {
             "metric": row["metric"],
@@ -206,16 +258,33 @@ def report_to_dict(report: SubgroupReport) -> dict[str, Any]:
             "group": labels_of(row["group_index"]),
             "reference": labels_of(row["reference_index"]),
             **{k: row[k] for k in ("value", "ci_low", "ci_high", "p_value", "p_value_adjusted")},
+            "harmful_direction": METRICS[row["metric"]].harmful,
+            "rule": row["rule"],
             "verdict": row["verdict"],
+            "verdict_note": row["verdict_note"],
         }
         for row in report.disparities.to_dict("records")
     ]
-    return _plain(
+    details = {
+        name: {
+            "value": detail.value,
+            "definition": _summary_definition(name),
+            "groups_judged": list(detail.groups_judged),
+            "groups_left_out": list(detail.groups_left_out),
+            "undefined_because": detail.reason or None,
+        }
+        for name, detail in report.summary_details.items()
+    }
+    return to_json_value(
         {
             "overall": dict(report.overall),
             "groups": [groups[i] for i in sorted(groups)],
             "disparities": disparities,
             "summary": dict(report.summary),
+            "summary_details": details,
+            "comparisons_judged": report.comparisons_judged,
+            "empty_groups": {"count": report.n_empty_groups, "examples": report.empty_groups},
+            "verdict_glossary": dict(VERDICTS),
             "settings": asdict(report.settings),
         }
     )
@@ -228,7 +297,7 @@ def describe_disparity(
     *,
     kind: Literal["difference", "ratio"] = "ratio",
 ) -> str:
-    """One plain sentence with the numbers, e.g. "Group female is selected at 0.71× …"."""
+    """One plain sentence with the numbers and the verdict, e.g. "Group female is selected …"."""
     spec = _shown_spec(report, metric)
     index = report.counts.index_of((group,) if isinstance(group, str) else group)
     if kind not in ("difference", "ratio"):
@@ -249,37 +318,50 @@ def describe_disparity(
         why = "too few people to show it" if row["suppressed"] else "it is undefined for one"
         return f"The {title} of group {name} cannot be compared with group {ref}: {why}."
     values = metric_values(report.counts, metric)
-    numbers = f"{values[index]:.2f} vs {values[row['reference_index']]:.2f}"
-    if math.isfinite(row["ci_low"]) and math.isfinite(row["ci_high"]):
+    numbers = f"{format_number(values[index])} vs {format_number(values[row['reference_index']])}"
+    rule = find_verdict_rule(
+        kind,
+        spec.harmful,
+        tolerance=report.settings.tolerance,
+        ratio_threshold=report.settings.ratio_threshold,
+        impact_ratio=report.impact_ratio and metric == "selection_rate",
+    )
+    shown = _shown_value(value, rule, row["verdict"], signed=kind == "difference")
+    if math.isfinite(row["ci_low"]) and not math.isnan(row["ci_high"]):
         level = f"{report.settings.confidence:.0%}"
-        numbers += f"; {level} CI {row['ci_low']:.2f} to {row['ci_high']:.2f}"
+        high = "no upper limit" if math.isinf(row["ci_high"]) else format_number(row["ci_high"])
+        numbers += f"; {level} interval {format_number(row['ci_low'])} to {high}"
     if kind == "ratio" and metric == "selection_rate":
-        text = f"Group {name} is selected at {value:.2f}× the rate of group {ref} ({numbers})"
+        text = f"Group {name} is selected at {shown}× the rate of group {ref} ({numbers})"
     elif kind == "ratio":
-        text = f"The {title} of group {name} is {value:.2f}× that of group {ref} ({numbers})"
+        text = f"The {title} of group {name} is {shown}× that of group {ref} ({numbers})"
     elif value == 0:
         text = f"The {title} of group {name} is the same as that of group {ref} ({numbers})"
     else:
         direction = "higher" if value > 0 else "lower"
         text = (
-            f"The {title} of group {name} is {abs(value):.2f} {direction} than that of "
+            f"The {title} of group {name} is {shown.lstrip('+−')} {direction} than that of "
             f"group {ref} ({numbers})"
         )
-    return text + _verdict_clause(row, report.settings) + "."
+    return text + _verdict_clause(row, rule) + "."
 
 
 def rank_disadvantaged(report: SubgroupReport, metric: str) -> list[RankedGroup]:
-    """Groups from most to least disadvantaged on ``metric`` (undefined values left out)."""
+    """Groups that can be judged, from most to least disadvantaged on ``metric``.
+
+    Groups with fewer than the minimum n (effective n with weights) people measured, hidden
+    values and undefined values are left out: a group of three people must not head the
+    list.
+    """
     spec = _shown_spec(report, metric)
-    if spec.higher_is_better is None:
+    if spec.harmful is None:
         raise InvalidInputError(
             f"The {_in_sentence(spec.title)} has no better or worse direction, so groups cannot be "
             f"ranked by disadvantage on it. Got {metric!r}. Choose a metric such as "
             "selection_rate or true_positive_rate."
         )
-    rows = report.groups[(report.groups["metric"] == metric) & ~report.groups["suppressed"]]
-    rows = rows[np.isfinite(rows["value"].to_numpy(dtype=np.float64))]
-    rows = rows.sort_values(["value", "group_index"], ascending=[spec.higher_is_better, True])
+    rows = report.groups[(report.groups["metric"] == metric) & report.groups["judged"]]
+    rows = rows.sort_values(["value", "group_index"], ascending=[spec.harmful == "lower", True])
     return [
         RankedGroup(
             r["group"], tuple(r["labels"]), r["value"], r["ci_low"], r["ci_high"], r["denominator"]
@@ -317,6 +399,18 @@ def _counts_of(data: AuditData | GroupCounts, attributes: Sequence[str] | None) 
     )
 
 
+def _refuse_one_group(counts: GroupCounts) -> None:
+    """Groups are compared with each other: one group alone cannot be."""
+    what = " × ".join(counts.attributes)
+    only = counts.names[0] if counts.n_groups else "nothing"
+    raise InvalidInputError(
+        f"The protected attribute {what} has only one group in this data ({only!r}), so there "
+        "is nothing to compare it with. Expected at least two groups. Choose another "
+        "attribute, or check that the column holds the values you expect (a column that is "
+        "entirely missing forms the single group '(missing)')."
+    )
+
+
 def _group_table(
     counts: GroupCounts,
     names: tuple[str, ...],
@@ -330,12 +424,16 @@ def _group_table(
     ]
     table["ci_low"] = np.concatenate([low for low, _ in bounds])
     table["ci_high"] = np.concatenate([high for _, high in bounds])
+    table["effective_n"] = np.concatenate([effective_denominators(counts, n) for n in names])
     k = settings.suppress_below
     descriptive = table["metric"].isin(["count", "share"]).to_numpy()
     table["suppressed"] = ~descriptive & (False if k is None else table["denominator"] < k)
     table.loc[table["suppressed"], ["value", "ci_low", "ci_high"]] = np.nan
+    table["judged"] = np.concatenate(
+        [judged_groups(counts, name, min_n=settings.min_n) for name in names]
+    ) & ~table["suppressed"].to_numpy(dtype=bool)
     columns = ["group_index", "group", "labels", "n", "metric", "value", "ci_low", "ci_high"]
-    return table[[*columns, "denominator", "suppressed"]]
+    return table[[*columns, "denominator", "effective_n", "judged", "suppressed"]]
 
 
 def _disparity_table(
@@ -359,17 +457,44 @@ def _disparity_table(
         )
     ]
     table.loc[table["suppressed"], ["value", "ci_low", "ci_high", "p_value"]] = np.nan
-    table["p_value_adjusted"] = adjust_disparity_p_values(table, method=settings.correction)
-    table["rule"], table["verdict"] = judge_disparities(
+    judged = judged_rows(table, min_n=settings.min_n)
+    table["p_value_adjusted"] = adjust_disparity_p_values(
+        table, method=settings.correction, judged=judged
+    )
+    table["rule"], table["verdict"], table["verdict_note"] = judge_disparities(
         table,
         min_n=settings.min_n,
         tolerance=settings.tolerance,
         ratio_threshold=settings.ratio_threshold,
-        use_interval=settings.n_bootstrap > 0,
+        alpha=settings.alpha,
+        confidence=settings.confidence,
+        impact_ratio=settings.reference == "best",
     )
     head = ["metric", "kind", "group_index", "group", "reference_index", "reference", "value"]
     tail = ["ci_low", "ci_high", "p_value", "p_value_adjusted", "test", "rule", "verdict"]
-    return table[[*head, *tail, "group_denominator", "reference_denominator", "suppressed"]]
+    sizes = ["group_denominator", "reference_denominator", "group_effective_n"]
+    sizes += ["reference_effective_n"]
+    return table[[*head, *tail, "verdict_note", *sizes, "suppressed"]]
+
+
+def _empty_intersections(counts: GroupCounts) -> tuple[tuple[str, ...], int]:
+    """The first intersections of the attributes' values with nobody in them, and how many."""
+    if len(counts.attributes) < 2:
+        return (), 0
+    width = len(counts.attributes)
+    levels = [sorted({labels[i] for labels in counts.labels}) for i in range(width)]
+    total = math.prod(len(level) for level in levels)
+    present = set(counts.labels)
+    n_empty = total - len(present)
+    if n_empty == 0:
+        return (), 0
+    shown: list[str] = []
+    for combo in itertools.product(*levels):
+        if combo not in present:
+            shown.append(" · ".join(combo))
+            if len(shown) == MAX_EMPTY_SHOWN:
+                break
+    return tuple(shown), n_empty
 
 
 def _check_settings(settings: ReportSettings) -> None:
@@ -379,16 +504,18 @@ def _check_settings(settings: ReportSettings) -> None:
         (_whole(s.min_n, 0), "min_n must be a whole number of 0 or more, e.g. 30"),
         (s.correction in ("holm", "benjamini-hochberg", "none"),
          "correction must be 'holm', 'benjamini-hochberg' or 'none'"),
+        (_within(s.alpha, 0, 1), "alpha (the significance level) must be between 0 and 1, "
+         "e.g. 0.05"),
         (_whole(s.n_bootstrap, 0), "n_bootstrap must be a whole number of 0 or more, e.g. 1000"),
         (_whole(s.seed, 0), "seed must be a whole number of 0 or more"),
-        (_number(s.confidence, 0, 1), "confidence must be between 0 and 1, e.g. 0.95"),
+        (_within(s.confidence, 0, 1), "confidence must be between 0 and 1, e.g. 0.95"),
         (s.suppress_below is None or _whole(s.suppress_below, 1),
          "suppress_below must be a whole number of 1 or more, or None"),
-        (_number(s.tolerance, 0, math.inf), "tolerance must be a positive number, e.g. 0.1"),
-        (_number(s.ratio_threshold, 0, 1), "ratio_threshold must be between 0 and 1, e.g. 0.8"),
+        (_within(s.tolerance, 0, math.inf), "tolerance must be a positive number, e.g. 0.1"),
+        (_within(s.ratio_threshold, 0, 1), "ratio_threshold must be between 0 and 1, e.g. 0.8"),
     ]  # fmt: skip
-    values = [s.min_n, s.correction, s.n_bootstrap, s.seed, s.confidence, s.suppress_below,
-              s.tolerance, s.ratio_threshold]  # fmt: skip
+    values = [s.min_n, s.correction, s.alpha, s.n_bootstrap, s.seed, s.confidence,
+              s.suppress_below, s.tolerance, s.ratio_threshold]  # fmt: skip
     problems = [
         f"{text}. Got {v!r}." for (ok, text), v in zip(checks, values, strict=True) if not ok
     ]
@@ -406,7 +533,7 @@ def _whole(value: object, low: int) -> bool:
     return int(value) >= low
 
 
-def _number(value: object, low: float, high: float) -> bool:
+def _within(value: object, low: float, high: float) -> bool:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         return False
     return low < float(value) < high
@@ -427,36 +554,38 @@ def _in_sentence(title: str) -> str:
     return title if title.split()[0].isupper() else title[0].lower() + title[1:]
 
 
-def _verdict_clause(row: Mapping[Any, Any], settings: ReportSettings) -> str:
+def _summary_definition(name: str) -> str:
+    from fairness_core.metrics._summaries import summary_spec
+
+    return summary_spec(name).definition
+
+
+def _shown_value(value: float, rule: Any, verdict: str | None, *, signed: bool) -> str:
+    """The value as shown in a sentence: never rounded across the line it is judged by."""
+    if rule is None or not math.isfinite(value):
+        return format_number(value, signed=signed)
+    past = beyond(value, rule.line, rule.harmful)
+    return format_against_line(value, rule.line, past=past, harmful=rule.harmful, signed=signed)
+
+
+def _verdict_clause(row: Mapping[Any, Any], rule: Any) -> str:
     verdict = row["verdict"]
-    if verdict is None:
+    if verdict is None or rule is None:
         return ""
-    small = min(row["group_denominator"], row["reference_denominator"])
-    if verdict == "insufficient evidence" and small < settings.min_n:
-        return f", too few people to judge (n = {small:,}; at least {settings.min_n} needed)"
-    if row["metric"] == "selection_rate" and row["kind"] == "ratio":
-        line = "the four-fifths line"
-        outcome = {"pass": f"above {line}", "fail": f"below {line}"}
-    elif row["kind"] == "ratio":
-        low = settings.ratio_threshold
-        line = f"the allowed band of {low:g} to {1 / low:.3g}"
-        outcome = {"pass": f"within {line}", "fail": f"outside {line}"}
+    note = row.get("verdict_note") or ""
+    p = row.get("p_value_adjusted")
+    p_text = f"adjusted p = {p:.2g}" if isinstance(p, float) and math.isfinite(p) else ""
+    side = "below" if rule.harmful == "lower" else "above"
+    if verdict == "adverse impact":
+        words = f"adverse impact: {side} the line ({rule.text}) and statistically significant"
+        words += f" ({p_text})" if p_text else ""
+    elif verdict.endswith("not statistically significant"):
+        words = f"{side} the line ({rule.text}), not statistically significant"
+        words += f" ({p_text})" if p_text else ""
+    elif verdict == "within the line":
+        words = f"within the line ({rule.text})"
+    elif verdict == "favoured":
+        words = "favoured: treated better than the reference by more than the line allows"
     else:
-        line = f"the allowed gap of {settings.tolerance:g}"
-        outcome = {"pass": f"within {line}", "fail": f"more than {line}"}
-    return ", " + outcome.get(verdict, f"too uncertain to judge against {line}")
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready copy: numpy scalars to Python, tuples to lists, NaN and infinity to None."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    return value
+        words = verdict
+    return f", {words}" + (f"; {note}" if note else "")

@@ -11,20 +11,16 @@ from scipy import stats as sps
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics._registry import metric_values, values_from_cells
 from fairness_core.metrics._stats import (
-    DisparityRule,
     adjust_p_values,
     bootstrap_cells,
     bootstrap_p_values,
     effective_sample_size,
     group_intervals,
-    judge,
     percentile_interval,
     two_proportion_p_values,
     wilson_interval,
 )
 from tests.strategies import make_arrays
-
-FOUR_FIFTHS = DisparityRule(0.8, np.inf, "four-fifths rule: ratio ≥ 0.8")
 
 
 def test_wilson_interval_known_values() -> None:
@@ -157,46 +153,3 @@ def test_bootstrap_p_value_reflects_the_replicates() -> None:
     assert bootstrap_p_values(far)[0] < 0.01
     assert bootstrap_p_values(near)[0] > 0.5
     assert bootstrap_p_values(np.zeros((10, 1)))[0] == 1.0
-
-
-@pytest.mark.parametrize(
-    ("value", "low", "high", "verdict"),
-    [
-        (0.95, 0.90, 1.00, "pass"),
-        (0.60, 0.50, 0.70, "fail"),
-        (0.82, 0.70, 0.95, "insufficient evidence"),
-        (0.82, np.nan, np.nan, "insufficient evidence"),
-        (np.nan, np.nan, np.nan, "insufficient evidence"),
-    ],
-)
-def test_verdicts_by_interval(value, low, high, verdict) -> None:
-    """Pass inside the band, fail outside, insufficient evidence when straddling."""
-    found = judge(
-        FOUR_FIFTHS, value=value, ci_low=low, ci_high=high, group_n=100, reference_n=500, min_n=30
-    )
-    assert found == verdict
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.floats(0, 3),
-    st.floats(0, 3),
-    st.integers(0, 100),
-    st.integers(0, 100),
-    st.integers(1, 100),
-    st.booleans(),
-)
-def test_small_groups_never_pass(value, width, group_n, reference_n, min_n, use_interval) -> None:
-    """Whatever the numbers, a denominator below min_n is never a pass."""
-    verdict = judge(
-        FOUR_FIFTHS,
-        value=value,
-        ci_low=value - width,
-        ci_high=value + width,
-        group_n=group_n,
-        reference_n=reference_n,
-        min_n=min_n,
-        use_interval=use_interval,
-    )
-    if min(group_n, reference_n) < min_n:
-        assert verdict == "insufficient evidence"

@@ -7,12 +7,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fairness_core.data import ColumnRoles, GroupColumn, check_audit_data
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import (
+    SUMMARIES,
+    VERDICTS,
     compute_subgroup_report,
     describe_disparity,
     rank_disadvantaged,
@@ -60,40 +62,47 @@ def test_json_follows_the_documented_schema() -> None:
     report = compute_subgroup_report(arrays.counts(), metrics=SCORED, n_bootstrap=200)
     data = report_to_dict(report)
     text = json.dumps(data, allow_nan=False)
-    assert set(data) == {"overall", "groups", "disparities", "summary", "settings"}
+    assert set(data) == {
+        "overall", "groups", "disparities", "summary", "summary_details", "comparisons_judged",
+        "empty_groups", "verdict_glossary", "settings",
+    }  # fmt: skip
     assert set(data["overall"]) == set(SCORED)
     group = data["groups"][0]
     assert set(group) == {"attributes", "n", "metrics"}
     assert set(group["attributes"]) == {"sex", "race"}
-    assert set(group["metrics"]["f1"]) == {"value", "ci_low", "ci_high"}
+    assert set(group["metrics"]["f1"]) == {"value", "ci_low", "ci_high", "effective_n"}
     disparity = data["disparities"][0]
     assert list(disparity) == [
         "metric", "kind", "group", "reference", "value", "ci_low", "ci_high", "p_value",
-        "p_value_adjusted", "verdict",
+        "p_value_adjusted", "harmful_direction", "rule", "verdict", "verdict_note",
     ]  # fmt: skip
     assert set(data["settings"]) == {
         "attributes", "metrics", "reference", "min_n", "correction", "n_bootstrap", "seed",
-        "confidence", "suppress_below", "tolerance", "ratio_threshold", "weighted",
+        "confidence", "suppress_below", "tolerance", "ratio_threshold", "weighted", "alpha",
     }  # fmt: skip
     assert group["metrics"]["brier_score"]["ci_low"] is None
     assert "NaN" not in text
     assert len(data["groups"]) == report.counts.n_groups
-    assert {d["verdict"] for d in data["disparities"]} <= {
-        "pass", "fail", "insufficient evidence", None,
-    }  # fmt: skip
+    assert {d["verdict"] for d in data["disparities"]} <= {*VERDICTS, None}
+    assert data["verdict_glossary"] == dict(VERDICTS)
+    detail = data["summary_details"]["disparate_impact_ratio"]
+    assert detail["value"] == data["summary"]["disparate_impact_ratio"]
+    assert detail["definition"] == SUMMARIES["disparate_impact_ratio"].definition
 
 
 def test_four_fifths_sentence_and_verdict() -> None:
-    """Women selected at 40% vs men at 56%: 0.71×, below the four-fifths line."""
+    """Women selected at 40% vs men at 56%: impact ratio 0.71, adverse impact."""
     report = compute_subgroup_report(_hiring().counts(), metrics=["selection_rate"], seed=1)
     row = report.disparities.query("kind == 'ratio'").iloc[0]
     assert row["value"] == pytest.approx(0.40 / 0.56)
     assert row["ci_high"] < 0.8
-    assert row["verdict"] == "fail"
-    low, high = row["ci_low"], row["ci_high"]
+    assert row["verdict"] == "adverse impact"
+    assert row["rule"] == "four-fifths rule: impact ratio ≥ 0.8"
+    low, high, p = row["ci_low"], row["ci_high"], row["p_value_adjusted"]
     assert describe_disparity(report, "selection_rate", "women") == (
-        "Group women is selected at 0.71× the rate of group men (0.40 vs 0.56; 95% CI "
-        f"{low:.2f} to {high:.2f}), below the four-fifths line."
+        "Group women is selected at 0.71× the rate of group men (0.40 vs 0.56; 95% interval "
+        f"{low:.2f} to {high:.2f}), adverse impact: below the line (four-fifths rule: impact "
+        f"ratio ≥ 0.8) and statistically significant (adjusted p = {p:.2g})."
     )
     assert describe_disparity(report, "selection_rate", "men") == (
         "Group men is the reference group for the selection rate."
@@ -109,8 +118,8 @@ def test_sentences_for_small_groups_and_differences() -> None:
     assert sentence.startswith(
         "The selection rate of group women is 0.16 lower than that of group men (0.40 vs 0.56;"
     )
-    assert sentence.endswith("too few people to judge (n = 10; at least 30 needed).")
-    assert report.disparities["verdict"].eq("insufficient evidence").all()
+    assert sentence.endswith("too few people to judge; measured on 10 people; at least 30 needed.")
+    assert report.disparities["verdict"].eq("too few people to judge").all()
 
 
 def test_ranking_respects_the_direction_of_each_metric() -> None:
@@ -142,7 +151,7 @@ def test_suppression_hides_small_cells_everywhere() -> None:
     assert groups.loc[~small, "value"].notna().all()
     hidden = report.disparities[report.disparities["suppressed"]]
     assert hidden["value"].isna().all()
-    assert hidden["verdict"].eq("insufficient evidence").all()
+    assert hidden["verdict"].isna().all()
     shown = groups.loc[~small, "value"]
     assert report.summary["true_positive_rate_difference"] == pytest.approx(
         shown.max() - shown.min()
@@ -150,7 +159,7 @@ def test_suppression_hides_small_cells_everywhere() -> None:
 
 
 def test_adjusted_p_values_cover_each_group_and_metric_once() -> None:
-    """Difference and ratio share one test; Holm-adjusted p ≥ raw p."""
+    """Difference and ratio share one test; Holm-adjusted p ≥ raw p; the family is counted."""
     arrays = make_arrays(9, n=2000, attributes=2)
     report = compute_subgroup_report(
         arrays.counts(), metrics=["selection_rate", "accuracy", "f1"], n_bootstrap=300
@@ -158,15 +167,18 @@ def test_adjusted_p_values_cover_each_group_and_metric_once() -> None:
     table = report.disparities
     pairs = table.pivot_table(index=["metric", "group"], columns="kind", values="p_value_adjusted")
     assert np.allclose(pairs["difference"], pairs["ratio"], equal_nan=True)
-    defined = table["p_value"].notna()
+    defined = table["p_value_adjusted"].notna()
     assert (table.loc[defined, "p_value_adjusted"] >= table.loc[defined, "p_value"]).all()
     assert set(table["test"].dropna()) <= {"z", "fisher", "bootstrap"}
+    judged = table.query("kind == 'difference'")["p_value_adjusted"].notna().sum()
+    assert report.comparisons_judged == judged > 0
 
 
 @settings(max_examples=25, deadline=None)
 @given(audit_arrays(min_rows=5, max_rows=80, scores=False), st.integers(1, 40))
 def test_no_pass_below_min_n(arrays: Arrays, min_n: int) -> None:
-    """Whatever the data, a disparity whose group or reference is below min_n never passes."""
+    """Whatever the data, a disparity whose group or reference is below min_n is never judged."""
+    assume(arrays.counts().n_groups >= 2)
     report = compute_subgroup_report(
         arrays.counts(),
         metrics=["selection_rate", "true_positive_rate", "balanced_accuracy"],
@@ -175,23 +187,25 @@ def test_no_pass_below_min_n(arrays: Arrays, min_n: int) -> None:
     )
     table = report.disparities
     small = np.minimum(table["group_denominator"], table["reference_denominator"]) < min_n
-    assert not table.loc[small, "verdict"].eq("pass").any()
+    assert table.loc[small, "verdict"].eq("too few people to judge").all()
+    assert table.loc[small, "p_value_adjusted"].isna().all()
 
 
 def test_without_bootstrap_verdicts_use_the_point_value() -> None:
-    """n_bootstrap=0: no bootstrap intervals; proportions keep their Wilson intervals."""
+    """n_bootstrap=0: composites get no interval; rates keep their analytic intervals."""
     report = compute_subgroup_report(_hiring().counts(), metrics=["selection_rate", "f1"],
                                      n_bootstrap=0)  # fmt: skip
-    assert report.disparities["ci_low"].isna().all()
+    assert report.disparities.query("metric == 'f1'")["ci_low"].isna().all()
+    assert report.disparities.query("metric == 'selection_rate'")["ci_low"].notna().all()
     assert report.groups.query("metric == 'selection_rate'")["ci_low"].notna().all()
     assert report.groups.query("metric == 'f1'")["ci_low"].isna().all()
     assert report.disparities.query("metric == 'selection_rate' and kind == 'ratio'")[
         "verdict"
-    ].tolist() == ["fail"]
+    ].tolist() == ["adverse impact"]
 
 
 def test_edge_groups_do_not_break_the_report() -> None:
-    """No positives, one row, nobody selected: NaN values and 'insufficient evidence'."""
+    """No positives, one row, nobody selected: NaN values and 'too few people to judge'."""
     group = GroupColumn("g", ("big", "none", "one"), np.array([0] * 60 + [1] * 5 + [2], np.int32))
     y = np.r_[np.arange(60) % 2, np.zeros(5), [1]].astype(np.int8)
     counts = Arrays((group,), y, np.zeros(66, dtype=np.int8)).counts()
@@ -200,8 +214,9 @@ def test_edge_groups_do_not_break_the_report() -> None:
     )
     tpr = report.groups.query("metric == 'true_positive_rate'").set_index("group")["value"]
     assert np.isnan(tpr["none"])
-    assert report.disparities["verdict"].eq("insufficient evidence").all()
+    assert report.disparities["verdict"].eq("too few people to judge").all()
     assert np.isnan(report.summary["predictive_parity_difference"])
+    assert "can be judged" in report.summary_details["predictive_parity_difference"].reason
     json.dumps(report_to_dict(report), allow_nan=False)
 
 
@@ -220,3 +235,11 @@ def test_every_bad_setting_is_reported_at_once() -> None:
         compute_subgroup_report(counts, reference=("nobody",))
     with pytest.raises(InvalidInputError, match="needs the model's scores"):
         compute_subgroup_report(counts, metrics=["roc_auc"])
+
+
+def test_one_group_is_refused_with_the_column_named() -> None:
+    """A column with a single value (here all missing) gets a message, not a crash."""
+    only = GroupColumn("race", ("(missing)",), np.zeros(40, dtype=np.int32))
+    counts = Arrays((only,), np.arange(40) % 2, np.arange(40) % 3 == 0).counts()
+    with pytest.raises(InvalidInputError, match=r"race has only one group .*'\(missing\)'"):
+        compute_subgroup_report(counts, metrics=["selection_rate"])
