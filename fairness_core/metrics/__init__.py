@@ -15,6 +15,11 @@
 
 from __future__ import annotations
 
+from fairness_core.metrics._calibration import (
+    CalibrationByGroup,
+    calibration_to_dict,
+    compute_calibration_by_group,
+)
 from fairness_core.metrics._counts import (
     GroupCounts,
     check_binary,
@@ -28,6 +33,15 @@ from fairness_core.metrics._counts import (
 from fairness_core.metrics._guide import (
     GUIDE,
     GuideEntry,
+)
+from fairness_core.metrics._inequality import (
+    BENEFITS,
+    EntropyIndex,
+    InequalityReport,
+    build_inequality_json,
+    compute_inequality,
+    generalized_entropy,
+    inequality_to_dict,
 )
 from fairness_core.metrics._registry import (
     DEFAULT_METRICS,
@@ -59,12 +73,16 @@ from fairness_core.metrics._subgroups import (
 )
 
 __all__ = [
+    "BENEFITS",
     "DEFAULT_METRICS",
     "GUIDE",
     "METRICS",
+    "CalibrationByGroup",
     "Correction",
+    "EntropyIndex",
     "GroupCounts",
     "GuideEntry",
+    "InequalityReport",
     "MetricSpec",
     "ReportSettings",
     "Rule",
@@ -72,17 +90,23 @@ __all__ = [
     "SubgroupReport",
     "adjust_p_values",
     "between_groups",
+    "build_inequality_json",
+    "calibration_to_dict",
     "check_binary",
     "check_group_columns",
     "check_lengths",
     "check_sample_weight",
     "combine_group_codes",
+    "compute_calibration_by_group",
     "compute_group_counts",
+    "compute_inequality",
     "compute_subgroup_report",
     "decode_group_labels",
     "describe_disparity",
     "evaluate_rules",
+    "generalized_entropy",
     "group_intervals",
+    "inequality_to_dict",
     "metric_values",
     "parse_rule",
     "rank_disadvantaged",
