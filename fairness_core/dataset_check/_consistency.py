@@ -5,8 +5,9 @@ Words used here (Zemel et al. 2013, "Learning fair representations"; as AIF360's
 
 - The *features* are the columns the reviewer marked as features, protected attributes
   left out. Numbers are standardised (mean 0, standard deviation 1; a missing number takes
-  the column's median), text is one-hot encoded (missing is a value of its own), so every
-  feature counts about as much in the distance.
+  the column's median), text is one-hot encoded (missing is a value of its own; beyond the
+  20 most common values the rest are pooled), so every feature counts about as much in the
+  distance.
 - The *neighbours* of a person are the ``n_neighbors`` (5) people nearest to them in that
   feature space, by Euclidean distance, the person included (as AIF360 does).
 - A person's *consistency* is ``1 − |ŷᵢ − mean ŷ of their neighbours|``: 1 when their
@@ -42,6 +43,8 @@ __all__ = [
 
 #: Most rows the neighbour search runs on (a stratified sample beyond that).
 MAX_CONSISTENCY_ROWS = 5_000
+#: Text features keep this many most common values; the rest are pooled as "(other)".
+MAX_TEXT_VALUES = 20
 
 
 @dataclass(frozen=True)
@@ -65,17 +68,26 @@ class ConsistencyResult:
 
 
 def encode_features(frame: pd.DataFrame, features: Sequence[str]) -> np.ndarray:
-    """Numbers standardised (missing → median), text one-hot (missing its own value)."""
+    """Numbers standardised (missing → median), text one-hot (missing its own value).
+
+    A number column with no usable value, or no spread, adds nothing (a column of zeros);
+    text keeps its :data:`MAX_TEXT_VALUES` most common values and pools the rest.
+    """
     parts = []
     for name in features:
         column = frame[name]
         if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-            filled = np.where(np.isnan(values), np.nanmedian(values), values)
+            finite = np.isfinite(values)
+            centre = float(np.median(values[finite])) if finite.any() else 0.0
+            filled = np.where(finite, values, centre)
             spread = filled.std()
-            parts.append(((filled - filled.mean()) / (spread if spread > 0 else 1.0))[:, None])
+            scaled = (filled - filled.mean()) / spread if spread > 0 else np.zeros(len(filled))
+            parts.append(scaled[:, None])
         else:
             text = column.astype(object).where(column.notna(), "(missing)").astype(str)
+            common = text.value_counts().index[:MAX_TEXT_VALUES]
+            text = text.where(text.isin(common), "(other)")
             parts.append(pd.get_dummies(text).to_numpy(dtype=np.float64))
     return np.hstack(parts) if parts else np.empty((len(frame), 0))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -114,3 +115,17 @@ def test_json_and_errors() -> None:
         compute_consistency(no_features)
     with pytest.raises(InvalidInputError, match="at least 1"):
         compute_consistency(data, n_neighbors=0)
+
+
+def test_awkward_features_do_not_break_it() -> None:
+    """An all-missing number, an infinite value and an identifier-like text column."""
+    data = audit(5, n=300)
+    frame = data.frame.assign(
+        empty=np.nan,
+        income=data.frame["income"].where(data.frame.index != 3, np.inf),
+        code=[f"id-{i}" for i in range(300)],
+    )
+    roles = replace(data.roles, features=("income", "empty", "code"))
+    result = compute_consistency(check_audit_data(frame, roles))
+    assert 0 <= result.consistency <= 1
+    assert result.features == ("income", "empty", "code")
