@@ -16,6 +16,14 @@ from fairness_core.dataset_check._audit import (
     compute_feature_distribution,
     find_labelled_problems,
 )
+from fairness_core.dataset_check._consistency import (
+    MAX_CONSISTENCY_ROWS,
+    ConsistencyResult,
+    build_consistency_json,
+    compute_consistency,
+    consistency_to_dict,
+    encode_features,
+)
 from fairness_core.dataset_check._proxies import (
     ALL_FEATURES,
     ProxyReport,
@@ -35,17 +43,23 @@ from fairness_core.dataset_check._slices import (
 __all__ = [
     "ALL_FEATURES",
     "FOUR_FIFTHS",
+    "MAX_CONSISTENCY_ROWS",
     "SLICE_METRICS",
     "Cohort",
+    "ConsistencyResult",
     "DatasetAudit",
     "FeatureDistribution",
     "ProxyReport",
     "SliceCondition",
     "SliceReport",
+    "build_consistency_json",
     "check_labelled_data",
+    "compute_consistency",
     "compute_dataset_audit",
     "compute_feature_distribution",
+    "consistency_to_dict",
     "describe_slice",
+    "encode_features",
     "find_labelled_problems",
     "find_proxies",
     "find_slices",

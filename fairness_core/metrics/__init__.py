@@ -15,6 +15,11 @@
 
 from __future__ import annotations
 
+from fairness_core.metrics._calibration import (
+    CalibrationByGroup,
+    calibration_to_dict,
+    compute_calibration_by_group,
+)
 from fairness_core.metrics._counts import (
     GroupCounts,
     check_binary,
@@ -28,6 +33,15 @@ from fairness_core.metrics._counts import (
 from fairness_core.metrics._guide import (
     GUIDE,
     GuideEntry,
+)
+from fairness_core.metrics._inequality import (
+    BENEFITS,
+    EntropyIndex,
+    InequalityReport,
+    build_inequality_json,
+    compute_inequality,
+    generalized_entropy,
+    inequality_to_dict,
 )
 from fairness_core.metrics._intervals import (
     effective_sample_size,
@@ -78,15 +92,19 @@ from fairness_core.metrics._verdicts import (
 )
 
 __all__ = [
+    "BENEFITS",
     "DEFAULT_METRICS",
     "FLAGGED_VERDICTS",
     "GUIDE",
     "METRICS",
     "SUMMARIES",
     "VERDICTS",
+    "CalibrationByGroup",
     "Correction",
+    "EntropyIndex",
     "GroupCounts",
     "GuideEntry",
+    "InequalityReport",
     "MetricSpec",
     "ReportSettings",
     "Rule",
@@ -97,12 +115,16 @@ __all__ = [
     "VerdictRule",
     "adjust_p_values",
     "between_groups",
+    "build_inequality_json",
+    "calibration_to_dict",
     "check_binary",
     "check_group_columns",
     "check_lengths",
     "check_sample_weight",
     "combine_group_codes",
+    "compute_calibration_by_group",
     "compute_group_counts",
+    "compute_inequality",
     "compute_subgroup_report",
     "decode_group_labels",
     "describe_disparity",
@@ -110,7 +132,9 @@ __all__ = [
     "effective_sample_size",
     "evaluate_rules",
     "find_verdict_rule",
+    "generalized_entropy",
     "group_intervals",
+    "inequality_to_dict",
     "jeffreys_interval",
     "metric_values",
     "newcombe_difference_interval",
