@@ -50,6 +50,7 @@ SUBGROUPS_REFERENCE = "subgroups.reference"
 SUBGROUPS_MIN_N = "subgroups.min_n"
 SUBGROUPS_CORRECTION = "subgroups.correction"
 SUBGROUPS_SUPPRESS = "subgroups.suppress_below"
+SUBGROUPS_ALPHA = "subgroups.alpha"
 
 # Widget keys of the Dataset check page (dataset audit, proxies, slice discovery).
 DATASETCHECK_ATTRIBUTE = "datasetcheck.attribute"
@@ -423,6 +424,7 @@ SUBGROUP_SETTING_KEYS = (
     SUBGROUPS_MIN_N,
     SUBGROUPS_CORRECTION,
     SUBGROUPS_SUPPRESS,
+    SUBGROUPS_ALPHA,
 )
 
 

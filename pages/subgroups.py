@@ -11,12 +11,20 @@ from components.charts import render_chart
 from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.router import ensure_routed
+from components.subgroup_extras import (
+    render_calibration_section,
+    render_consistency_section,
+    render_inequality_section,
+)
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
+from fairness_core.formatting import format_number
 from fairness_core.metrics import (
     DEFAULT_METRICS,
     GUIDE,
     METRICS,
+    SUMMARIES,
+    VERDICTS,
     describe_disparity,
     rank_disadvantaged,
 )
@@ -32,7 +40,7 @@ from fairness_core.plots import (
 ensure_routed()
 
 LARGEST = "The largest group"
-BEST = "The best group on each metric"
+BEST = "The best-treated group on each metric (four-fifths rule)"
 CORRECTIONS = CORRECTION_TITLES
 
 
@@ -48,13 +56,13 @@ def plain_table(table: pd.DataFrame, metric_title: str) -> pd.DataFrame:
     return shown.rename(columns={**titles, "value": metric_title})
 
 
-SUMMARY_TITLES = {
-    "demographic_parity_ratio": "Demographic parity ratio",
-    "disparate_impact_ratio": "Disparate impact ratio (four-fifths rule: ≥ 0.8)",
-    "equalized_odds_difference": "Equalized odds difference",
-    "equal_opportunity_difference": "Equal opportunity difference",
-    "predictive_parity_difference": "Predictive parity difference",
-}
+#: The summaries shown "at a glance"; titles and definitions come from the core.
+GLANCE = (
+    "disparate_impact_ratio",
+    "equalized_odds_difference",
+    "equal_opportunity_difference",
+    "predictive_parity_difference",
+)
 
 st.title("Subgroups")
 st.caption(
@@ -92,8 +100,19 @@ with right:
         value=30,
         step=1,
         key=state.SUBGROUPS_MIN_N,
-        help="Below this many people in a metric's denominator, the verdict is "
-        "'insufficient evidence', never 'pass'.",
+        help="Below this many people measured (effective number with weights), a group "
+        "gets 'too few people to judge' and is left out of the summaries.",
+    )
+    alpha = st.number_input(
+        "Significance level",
+        min_value=0.001,
+        max_value=0.2,
+        value=0.05,
+        step=0.005,
+        format="%.3f",
+        key=state.SUBGROUPS_ALPHA,
+        help="'Adverse impact' needs a gap past the rule's line and an adjusted p-value "
+        "below this level (0.05 is the usual choice).",
     )
     correction = st.selectbox(
         "Correction for many comparisons",
@@ -128,7 +147,7 @@ try:
     names = cache.group_names(inputs, audit, tuple(attributes))
     reference_choice = st.selectbox(
         "Compare every group with",
-        [LARGEST, BEST, *names],
+        [BEST, LARGEST, *names],
         key=state.SUBGROUPS_REFERENCE,
     )
     reference = (
@@ -146,6 +165,7 @@ try:
         reference=reference,
         min_n=int(min_n),
         correction=correction,
+        alpha=float(alpha),
         suppress_below=int(suppress) or None,
     )
 except FairnessCoreError as exc:
@@ -154,16 +174,37 @@ except FairnessCoreError as exc:
 
 # --- Summary --------------------------------------------------------------------------
 st.subheader("At a glance")
-shown = {k: v for k, v in report.summary.items() if k in SUMMARY_TITLES}
-columns = st.columns(max(len(shown), 1))
-for column, (name, value) in zip(columns, shown.items(), strict=False):
+columns = st.columns(len(GLANCE))
+for column, name in zip(columns, GLANCE, strict=True):
+    detail = report.summary_details[name]
     column.metric(
-        SUMMARY_TITLES[name], "n/a" if value is None or value != value else f"{value:.2f}"
+        SUMMARIES[name].title,
+        format_number(detail.value, 3),
+        help=SUMMARIES[name].definition,
     )
+    if detail.reason:
+        column.caption(escape_markdown(f"Not defined: {detail.reason}."))
+left_out = sorted({g for n in GLANCE for g in report.summary_details[n].groups_left_out})
 st.caption(
-    "Differences are 0 and ratios are 1 when groups are treated alike. Each summary compares "
-    "the two most different groups."
+    "Differences are 0 and ratios are 1 when groups are treated alike. Each summary is taken "
+    f"over the groups that can be judged (at least {int(min_n)} people measured); hover a "
+    "number for its exact definition."
+    + (
+        f" Left out of at least one summary: {escape_markdown(', '.join(left_out[:10]))}"
+        + (f" and {len(left_out) - 10} more." if len(left_out) > 10 else ".")
+        if left_out
+        else ""
+    )
 )
+if report.n_empty_groups:
+    examples = ", ".join(report.empty_groups)
+    more = report.n_empty_groups - len(report.empty_groups)
+    st.caption(
+        escape_markdown(
+            f"{report.n_empty_groups:,} combinations have nobody in them: {examples}"
+            + (f" and {more:,} more." if more > 0 else ".")
+        )
+    )
 
 # --- One metric in detail -------------------------------------------------------------
 st.subheader("One metric, group by group")
@@ -178,7 +219,7 @@ st.markdown(f"**{spec.title}.** {spec.explanation} *Counted among:* {spec.denomi
 table = metric_table(report, metric)
 bar_chart = plot_metric_by_group(report, metric)
 render_chart(bar_chart, key="subgroups.bar_chart")
-ranked = rank_disadvantaged(report, metric) if spec.higher_is_better is not None else []
+ranked = rank_disadvantaged(report, metric) if spec.harmful is not None else []
 sentence = describe_disparity(report, metric, ranked[0].labels) if ranked else ""
 if sentence:
     st.caption(escape_markdown(sentence))
@@ -238,11 +279,39 @@ st.dataframe(
     column_order=METRIC_TABLE_COLUMNS,
 )
 
+st.caption(
+    f"Verdicts judge only the direction that harms a group. {spec.harm_sentence} "
+    f"p-values are adjusted ({CORRECTIONS[correction].split(' (')[0]}) over the "
+    f"{report.comparisons_judged} comparisons judged on this page; 'adverse impact' needs a "
+    f"gap past the line and an adjusted p-value below {float(alpha):g}."
+)
+with st.expander("What the verdicts mean"):
+    for word, meaning in VERDICTS.items():
+        st.markdown(f"- **{word}**: {meaning}")
+small = report.groups[
+    (report.groups["metric"] == metric) & ~report.groups["judged"] & ~report.groups["suppressed"]
+]
+if len(small):
+    st.caption(
+        escape_markdown(
+            f"Too few people to judge on the {spec.title.lower()} (fewer than {int(min_n)} "
+            f"measured): {', '.join(small['group'].astype(str).tolist()[:15])}"
+            + (f" and {len(small) - 15} more." if len(small) > 15 else ".")
+        )
+    )
+
 if ranked:
-    st.markdown(f"**Groups most disadvantaged on {spec.title.lower()}**")
+    st.markdown(
+        f"**Groups most disadvantaged on {spec.title.lower()}** (groups that can be judged)"
+    )
     for place, group in enumerate(ranked[:5], start=1):
         st.markdown(
             f"{place}. {escape_markdown(group.group)}: {group.value:.3f} "
             f"(95% {group.ci_low:.3f}–{group.ci_high:.3f}, measured on {group.denominator:,} "
             "people)"
         )
+
+st.subheader("Beyond rates: inequality, consistency and calibration")
+render_inequality_section(inputs, audit, tuple(attributes), reference=reference)
+render_consistency_section(inputs, audit, tuple(attributes))
+render_calibration_section(inputs, audit, tuple(attributes))

@@ -102,9 +102,17 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="append",
         default=[],
         metavar="COL=VALUE",
-        help="reference group (default: the largest group)",
+        help="reference group (default: the best-treated group that can be judged, so the "
+        "selection-rate ratio is the four-fifths rule's impact ratio)",
     )
     audit.add_argument("--min-n", type=int, default=30, help="people needed to judge a group")
+    audit.add_argument(
+        "--alpha",
+        type=float,
+        default=0.05,
+        help="significance level: 'adverse impact' needs an adjusted p-value below it "
+        "(default 0.05)",
+    )
     audit.add_argument("--format", choices=["json", "csv", "md"], default="json")
     audit.add_argument("--out", type=Path, help="write here instead of standard output")
     audit.add_argument(
@@ -163,6 +171,7 @@ def _run_audit(args: argparse.Namespace) -> int:
                 intersect=args.intersect,
                 references=references,
                 min_n=args.min_n,
+                alpha=args.alpha,
                 fail_on=tuple(args.fail_on),
                 policy=ModelPolicy(trusted_types=tuple(args.trust_type)),
             )

@@ -88,6 +88,7 @@ from fairness_core.metrics._verdicts import (
     FLAGGED_VERDICTS,
     VERDICTS,
     VerdictRule,
+    beyond,
     find_verdict_rule,
 )
 
@@ -115,6 +116,7 @@ __all__ = [
     "VerdictRule",
     "adjust_p_values",
     "between_groups",
+    "beyond",
     "build_inequality_json",
     "calibration_to_dict",
     "check_binary",

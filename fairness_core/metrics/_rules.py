@@ -47,13 +47,15 @@ class RuleResult:
     rule: Rule
     value: float | None
     failed: bool
+    reason: str = ""
 
     def describe(self) -> str:
         """One line for a pipeline log."""
         shown = "not computable" if self.value is None else f"{self.value:.4g}"
         verdict = "FAIL" if self.failed else "pass"
         limit = f"{self.rule.op} {self.rule.threshold:g}"
-        return f"{verdict}: {self.rule.summary} = {shown} (fails when {limit})"
+        why = f"; {self.reason}" if self.reason else ""
+        return f"{verdict}: {self.rule.summary} = {shown} (fails when {limit}{why})"
 
 
 def parse_rule(text: str, *, known: Sequence[str]) -> Rule:
@@ -73,13 +75,23 @@ def parse_rule(text: str, *, known: Sequence[str]) -> Rule:
     return Rule(name, op, float(number))
 
 
-def evaluate_rules(summary: Mapping[str, float | None], rules: Sequence[Rule]) -> list[RuleResult]:
-    """Check each rule against the summaries; a missing or NaN value fails its rule."""
+def evaluate_rules(
+    summary: Mapping[str, float | None],
+    rules: Sequence[Rule],
+    *,
+    reasons: Mapping[str, str] | None = None,
+) -> list[RuleResult]:
+    """Check each rule against the summaries; a missing or NaN value fails its rule.
+
+    ``reasons`` says why a summary is undefined (from the report's summary details); a
+    failed rule on an undefined summary carries it.
+    """
     results = []
     for rule in rules:
         value = summary.get(rule.summary)
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            results.append(RuleResult(rule, None, True))
+            why = (reasons or {}).get(rule.summary) or "the summary could not be computed"
+            results.append(RuleResult(rule, None, True, f"not computable: {why}"))
             continue
         results.append(RuleResult(rule, float(value), _OPERATORS[rule.op](value, rule.threshold)))
     return results

@@ -46,6 +46,7 @@ from fairness_core.metrics import (
 )
 from fairness_core.models import ModelPolicy, load_model
 from fairness_core.plots import metric_table
+from fairness_core.report._review import inequality_section
 
 __all__ = ["AuditOutcome", "AuditRequest", "render_audit", "run_audit"]
 
@@ -67,6 +68,7 @@ class AuditRequest:
     intersect: bool = False
     references: tuple[tuple[str, str], ...] = ()
     min_n: int = 30
+    alpha: float = 0.05
     fail_on: tuple[str, ...] = ()
     policy: ModelPolicy = field(default_factory=ModelPolicy)
 
@@ -128,6 +130,7 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
             attributes=grouping,
             reference=_reference_for(grouping, request.references),
             min_n=request.min_n,
+            alpha=request.alpha,
         )
         for grouping in groupings
     )
@@ -136,10 +139,16 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
     document["model"] = (
         {"file": model.name, "sha256": model.sha256, "kind": model.kind} if model else None
     )
+    document["inequality"] = inequality_section(reports)
     rules = [parse_rule(text, known=list(document["summary"])) for text in request.fail_on]
-    results = tuple(evaluate_rules(document["summary"], rules))
+    reasons = {
+        name: detail["undefined_because"] or ""
+        for name, detail in document["summary_details"].items()
+    }
+    results = tuple(evaluate_rules(document["summary"], rules, reasons=reasons))
     document["rules"] = [
-        {"rule": str(r.rule), "value": r.value, "failed": r.failed} for r in results
+        {"rule": str(r.rule), "value": r.value, "failed": r.failed, "reason": r.reason or None}
+        for r in results
     ]
     return AuditOutcome(reports, document, results)
 
@@ -155,12 +164,16 @@ def render_audit(outcome: AuditOutcome, fmt: OutputFormat) -> str:
 
 def _reference_for(
     grouping: Sequence[str], references: Sequence[tuple[str, str]]
-) -> Literal["largest"] | tuple[str, ...]:
-    """The reference group for one grouping: named by --reference, else the largest group."""
+) -> Literal["best"] | tuple[str, ...]:
+    """The reference group for one grouping: named by --reference, else the best-treated.
+
+    The best-treated group that can be judged makes the selection-rate ratio the
+    four-fifths rule's impact ratio.
+    """
     chosen = dict(references)
     named = [column for column in grouping if column in chosen]
     if not named:
-        return "largest"
+        return "best"
     missing = [column for column in grouping if column not in chosen]
     if missing:
         raise InvalidInputError(
@@ -182,6 +195,13 @@ def _merge(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
         "groups": [g for d in documents for g in d["groups"]],
         "disparities": [x for d in documents for x in d["disparities"]],
         "summary": {},
+        "summary_details": {},
+        "comparisons_judged": sum(d["comparisons_judged"] for d in documents),
+        "empty_groups": {
+            "count": sum(d["empty_groups"]["count"] for d in documents),
+            "examples": [e for d in documents for e in d["empty_groups"]["examples"]][:20],
+        },
+        "verdict_glossary": documents[0]["verdict_glossary"],
         "summary_by_attribute": {
             "×".join(r.settings.attributes): d["summary"]
             for r, d in zip(reports, documents, strict=True)
@@ -195,6 +215,19 @@ def _merge(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
         defined = [v for v in values if v is not None and not math.isnan(v)]
         worst = min if name.endswith("_ratio") else max
         merged["summary"][name] = worst(defined) if defined else None
+        picked = [
+            d["summary_details"][name]
+            for d in documents
+            if d["summary"].get(name) == merged["summary"][name]
+        ]
+        reasons = [d["summary_details"][name]["undefined_because"] for d in documents]
+        merged["summary_details"][name] = (
+            picked[0]
+            if picked and merged["summary"][name] is not None
+            else {**documents[0]["summary_details"][name], "undefined_because": "; ".join(
+                r for r in reasons if r
+            ) or None}
+        )  # fmt: skip
     return merged
 
 

@@ -35,7 +35,15 @@ import pandas as pd
 
 from fairness_core.data import AuditData, Binning, ColumnRoles, Dataset
 from fairness_core.errors import InvalidInputError
-from fairness_core.metrics import METRICS, SubgroupReport, report_to_dict
+from fairness_core.metrics import (
+    METRICS,
+    SUMMARIES,
+    VERDICTS,
+    SubgroupReport,
+    compute_inequality,
+    inequality_to_dict,
+    report_to_dict,
+)
 from fairness_core.models import LoadedModel
 from fairness_core.plots import CORRECTION_TITLES, METRIC_TABLE_COLUMNS, metric_table
 from fairness_core.report._findings import Finding, OperatingPointRecord
@@ -339,7 +347,25 @@ def metrics_document(
         {"file": model.name, "sha256": model.sha256, "kind": model.kind} if model else None
     )
     document["rules"] = []
+    document["inequality"] = inequality_section([report])
     return document
+
+
+def inequality_section(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
+    """Per grouping, the average odds difference and entropy indices, from the counts.
+
+    The reference is the report's named group, else the largest group (the average odds
+    difference mixes two rates, so "best" has no meaning for it).
+    """
+    section = {}
+    for report in reports:
+        named = report.settings.reference
+        if isinstance(named, (tuple, list)):
+            result = compute_inequality(report.counts, reference=tuple(named))
+        else:
+            result = compute_inequality(report.counts, reference="largest")
+        section[" × ".join(report.settings.attributes)] = inequality_to_dict(result)
+    return section
 
 
 def build_review(
@@ -452,17 +478,24 @@ def _method_notes(report: SubgroupReport) -> list[str]:
         "All numbers are computed from counts of people per group, outcome and decision; "
         "the same engine produces the Subgroups page and the fairness-explorer command.",
         f"Rates (selection rate, true and false positive rates, precision, accuracy, …) carry "
-        f"{level} Wilson intervals, which stay sensible for small groups.",
-        f"Differences and ratios against the reference group carry {level} bootstrap "
-        f"intervals from {s.n_bootstrap:,} resamples of the counts (seed {s.seed}, so the "
-        "numbers are reproducible).",
-        "Each group is tested against the reference; p-values are corrected for the many "
-        f"comparisons with {CORRECTION_TITLES.get(s.correction, s.correction)}.",
-        f"Verdicts: a difference passes when it is within {s.tolerance:g} of zero and a ratio "
-        f"when it is within {s.ratio_threshold:g} to {1 / s.ratio_threshold:.3g} (for selection "
-        "rates this is the four-fifths rule). A verdict is 'insufficient evidence', never "
-        f"'pass', when fewer than {s.min_n} people are measured or the interval straddles "
-        "the line.",
+        f"{level} Jeffreys intervals, which stay sensible for small groups and for groups "
+        "with no events. With sample weights every interval, test and minimum uses the "
+        "effective number of people (Kish).",
+        f"Differences of rates carry Newcombe's {level} hybrid score interval and ratios the "
+        f"Miettinen–Nurminen {level} score interval; composite metrics (F1, balanced accuracy) "
+        f"{s.n_bootstrap:,} bootstrap resamples of the counts (seed {s.seed}).",
+        "Each group's rate is tested against the reference's with Fisher's exact test; "
+        f"p-values are adjusted with {CORRECTION_TITLES.get(s.correction, s.correction)} "
+        f"over the {report.comparisons_judged} comparisons that are judged.",
+        _reference_note(s.reference),
+        "Verdicts judge only the direction that harms a group (a lower selection rate, a "
+        "higher false negative rate, …). 'Adverse impact' means past the rule's line (ratio "
+        f"{s.ratio_threshold:g}, or {1 / s.ratio_threshold:.4g} where higher harms; difference "
+        f"{s.tolerance:g}) and statistically significant (adjusted p below {s.alpha:g}). "
+        "A value exactly on the line is not past it. Groups with fewer than "
+        f"{s.min_n} people measured are 'too few people to judge'.",
+        *(f"Verdict '{word}': {meaning}" for word, meaning in VERDICTS.items()),
+        *(f"{spec.title}: {spec.definition}" for spec in SUMMARIES.values()),
         "Missing protected values are never dropped: they form a group called (missing). "
         "Numeric protected attributes are cut into bands.",
     ]
@@ -472,6 +505,17 @@ def _method_notes(report: SubgroupReport) -> list[str]:
             "hidden everywhere in this report and its files; counts of people are still shown."
         )
     return notes
+
+
+def _reference_note(reference: object) -> str:
+    if reference == "best":
+        return (
+            "Each group is compared with the best-treated group that can be judged on each "
+            "metric; for selection rates the ratio is then the four-fifths rule's impact ratio."
+        )
+    if reference == "largest":
+        return "Each group is compared with the largest group."
+    return "Each group is compared with the group the reviewer chose."
 
 
 def _limitations(

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.data import ColumnRoles
-from fairness_core.metrics import METRICS, SubgroupReport, describe_disparity
+from fairness_core.formatting import format_against_line
+from fairness_core.metrics import METRICS, SubgroupReport, beyond, describe_disparity
 from fairness_core.report._findings import SEVERITIES, Finding, OperatingPointRecord
 
 if TYPE_CHECKING:
@@ -64,7 +65,10 @@ def executive_summary(
         if s.reference == "largest":
             lines.append(f"Each group is compared with the largest group, {reference}.")
         elif s.reference == "best":
-            lines.append("Each group is compared with the best-treated group on each metric.")
+            lines.append(
+                "Each group is compared with the best-treated group that can be judged on each "
+                "metric, so a selection-rate ratio is the four-fifths rule's impact ratio."
+            )
         else:
             lines.append(f"Each group is compared with the group {reference}.")
     failing_metrics = []
@@ -73,8 +77,8 @@ def executive_summary(
         rows_m = disparities[(disparities["metric"] == metric) & disparities["verdict"].notna()]
         if spec.kind == "descriptive" or rows_m.empty:
             continue
-        failed = rows_m[rows_m["verdict"] == "fail"]
-        unsure = rows_m[rows_m["verdict"] == "insufficient evidence"]
+        failed = rows_m[rows_m["verdict"] == "adverse impact"]
+        unsure = rows_m[rows_m["verdict"].str.endswith("not statistically significant")]
         failed_groups = list(dict.fromkeys(failed["group"]))
         unsure_groups = [g for g in dict.fromkeys(unsure["group"]) if g not in failed_groups]
         compared = rows_m["group"].nunique()
@@ -84,15 +88,14 @@ def executive_summary(
         if failed_groups:
             failing_metrics.append(spec.title)
             parts.append(
-                f"{len(failed_groups)} of {compared} "
-                f"{'groups is' if len(failed_groups) == 1 else 'groups are'} outside the "
-                "allowed range "
-                f"({_names(failed_groups)})"
+                f"adverse impact for {len(failed_groups)} of {compared} "
+                f"{'group' if compared == 1 else 'groups'} ({_names(failed_groups)}): past the "
+                "rule's line in the direction that harms them, and statistically significant"
             )
         if unsure_groups:
             parts.append(
-                f"{len(unsure_groups)} cannot be judged yet "
-                f"({_names(unsure_groups)}): too few people, or too much uncertainty to tell"
+                f"{len(unsure_groups)} past the line but not statistically significant "
+                f"({_names(unsure_groups)}): chance could explain the gap"
             )
         sentence = f"{spec.title}: " + "; ".join(parts) + "."
         if failed_groups:
@@ -104,15 +107,22 @@ def executive_summary(
                 sentence += " " + describe_disparity(report, metric, labels, kind="difference")
         lines.append(sentence)
     if not failing_metrics and len(disparities):
-        lines.append("No group is outside the allowed range on the metrics chosen.")
+        lines.append("No group shows adverse impact on the metrics chosen.")
     lines.append(_small_groups_sentence(report))
-    impact = report.summary.get("disparate_impact_ratio")
-    if impact is not None and math.isfinite(impact):
-        side = "at or above" if impact >= 0.8 else "below"
-        lines.append(
-            f"The disparate impact ratio (the lowest selection rate divided by the highest) "
-            f"is {impact:.2f}, {side} the four-fifths line of 0.80."
+    impact = report.summary_details.get("disparate_impact_ratio")
+    if impact is not None and math.isfinite(impact.value):
+        past = beyond(impact.value, s.ratio_threshold, "lower")
+        shown = format_against_line(
+            impact.value, s.ratio_threshold, past=past, harmful="lower", decimals=2
         )
+        side = "below" if past else "at or above"
+        lines.append(
+            f"The disparate impact ratio (the lowest impact ratio: each group's selection rate "
+            f"divided by the highest, among the groups that can be judged) is {shown}, {side} "
+            f"the four-fifths line of {s.ratio_threshold:g}."
+        )
+    elif impact is not None and impact.reason:
+        lines.append(f"The disparate impact ratio is not defined: {impact.reason}.")
     if point is not None:
         lines.append(f"Chosen operating point: {point.title}. Why: {point.rationale}")
         if point.change_summary:
@@ -150,7 +160,7 @@ def _small_groups_sentence(report: SubgroupReport) -> str:
     tiny = list(dict.fromkeys(first.loc[first["n"] < s.min_n, "group"]))
     thin = groups[
         groups["metric"].isin(judged)
-        & (groups["denominator"] < s.min_n)
+        & (groups["effective_n"] < s.min_n)
         & ~groups["group"].isin(tiny)
     ]
     parts = []

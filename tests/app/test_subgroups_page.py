@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import state
+from fairness_core.metrics import VERDICTS
 
 
 @pytest.fixture
@@ -21,7 +22,11 @@ def subgroups(app: AppTest) -> AppTest:
 def test_page_shows_summaries_chart_table_and_sentence(subgroups: AppTest) -> None:
     """The default view has the named summaries, a bar chart with n, and a plain sentence."""
     labels = [m.label for m in subgroups.metric]
-    assert "Demographic parity ratio" in labels
+    assert "Disparate impact ratio (four-fifths rule)" in labels
+    shown = dict(zip(labels, (m.value for m in subgroups.metric), strict=True))
+    table = subgroups.dataframe[0].value
+    rates = table["value"].to_numpy()
+    assert shown["Disparate impact ratio (four-fifths rule)"] == f"{rates.min() / rates.max():.3f}"
     chart = json.loads(subgroups.get("plotly_chart")[0].proto.spec)
     bars = chart["data"][0]
     assert bars["x"] == ["female", "male"]
@@ -35,15 +40,15 @@ def test_intersection_of_two_attributes_draws_a_heat_map(subgroups: AppTest) -> 
     """Choosing gender and race gives intersectional groups and a heat map with n per cell."""
     subgroups.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["gender", "race"]).run()
     assert not subgroups.exception
-    charts = subgroups.get("plotly_chart")
-    assert len(charts) == 2
-    heatmap = json.loads(charts[1].proto.spec)["data"][0]
+    charts = {c.key: c for c in subgroups.get("plotly_chart")}
+    assert {"subgroups.bar_chart", "subgroups.heatmap"} <= set(charts)
+    heatmap = json.loads(charts["subgroups.heatmap"].proto.spec)["data"][0]
     assert heatmap["type"] == "heatmap"
     assert any("n=" in cell for row in heatmap["text"] for cell in row)
 
 
 def test_small_groups_are_never_a_bare_pass(app: AppTest) -> None:
-    """On the credit demo the 44-person group gets no 'pass' for a rate measured on few people."""
+    """On the credit demo the 44-person group is too few to judge on a rate of few people."""
     app.selectbox(key=state.DATA_DEMO).set_value("credit").run()
     app.switch_page("pages/subgroups.py").run()
     app.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["nationality"]).run()
@@ -52,7 +57,10 @@ def test_small_groups_are_never_a_bare_pass(app: AppTest) -> None:
     table = app.dataframe[0].value
     small = table[table["group"] == "non_EU"].iloc[0]
     assert small["denominator"] < 30
-    assert small["difference_verdict"] == "insufficient evidence"
+    assert small["difference_verdict"] == "too few people to judge"
+    captions = " ".join(c.value for c in app.caption)
+    assert "Too few people to judge on the false positive rate" in captions
+    assert "non\\_EU" in captions or "non_EU" in captions
 
 
 def test_choosing_a_reference_group_by_name(subgroups: AppTest) -> None:
@@ -96,3 +104,20 @@ def test_add_to_findings_keeps_figure_table_note_and_settings(subgroups: AppTest
 def state_inputs_sha(at: AppTest) -> str:
     """SHA-256 of the dataset loaded in the session."""
     return str(at.session_state[state.DATASET].sha256)
+
+
+def test_non_default_choices_reach_the_verdicts_and_captions(subgroups: AppTest) -> None:
+    """Largest-group reference, a stricter level and Benjamini–Hochberg change what is shown."""
+    subgroups.selectbox(key=state.SUBGROUPS_REFERENCE).set_value("The largest group").run()
+    subgroups.number_input(key=state.SUBGROUPS_ALPHA).set_value(0.01).run()
+    subgroups.selectbox(key=state.SUBGROUPS_CORRECTION).set_value("benjamini-hochberg").run()
+    assert not subgroups.exception
+    captions = " ".join(c.value for c in subgroups.caption)
+    assert "adjusted p-value below 0.01" in captions
+    assert "Benjamini–Hochberg" in captions
+    table = subgroups.dataframe[0].value
+    verdicts = set(table["ratio_verdict"].dropna())
+    assert verdicts <= {*VERDICTS, "reference group"}
+    # with the largest group as reference the ratio is no longer called the impact ratio
+    sentences = [c.value for c in subgroups.caption if "the rate of group" in c.value]
+    assert all("four-fifths rule" not in s for s in sentences)

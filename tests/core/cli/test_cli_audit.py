@@ -45,13 +45,21 @@ def test_json_follows_the_documented_schema(capsys: pytest.CaptureFixture[str]) 
     assert set(doc) >= {"overall", "groups", "disparities", "summary", "settings", "data"}
     assert {g["attributes"]["gender"] for g in doc["groups"]} == {"female", "male"}
     group = doc["groups"][0]
-    assert set(group["metrics"]["selection_rate"]) == {"value", "ci_low", "ci_high"}
+    assert set(group["metrics"]["selection_rate"]) == {
+        "value", "ci_low", "ci_high", "effective_n",
+    }  # fmt: skip
     disparity = doc["disparities"][0]
     assert set(disparity) == {
-        "metric", "kind", "group", "reference", "value", "ci_low", "ci_high",
-        "p_value", "p_value_adjusted", "verdict",
+        "metric", "kind", "group", "reference", "value", "ci_low", "ci_high", "p_value",
+        "p_value_adjusted", "harmful_direction", "rule", "verdict", "verdict_note",
     }  # fmt: skip
-    assert disparity["reference"] == {"gender": "male"}  # the largest group
+    rates = {
+        g["attributes"]["gender"]: g["metrics"]["selection_rate"]["value"] for g in doc["groups"]
+    }
+    best = max(rates, key=rates.__getitem__)
+    selection = [d for d in doc["disparities"] if d["metric"] == "selection_rate"]
+    assert all(d["reference"] == {"gender": best} for d in selection)  # the impact ratio
+    assert {"summary_details", "comparisons_judged", "empty_groups", "inequality"} <= set(doc)
     assert doc["data"]["rows"] == 4000
     assert len(doc["data"]["sha256"]) == 64
 
@@ -184,3 +192,67 @@ def test_a_skops_type_is_loaded_only_when_the_operator_trusts_it(
     code, out, _ = run([*args, "--trust-type", "numpy.nan_to_num"], capsys)
     assert code == 0
     assert json.loads(out)["model"]["file"] == "m.skops"
+
+
+def _hiring_file(tmp_path: Path, rows: dict[str, tuple[int, int]]) -> Path:
+    """A small hiring table: group → (hired, applicants); outcomes alternate."""
+    frame = pd.DataFrame(
+        [
+            {"tier": group, "hired": int(i < hired), "qualified": i % 2}
+            for group, (hired, size) in rows.items()
+            for i in range(size)
+        ]
+    )
+    path = tmp_path / "hiring.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _hiring_args(path: Path) -> list[str]:
+    return ["audit", "--data", str(path), "--target", "qualified", "--positive-label", "1",
+            "--prediction", "hired", "--protected", "tier"]  # fmt: skip
+
+
+def test_the_four_fifths_rule_fails_when_the_largest_group_is_least_selected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Largest group hired at 0.32, a smaller one at 0.56: ratio 0.57 and exit 1 (was 1.00)."""
+    path = _hiring_file(tmp_path, {"tier_3": (320, 1000), "tier_1": (168, 300)})
+    code, out, err = run([*_hiring_args(path), "--fail-on", "disparate_impact_ratio<0.8"], capsys)
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["summary"]["disparate_impact_ratio"] == pytest.approx(0.32 / 0.56)
+    assert "FAIL: disparate_impact_ratio = 0.5714" in err
+
+
+def test_a_rule_on_an_undefined_summary_fails_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only one group large enough to judge: the ratio is null, the rule fails with the reason."""
+    path = _hiring_file(tmp_path, {"big": (300, 1000), "small": (2, 12)})
+    code, out, err = run([*_hiring_args(path), "--fail-on", "disparate_impact_ratio<0.8"], capsys)
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["summary"]["disparate_impact_ratio"] is None
+    reason = doc["summary_details"]["disparate_impact_ratio"]["undefined_because"]
+    assert reason.startswith("only one group can be judged on the selection rate")
+    assert doc["rules"][0]["reason"] == f"not computable: {reason}"
+    assert reason in err
+
+
+def test_alpha_changes_what_counts_as_adverse_impact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A gap past the line with p between 0.001 and 0.05 is adverse impact only at 0.05."""
+    path = _hiring_file(tmp_path, {"a": (60, 200), "b": (90, 200)})
+
+    def verdict(extra: list[str]) -> str:
+        code, out, _ = run([*_hiring_args(path), *extra], capsys)
+        assert code == 0
+        doc = json.loads(out)
+        ratio = next(d for d in doc["disparities"] if d["kind"] == "ratio")
+        assert 0.001 < ratio["p_value_adjusted"] < 0.05
+        return str(ratio["verdict"])
+
+    assert verdict([]) == "adverse impact"
+    assert verdict(["--alpha", "0.001"]) == "below the line, not statistically significant"

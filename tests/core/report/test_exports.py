@@ -143,7 +143,7 @@ def test_json_equals_the_audit_command_json(capsys: pytest.CaptureFixture[str]) 
     roles = ColumnRoles(target="repaid", positive_label="1", protected=("race",),
                         source="score", score="score")  # fmt: skip
     audit = check_audit_data(dataset.frame, roles)
-    report = compute_subgroup_report(audit, attributes=("race",), reference="largest", min_n=25)
+    report = compute_subgroup_report(audit, attributes=("race",), min_n=25)
     review = build_review(report, roles=roles, data=identify_data(dataset, audit))
     assert json.loads(build_metrics_json(review)) == expected
 
