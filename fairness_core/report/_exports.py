@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.escaping import escape_markdown, neutralise_formula
+from fairness_core.metrics import SUMMARIES, summary_spec
 from fairness_core.report._audit import CSV_COLUMNS
 from fairness_core.report._findings import SEVERITY_TITLES
 from fairness_core.report._review import ReviewReport, identity_rows, metrics_document
@@ -138,7 +139,20 @@ def build_metrics_excel(review: ReviewReport) -> bytes:
         metrics, METRIC_COLUMNS, ([row[c] for c in METRIC_COLUMNS] for row in metric_rows(review))
     )
     summary = book.create_sheet("Summary")
-    _write(summary, ("summary", "value"), review.subgroup.summary.items())
+    _write(
+        summary,
+        ("summary", "value", "definition", "undefined because", "groups left out"),
+        (
+            (
+                name,
+                detail.value,
+                summary_spec(name).definition,
+                detail.reason,
+                ", ".join(detail.groups_left_out),
+            )
+            for name, detail in review.subgroup.summary_details.items()
+        ),
+    )
     findings = book.create_sheet("Findings")
     _write(
         findings,
@@ -234,10 +248,14 @@ def build_model_card(review: ReviewReport) -> str:
                 f"{_number(row['ratio'])} | {verdict_text} |"
             )
         lines.append("")
-    named = [(k, v) for k, v in review.subgroup.summary.items() if not k.startswith(s.metrics)]
+    details = review.subgroup.summary_details
+    named = [d for k, d in details.items() if k in SUMMARIES]
     if named:
-        lines += ["| Summary | Value |", "|---|---|"]
-        lines += [f"| {e(k)} | {_number(v)} |" for k, v in named]
+        lines += ["| Summary | Value | Definition |", "|---|---|---|"]
+        for detail in named:
+            shown = _number(detail.value) if not detail.reason else f"n/a ({detail.reason})"
+            spec = SUMMARIES[detail.name]
+            lines.append(f"| {e(spec.title)} | {e(shown)} | {e(spec.definition)} |")
         lines.append("")
     lines += ["### Limitations", ""]
     lines += [f"- {e(item)}" for item in review.limitations]
