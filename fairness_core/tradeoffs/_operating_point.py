@@ -16,6 +16,7 @@ import pandas as pd
 
 from fairness_core.metrics import wilson_interval
 from fairness_core.tradeoffs._frontier import OperatingPoint, _cells, _summary, _summary_from_cells
+from fairness_core.tradeoffs._rule import DISPARATE_TREATMENT_NOTE, GroupRule, rule_sentence
 from fairness_core.tradeoffs._sweep import (
     DISPARITIES,
     Criterion,
@@ -25,7 +26,16 @@ from fairness_core.tradeoffs._sweep import (
     group_rates,
 )
 
-__all__ = ["PointEvaluation", "evaluate_operating_point"]
+__all__ = ["DEGENERATE_SHARE", "PointEvaluation", "evaluate_operating_point"]
+
+#: A point that gives a group the positive decision (or refuses it) more often than this
+#: share is degenerate: it hardly uses the scores for that group.
+DEGENERATE_SHARE = 0.95
+#: A point whose balanced accuracy is this close to 0.5 (a coin toss) is degenerate.
+DEGENERATE_BALANCED_ACCURACY = 0.02
+#: Fewest people with each true outcome a threshold fitted on an error-rate criterion needs.
+MIN_OUTCOME_N = 30
+_ERROR_RATE_CRITERIA = ("equal_opportunity", "equalized_odds", "equal_accuracy")
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,13 @@ class PointEvaluation:
     value with its Wilson interval (``<rate>_low``, ``<rate>_high``), today's selection
     rate and the change in positive decisions per 10,000 decisions. ``overall``: measure,
     today, chosen, change.
+
+    ``rules``: each group's exact thresholds and mixing probabilities with the sentence.
+    ``group_specific``: the groups do not all get the same rule, so the protected attribute
+    is used at decision time. ``degenerate``: some group gets (or is refused) the positive
+    decision more than 95% of the time, or the balanced accuracy is within 0.02 of 0.5.
+    ``small_fit``: groups whose own threshold was fitted on too few people. ``warnings``:
+    every one of these in plain sentences (empty when there is nothing to warn about).
     """
 
     point: OperatingPoint
@@ -44,6 +61,11 @@ class PointEvaluation:
     per_group: pd.DataFrame = field(repr=False, compare=False)
     overall: pd.DataFrame = field(repr=False, compare=False)
     change_summary: str
+    rules: tuple[GroupRule, ...] = field(default=(), repr=False, compare=False)
+    group_specific: bool = False
+    degenerate: bool = False
+    small_fit: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def evaluate_operating_point(
@@ -54,13 +76,16 @@ def evaluate_operating_point(
     criterion: Criterion | None = None,
     verb: str = "positive decisions",
     confidence: float = 0.95,
+    min_n: int = 30,
 ) -> PointEvaluation:
     """Spell out ``point``: its rules, per-group metrics with intervals, change from today.
 
     Wilson intervals use the effective sample size of each rate's denominator; for
     randomized rules the counts are expected counts. The change is stated per 10,000
     decisions: ``"+312 approvals for women, −95 for men; accuracy −1.2 points"`` with
-    ``verb="approvals"``.
+    ``verb="approvals"``. A group-specific threshold fitted on fewer than ``min_n`` people
+    (effective people with weights), or for an error-rate criterion on fewer than 30
+    people with a positive or with a negative outcome, is named in the warnings.
     """
     c = check_cost_ratio(cost_ratio)
     shown = check_criterion(criterion or point.criterion or "demographic_parity")
@@ -110,7 +135,96 @@ def evaluate_operating_point(
     summary = _change_sentence(
         list(sweep.names), change, verb, chosen, today, shown.disparity, point.randomized
     )
-    return PointEvaluation(point, _rules_table(sweep, point), per_group, overall, summary)
+    rules = _group_rules(sweep, point)
+    group_specific = len({(r.thresholds, r.probabilities) for r in rules}) > 1
+    degenerate_words = _degenerate_words(per_group, chosen["balanced_accuracy"])
+    small = _small_fit(sweep, point, min_n) if group_specific else []
+    warnings = list(degenerate_words)
+    if small:
+        warnings.append(_small_fit_sentence(small, min_n, point))
+    if group_specific or point.randomized:
+        warnings.append(DISPARATE_TREATMENT_NOTE)
+    return PointEvaluation(
+        point,
+        _rules_table(rules),
+        per_group,
+        overall,
+        summary,
+        rules=rules,
+        group_specific=group_specific,
+        degenerate=bool(degenerate_words),
+        small_fit=tuple(name for name, _ in small),
+        warnings=tuple(warnings),
+    )
+
+
+def _degenerate_words(per_group: pd.DataFrame, balanced: float) -> list[str]:
+    """Sentences saying why a point is degenerate (none when it is not)."""
+    words = []
+    rate = per_group["selection_rate"].to_numpy()
+    names = per_group["group"].astype(str).tolist()
+    for high, what in ((True, "gives the positive decision to"), (False, "refuses it to")):
+        share = rate if high else 1 - rate
+        hit = np.flatnonzero(np.nan_to_num(share) > DEGENERATE_SHARE)
+        if len(hit):
+            listed = ", ".join(f"{names[g]} ({share[g]:.1%})" for g in hit[:6].tolist())
+            more = f" and {len(hit) - 6} more groups" if len(hit) > 6 else ""
+            words.append(
+                f"Degenerate operating point: it {what} more than {DEGENERATE_SHARE:.0%} of "
+                f"{listed}{more}, so for them the decision hardly depends on the score. Do "
+                "not present it as a fair solution; compare one threshold for everyone or a "
+                "retrained model."
+            )
+    if np.isfinite(balanced) and abs(balanced - 0.5) <= DEGENERATE_BALANCED_ACCURACY:
+        words.append(
+            f"Degenerate operating point: its balanced accuracy is {balanced:.3f}, within "
+            f"{DEGENERATE_BALANCED_ACCURACY} of 0.5, which a coin toss reaches. The decisions "
+            "barely use what the model knows."
+        )
+    return words
+
+
+def _small_fit(sweep: ThresholdSweep, point: OperatingPoint, min_n: int) -> list[tuple[str, str]]:
+    """(group, why) for each group whose threshold was fitted on too few people."""
+    rows = sweep.selected_rows[:, 0]  # (negatives, positives) in rows
+    # With weights the smaller of rows and effective people (Kish: (Σw)² / Σw²) counts.
+    people = np.minimum(
+        rows.sum(axis=1),
+        _effective(sweep.selected[:, 0].sum(axis=1), sweep.selected_squared[:, 0].sum(axis=1)),
+    )
+    outcome = np.minimum(rows, _effective(sweep.selected[:, 0], sweep.selected_squared[:, 0]))
+    by_outcome = point.criterion in _ERROR_RATE_CRITERIA
+    found = []
+    for g, name in enumerate(sweep.names):
+        if people[g] < min_n:
+            found.append((name, f"{name} ({people[g]:,.0f} people)"))
+        elif by_outcome and outcome[g].min() < MIN_OUTCOME_N:
+            found.append(
+                (
+                    name,
+                    f"{name} ({outcome[g, 1]:,.0f} with a positive outcome, "
+                    f"{outcome[g, 0]:,.0f} with a negative one)",
+                )
+            )
+    return found
+
+
+def _effective(total: np.ndarray, squared: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(squared > 0, total * total / squared, 0.0)
+
+
+def _small_fit_sentence(small: list[tuple[str, str]], min_n: int, point: OperatingPoint) -> str:
+    listed = "; ".join(why for _, why in small[:6])
+    more = f"; and {len(small) - 6} more groups" if len(small) > 6 else ""
+    need = f"at least {min_n} people"
+    if point.criterion in _ERROR_RATE_CRITERIA:
+        need += f", and {MIN_OUTCOME_N} with each true outcome for this criterion"
+    return (
+        f"Group thresholds fitted on too few people: {listed}{more}. A threshold needs {need} "
+        "to be trusted; on new people it may behave quite differently. Merge small groups, "
+        "collect more data, or use one threshold for everyone."
+    )
 
 
 def _interval(successes, den, den_sq, confidence: float) -> tuple[np.ndarray, np.ndarray]:
@@ -121,56 +235,48 @@ def _interval(successes, den, den_sq, confidence: float) -> tuple[np.ndarray, np
     return wilson_interval(np.nan_to_num(share) * n_eff, n_eff, confidence=confidence)
 
 
-def _rules_table(sweep: ThresholdSweep, point: OperatingPoint) -> pd.DataFrame:
-    rows = []
+def _group_rules(sweep: ThresholdSweep, point: OperatingPoint) -> tuple[GroupRule, ...]:
+    """Each group's mixture of finite thresholds, exact, with its sentence."""
+    rules = []
     for g, name in enumerate(sweep.names):
         weight_by_index: dict[int, float] = {}
         for k, w in zip(point.indices[g].tolist(), point.weights[g].tolist(), strict=True):
-            if w > 1e-9:
+            if w > 1e-12 and np.isfinite(sweep.thresholds[k]):
                 weight_by_index[k] = weight_by_index.get(k, 0.0) + w
-        ks = sorted(weight_by_index)
-        values = [float(sweep.thresholds[k]) for k in ks]
-        cumulative = np.cumsum([weight_by_index[k] for k in ks])
-        # Main threshold: the lowest score from which the positive decision is more likely.
-        main = values[int(np.searchsorted(cumulative, 0.5 - 1e-9))]
-        randomized = len(ks) > 1
-        if not randomized:
-            rule = (
-                "nobody gets the positive decision"
-                if not np.isfinite(values[0])
-                else f"scores of {values[0]:.3f} or more: yes; lower: no"
+        positions = np.asarray(sorted(weight_by_index), dtype=np.int64)
+        values = sweep.thresholds[positions]
+        probabilities = np.asarray([weight_by_index[k] for k in positions.tolist()])
+        sentence = rule_sentence(
+            values, probabilities, grid=sweep.thresholds, positions=positions, exact=sweep.exact
+        )
+        rules.append(
+            GroupRule(
+                group=name,
+                thresholds=tuple(float(v) for v in values),
+                probabilities=tuple(float(v) for v in probabilities),
+                sentence=sentence,
+                everyone_from_first=bool(len(positions) and positions[0] == 0),
             )
-        else:
-            parts = []
-            for i in range(len(ks) - 1, -1, -1):
-                if not np.isfinite(values[i]):
-                    continue
-                share = float(cumulative[i])
-                upper = values[i + 1] if i + 1 < len(ks) else np.inf
-                if ks[i] == 0:  # the lowest threshold: at or below every score
-                    band = "everyone" if not np.isfinite(upper) else f"under {upper:.3f}"
-                elif not np.isfinite(upper):
-                    band = f"{values[i]:.3f} or more"
-                else:
-                    band = f"{values[i]:.3f} to under {upper:.3f}"
-                if share >= 1 - 1e-9:
-                    parts.append(f"{band}: yes")
-                elif share <= 1e-9:
-                    parts.append(f"{band}: no")
-                else:
-                    parts.append(f"{band}: yes for {share:.0%}, drawn at random")
-            if np.isfinite(values[0]) and ks[0] != 0:
-                parts.append(f"below {values[0]:.3f}: no")
-            rule = "scores " + "; ".join(parts)
+        )
+    return tuple(rules)
+
+
+def _rules_table(rules: tuple[GroupRule, ...]) -> pd.DataFrame:
+    rows = []
+    for rule in rules:
+        shares = np.asarray(rule.yes_shares)
+        # Main threshold: the lowest score from which the positive decision is more likely.
+        at = int(np.searchsorted(shares, 0.5 - 1e-9))
+        main = rule.thresholds[at] if at < len(rule.thresholds) else np.nan
         rows.append(
             {
-                "group": name,
-                "threshold": main if np.isfinite(main) else np.nan,
-                "randomized": randomized,
-                "note": rule,
+                "group": rule.group,
+                "threshold": main,
+                "randomized": rule.randomized,
+                "note": rule.sentence,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["group", "threshold", "randomized", "note"])
 
 
 def _plain(value: float) -> str:
