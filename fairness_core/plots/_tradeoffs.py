@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from fairness_core.metrics import METRICS
 from fairness_core.plots._base import GROUP_COLOURS
 from fairness_core.tradeoffs import (
     CRITERIA,
@@ -106,8 +107,8 @@ def plot_roc_curves(sweep: ThresholdSweep, *, chosen: pd.DataFrame | None = None
             hoverinfo="skip",
         )
     )
-    fig.update_xaxes(title_text="False positive rate", range=[0, 1])
-    fig.update_yaxes(title_text="True positive rate", range=[0, 1.02])
+    fig.update_xaxes(title_text=METRICS["false_positive_rate"].title, range=[0, 1])
+    fig.update_yaxes(title_text=METRICS["true_positive_rate"].title, range=[0, 1.02])
     fig.update_layout(title="ROC curve by group", **_LAYOUT)
     return fig
 
@@ -159,7 +160,7 @@ def plot_precision_recall(
     _today_markers(fig, sweep, "true_positive_rate", "precision")
     _chosen_markers(fig, chosen, "true_positive_rate", "precision")
     fig.update_xaxes(title_text="Recall (true positive rate)", range=[0, 1])
-    fig.update_yaxes(title_text="Precision", range=[0, 1.02])
+    fig.update_yaxes(title_text=METRICS["precision"].title, range=[0, 1.02])
     fig.update_layout(title="Precision and recall by group", **_LAYOUT)
     return fig
 
@@ -311,11 +312,7 @@ def plot_frontier(
     """
     if y not in ("accuracy", "expected_cost", "balanced_accuracy"):
         raise ValueError(f"y must be accuracy, balanced_accuracy or expected_cost, not {y!r}")
-    y_title = {
-        "accuracy": "Accuracy",
-        "balanced_accuracy": "Balanced accuracy",
-        "expected_cost": "Expected cost per decision",
-    }[y]
+    y_title = "Expected cost per decision" if y == "expected_cost" else METRICS[y].title
     criterion = frontiers[0].criterion if frontiers else "demographic_parity"
     x_title = DISPARITIES[CRITERIA[criterion].disparity]
     fig = go.Figure()

@@ -64,6 +64,7 @@ from fairness_core.tradeoffs._sweep import (
     Criterion,
     Objective,
     ThresholdSweep,
+    balanced_accuracy,
     check_cost_ratio,
     check_criterion,
     disparities_of,
@@ -572,9 +573,7 @@ def _summary_from_cells(sweep, tp, fp, c: float) -> dict[str, float]:
     rates = group_rates(tp, fp, p, n)
     out = {
         "accuracy": float(overall["accuracy"]),
-        "balanced_accuracy": float(
-            (overall["true_positive_rate"] + 1 - overall["false_positive_rate"]) / 2
-        ),
+        "balanced_accuracy": float(balanced_accuracy(tp.sum(), fp.sum(), p.sum(), n.sum())),
         "expected_cost": float((c * fp.sum() + (p.sum() - tp.sum())) / sweep.total),
         "selection_rate": float(overall["selection_rate"]),
     }

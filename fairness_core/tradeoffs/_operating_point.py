@@ -19,11 +19,14 @@ from fairness_core.tradeoffs._frontier import OperatingPoint, _cells, _summary, 
 from fairness_core.tradeoffs._rule import DISPARATE_TREATMENT_NOTE, GroupRule, rule_sentence
 from fairness_core.tradeoffs._sweep import (
     DISPARITIES,
+    RATES,
     Criterion,
     ThresholdSweep,
     check_cost_ratio,
     check_criterion,
+    confusion_cells,
     group_rates,
+    registry_parts,
 )
 
 __all__ = ["DEGENERATE_SHARE", "PointEvaluation", "evaluate_operating_point"]
@@ -96,14 +99,13 @@ def evaluate_operating_point(
     p, n = sweep.positives, sweep.negatives
     rates = group_rates(w_pos, w_neg, p, n)
     totals_sq = sweep.selected_squared[:, 0]
-    # (successes, denominator, squared-weight denominator) per rate, for the intervals.
-    parts = {
-        "selection_rate": (w_pos + w_neg, p + n, totals_sq.sum(axis=1)),
-        "true_positive_rate": (w_pos, p, totals_sq[:, 1]),
-        "false_positive_rate": (w_neg, n, totals_sq[:, 0]),
-        "precision": (w_pos, w_pos + w_neg, s_pos + s_neg),
-        "accuracy": (w_pos + n - w_neg, p + n, totals_sq.sum(axis=1)),
-    }
+    # The registry's cells, in weights and in squared weights (for effective sample sizes).
+    cells = confusion_cells(w_pos, w_neg, p, n)
+    squared = confusion_cells(s_pos, s_neg, totals_sq[:, 1], totals_sq[:, 0])
+    parts = {}  # (successes, denominator, squared-weight denominator) per rate
+    for name in RATES:
+        successes, den = registry_parts(name, cells)
+        parts[name] = (successes, den, registry_parts(name, squared)[1])
     per_group = pd.DataFrame(
         {
             "group": list(sweep.names),

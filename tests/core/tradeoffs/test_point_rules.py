@@ -194,3 +194,43 @@ def test_error_rate_criteria_need_30_people_with_each_outcome() -> None:
     assert any(f"b ({positives} with a positive outcome" in w for w in result.warnings)
     dp = find_strategy(sweep, "demographic_parity", randomized=True, tolerance=0.0)
     assert evaluate_operating_point(sweep, dp).small_fit == ()
+
+
+def test_sweep_rates_are_the_registry_formulas() -> None:
+    """group_rates and balanced accuracy equal the registry's values_from_cells on the cells;
+    disparities_of equals between_groups at every threshold."""
+    from fairness_core.metrics import between_groups
+    from fairness_core.metrics._registry import values_from_cells
+    from fairness_core.tradeoffs._sweep import (
+        RATES,
+        balanced_accuracy,
+        disparities_of,
+        group_rates,
+    )
+
+    groups, y, s, w = _data(21, weights=True)
+    sweep = sweep_thresholds(groups, y, s, sample_weight=w)
+    tp, fp = sweep.selected[..., 1], sweep.selected[..., 0]
+    p, n = sweep.positives[:, None], sweep.negatives[:, None]
+    stacked = np.stack([tp, fp, p - tp, n - fp], axis=-1).transpose(1, 0, 2)  # (k, groups, 4)
+    rates = group_rates(tp, fp, p, n)
+    for name in RATES:
+        oracle = values_from_cells(name, stacked).T
+        np.testing.assert_allclose(rates[name], oracle, rtol=1e-12, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(
+        balanced_accuracy(tp, fp, p, n),
+        values_from_cells("balanced_accuracy", stacked).T,
+        rtol=1e-12,
+        atol=1e-12,
+        equal_nan=True,
+    )
+    spread = disparities_of(rates)
+    for k in range(0, len(sweep.thresholds), 41):
+        dp = between_groups(rates["selection_rate"][:, k])[0]
+        tpr = between_groups(rates["true_positive_rate"][:, k])[0]
+        fpr = between_groups(rates["false_positive_rate"][:, k])[0]
+        assert spread["demographic_parity_difference"][k] == pytest.approx(dp, nan_ok=True)
+        assert spread["equal_opportunity_difference"][k] == pytest.approx(tpr, nan_ok=True)
+        assert spread["equalized_odds_difference"][k] == pytest.approx(
+            np.nanmax([tpr, fpr]) if np.isfinite([tpr, fpr]).any() else np.nan, nan_ok=True
+        )
