@@ -55,6 +55,11 @@ COLUMNS: dict[str, Any] = {
     ),
     "expected_cost": st.column_config.NumberColumn(MEASURES["expected_cost"], format="%.3f"),
     "randomized": st.column_config.CheckboxColumn("Randomized"),
+    "degenerate": st.column_config.CheckboxColumn(
+        "Degenerate",
+        help="More than 95% of some group approved or refused, or balanced accuracy within "
+        "0.02 of 0.5: the decisions hardly use the scores.",
+    ),
     "threshold": st.column_config.NumberColumn("Threshold", format="%.3f"),
     "tp": st.column_config.NumberColumn("Correct positive decisions", format="%.1f"),
     "fp": st.column_config.NumberColumn("Wrong positive decisions", format="%.1f"),

@@ -289,7 +289,15 @@ with chart_area:
     frontier_table = pd.concat([f.points for f in frontiers], ignore_index=True)
     with st.expander("Frontier as a table"):
         shown_frontier = frontier_table[
-            ["label", "disparity", "accuracy", "balanced_accuracy", "expected_cost", "randomized"]
+            [
+                "label",
+                "disparity",
+                "accuracy",
+                "balanced_accuracy",
+                "expected_cost",
+                "randomized",
+                "degenerate",
+            ]
         ]
         st.dataframe(
             shown_frontier,

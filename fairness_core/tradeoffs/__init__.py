@@ -34,7 +34,6 @@ from fairness_core.tradeoffs._mitigation import (
     compute_reweighing_weights,
 )
 from fairness_core.tradeoffs._operating_point import (
-    DEGENERATE_SHARE,
     PointEvaluation,
     evaluate_operating_point,
 )
@@ -51,6 +50,7 @@ from fairness_core.tradeoffs._sweep import (
     sweep_table,
     sweep_thresholds,
 )
+from fairness_core.tradeoffs._warnings import DEGENERATE_SHARE, is_degenerate
 
 __all__ = [
     "CRITERIA",
@@ -78,6 +78,7 @@ __all__ = [
     "evaluate_operating_point",
     "find_frontier",
     "find_strategy",
+    "is_degenerate",
     "summarize_points",
     "sweep_audit",
     "sweep_overall",

@@ -70,6 +70,7 @@ from fairness_core.tradeoffs._sweep import (
     disparities_of,
     group_rates,
 )
+from fairness_core.tradeoffs._warnings import is_degenerate
 
 __all__ = [
     "STRATEGIES",
@@ -152,7 +153,8 @@ class Frontier:
     """The Pareto frontier for one criterion: ``points`` (a table) and their rules.
 
     ``points`` has one row per frontier point, best disparity first: label, tolerance,
-    disparity, accuracy, balanced_accuracy, expected_cost, selection_rate, randomized.
+    disparity, accuracy, balanced_accuracy, expected_cost, selection_rate, randomized and
+    degenerate (see :mod:`fairness_core.tradeoffs._warnings`).
     ``operating_points`` are aligned with its rows.
     """
 
@@ -253,7 +255,14 @@ def find_frontier(
     rows = []
     for tolerance, point in found:
         summary = _summary(sweep, point, ratio)
-        rows.append({"tolerance": tolerance, **summary, "randomized": _is_randomized(point)})
+        rows.append(
+            {
+                "tolerance": tolerance,
+                **summary,
+                "randomized": _is_randomized(point),
+                "degenerate": _degenerate(sweep, point, summary),
+            }
+        )
     table = pd.DataFrame(rows)
     table["disparity"] = table[spec.disparity]
     table["objective"] = (
@@ -277,7 +286,7 @@ def find_frontier(
 def summarize_points(
     sweep: ThresholdSweep, points: Sequence[OperatingPoint], *, cost_ratio: float = 1.0
 ) -> pd.DataFrame:
-    """One row per point: label, strategy, randomized, accuracy, costs and disparities."""
+    """One row per point: label, strategy, randomized, accuracy, costs, disparities, degenerate."""
     c = check_cost_ratio(cost_ratio)
     rows = []
     for point in points:
@@ -286,7 +295,8 @@ def summarize_points(
                 "label": point.label,
                 "strategy": point.strategy,
                 "randomized": point.randomized,
-                **_summary(sweep, point, c),
+                **(summary := _summary(sweep, point, c)),
+                "degenerate": _degenerate(sweep, point, summary),
             }
         )
     return pd.DataFrame(rows)
@@ -565,6 +575,12 @@ def _cells(table: np.ndarray, point: OperatingPoint) -> tuple[np.ndarray, np.nda
 def _summary(sweep: ThresholdSweep, point: OperatingPoint, c: float) -> dict[str, float]:
     fp, tp = _cells(sweep.selected, point)
     return _summary_from_cells(sweep, tp, fp, c)
+
+
+def _degenerate(sweep: ThresholdSweep, point: OperatingPoint, summary: dict[str, float]) -> bool:
+    fp, tp = _cells(sweep.selected, point)
+    rates = group_rates(tp, fp, sweep.positives, sweep.negatives)["selection_rate"]
+    return is_degenerate(rates, summary["balanced_accuracy"])
 
 
 def _summary_from_cells(sweep, tp, fp, c: float) -> dict[str, float]:

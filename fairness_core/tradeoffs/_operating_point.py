@@ -28,17 +28,9 @@ from fairness_core.tradeoffs._sweep import (
     group_rates,
     registry_parts,
 )
+from fairness_core.tradeoffs._warnings import degenerate_warnings, small_fit_warning, small_fits
 
-__all__ = ["DEGENERATE_SHARE", "PointEvaluation", "evaluate_operating_point"]
-
-#: A point that gives a group the positive decision (or refuses it) more often than this
-#: share is degenerate: it hardly uses the scores for that group.
-DEGENERATE_SHARE = 0.95
-#: A point whose balanced accuracy is this close to 0.5 (a coin toss) is degenerate.
-DEGENERATE_BALANCED_ACCURACY = 0.02
-#: Fewest people with each true outcome a threshold fitted on an error-rate criterion needs.
-MIN_OUTCOME_N = 30
-_ERROR_RATE_CRITERIA = ("equal_opportunity", "equalized_odds", "equal_accuracy")
+__all__ = ["PointEvaluation", "evaluate_operating_point"]
 
 
 @dataclass(frozen=True)
@@ -139,11 +131,15 @@ def evaluate_operating_point(
     )
     rules = _group_rules(sweep, point)
     group_specific = len({(r.thresholds, r.probabilities) for r in rules}) > 1
-    degenerate_words = _degenerate_words(per_group, chosen["balanced_accuracy"])
-    small = _small_fit(sweep, point, min_n) if group_specific else []
+    degenerate_words = degenerate_warnings(
+        per_group["group"].astype(str).tolist(),
+        per_group["selection_rate"].to_numpy(),
+        chosen["balanced_accuracy"],
+    )
+    small = small_fits(sweep, point.criterion, min_n=min_n) if group_specific else []
     warnings = list(degenerate_words)
     if small:
-        warnings.append(_small_fit_sentence(small, min_n, point))
+        warnings.append(small_fit_warning(small, point.criterion, min_n=min_n))
     if group_specific or point.randomized:
         warnings.append(DISPARATE_TREATMENT_NOTE)
     return PointEvaluation(
@@ -157,75 +153,6 @@ def evaluate_operating_point(
         degenerate=bool(degenerate_words),
         small_fit=tuple(name for name, _ in small),
         warnings=tuple(warnings),
-    )
-
-
-def _degenerate_words(per_group: pd.DataFrame, balanced: float) -> list[str]:
-    """Sentences saying why a point is degenerate (none when it is not)."""
-    words = []
-    rate = per_group["selection_rate"].to_numpy()
-    names = per_group["group"].astype(str).tolist()
-    for high, what in ((True, "gives the positive decision to"), (False, "refuses it to")):
-        share = rate if high else 1 - rate
-        hit = np.flatnonzero(np.nan_to_num(share) > DEGENERATE_SHARE)
-        if len(hit):
-            listed = ", ".join(f"{names[g]} ({share[g]:.1%})" for g in hit[:6].tolist())
-            more = f" and {len(hit) - 6} more groups" if len(hit) > 6 else ""
-            words.append(
-                f"Degenerate operating point: it {what} more than {DEGENERATE_SHARE:.0%} of "
-                f"{listed}{more}, so for them the decision hardly depends on the score. Do "
-                "not present it as a fair solution; compare one threshold for everyone or a "
-                "retrained model."
-            )
-    if np.isfinite(balanced) and abs(balanced - 0.5) <= DEGENERATE_BALANCED_ACCURACY:
-        words.append(
-            f"Degenerate operating point: its balanced accuracy is {balanced:.3f}, within "
-            f"{DEGENERATE_BALANCED_ACCURACY} of 0.5, which a coin toss reaches. The decisions "
-            "barely use what the model knows."
-        )
-    return words
-
-
-def _small_fit(sweep: ThresholdSweep, point: OperatingPoint, min_n: int) -> list[tuple[str, str]]:
-    """(group, why) for each group whose threshold was fitted on too few people."""
-    rows = sweep.selected_rows[:, 0]  # (negatives, positives) in rows
-    # With weights the smaller of rows and effective people (Kish: (Σw)² / Σw²) counts.
-    people = np.minimum(
-        rows.sum(axis=1),
-        _effective(sweep.selected[:, 0].sum(axis=1), sweep.selected_squared[:, 0].sum(axis=1)),
-    )
-    outcome = np.minimum(rows, _effective(sweep.selected[:, 0], sweep.selected_squared[:, 0]))
-    by_outcome = point.criterion in _ERROR_RATE_CRITERIA
-    found = []
-    for g, name in enumerate(sweep.names):
-        if people[g] < min_n:
-            found.append((name, f"{name} ({people[g]:,.0f} people)"))
-        elif by_outcome and outcome[g].min() < MIN_OUTCOME_N:
-            found.append(
-                (
-                    name,
-                    f"{name} ({outcome[g, 1]:,.0f} with a positive outcome, "
-                    f"{outcome[g, 0]:,.0f} with a negative one)",
-                )
-            )
-    return found
-
-
-def _effective(total: np.ndarray, squared: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(squared > 0, total * total / squared, 0.0)
-
-
-def _small_fit_sentence(small: list[tuple[str, str]], min_n: int, point: OperatingPoint) -> str:
-    listed = "; ".join(why for _, why in small[:6])
-    more = f"; and {len(small) - 6} more groups" if len(small) > 6 else ""
-    need = f"at least {min_n} people"
-    if point.criterion in _ERROR_RATE_CRITERIA:
-        need += f", and {MIN_OUTCOME_N} with each true outcome for this criterion"
-    return (
-        f"Group thresholds fitted on too few people: {listed}{more}. A threshold needs {need} "
-        "to be trusted; on new people it may behave quite differently. Merge small groups, "
-        "collect more data, or use one threshold for everyone."
     )
 
 

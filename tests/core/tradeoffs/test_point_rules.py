@@ -234,3 +234,24 @@ def test_sweep_rates_are_the_registry_formulas() -> None:
         assert spread["equalized_odds_difference"][k] == pytest.approx(
             np.nanmax([tpr, fpr]) if np.isfinite([tpr, fpr]).any() else np.nan, nan_ok=True
         )
+
+
+def test_frontier_and_strategy_tables_mark_the_same_points_degenerate() -> None:
+    """The tables' degenerate column agrees with evaluating each point, and some are marked."""
+    from fairness_core.tradeoffs import find_frontier, summarize_points
+
+    rng = np.random.default_rng(6)
+    codes = rng.integers(0, 2, 3000).astype(np.int32)
+    y = (rng.random(3000) < 0.85 - 0.1 * codes).astype(np.int8)
+    s = np.clip(rng.beta(2, 2, 3000) + 0.1 * y, 0, 1).round(3)
+    sweep = sweep_thresholds([GroupColumn("g", ("a", "b"), codes)], y, s)
+    frontier = find_frontier(sweep, "demographic_parity", steps=10)
+    marked = frontier.points["degenerate"].tolist()
+    expected = [evaluate_operating_point(sweep, p).degenerate for p in frontier.operating_points]
+    assert marked == expected
+    assert any(marked)
+    points = [find_strategy(sweep, name) for name in ("single_threshold", "best_per_group")]
+    table = summarize_points(sweep, points)
+    assert table["degenerate"].tolist() == [
+        evaluate_operating_point(sweep, p).degenerate for p in points
+    ]
