@@ -505,7 +505,11 @@ def _threshold_grid(
     if len(distinct) <= max_thresholds:
         return distinct, True
     positions = np.linspace(0, len(ordered) - 1, _QUANTILES + 1).round().astype(np.int64)
-    parts = [np.linspace(0.0, 1.0, round(1 / _GRID_STEP) + 1), ordered[positions]]
+    # k / 1000 rather than linspace: 144 of linspace's values sit one float above the decimal
+    # (0.009000000000000001), so "score >= 0.009" would leave out a score of exactly 0.009
+    # and the rule sentence would have to print the long number.
+    steps = round(1 / _GRID_STEP)
+    parts = [np.arange(steps + 1) / steps, ordered[positions]]
     if threshold is not None:
         parts.append(np.array([threshold], dtype=np.float64))
     return np.unique(np.concatenate(parts)), False

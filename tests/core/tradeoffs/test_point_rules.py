@@ -255,3 +255,18 @@ def test_frontier_and_strategy_tables_mark_the_same_points_degenerate() -> None:
     assert table["degenerate"].tolist() == [
         evaluate_operating_point(sweep, p).degenerate for p in points
     ]
+
+
+def test_the_uniform_grid_holds_the_decimals_themselves() -> None:
+    """With many distinct scores the grid's 0.009 is the number 0.009, not a float above it
+    (so "0.009 or more" keeps a score of 0.009, and the sentence can say 0.009)."""
+    rng = np.random.default_rng(12)
+    s = 0.2 + 0.8 * rng.random(8000)  # nothing below 0.2: there the grid is the uniform one
+    y = (rng.random(len(s)) < s).astype(np.int8)
+    groups = [GroupColumn("g", ("a",), np.zeros(len(s), dtype=np.int32))]
+    sweep = sweep_thresholds(groups, y, s, max_thresholds=100)
+    assert not sweep.exact
+    low = sweep.thresholds[sweep.thresholds < 0.2]
+    assert len(low) == 200
+    assert [float(f"{t:.3f}") for t in low] == low.tolist()
+    assert 0.009 in low
