@@ -360,6 +360,7 @@ def plot_frontier(
                     ),
                 )
             )
+    _degenerate_marks(fig, frontiers, extra_points, y)
     if chosen is not None:
         fig.add_trace(
             go.Scatter(
@@ -407,7 +408,48 @@ def describe_frontier(
     if extra_points is not None and len(extra_points):
         text += f" {len(extra_points)} other points (today's model, strategies, mitigations)"
         text += " are drawn for comparison."
+    marked = len(_degenerate_rows(frontiers, extra_points))
+    if marked:
+        text += (
+            f" {marked} of the points {'is' if marked == 1 else 'are'} degenerate (more than "
+            "95% of some group approved or refused, or balanced accuracy within 0.02 of 0.5) "
+            "and crossed out: they hardly use the scores."
+        )
     return text
+
+
+#: Legend entry of the cross drawn over degenerate points.
+DEGENERATE_TRACE = "Degenerate (hardly uses the scores)"
+
+
+def _degenerate_rows(
+    frontiers: Sequence[Frontier], extra_points: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The frontier and extra points whose ``degenerate`` column is true."""
+    parts = [f.points for f in frontiers]
+    if extra_points is not None:
+        parts.append(extra_points)
+    rows = [p[p["degenerate"].eq(True)] for p in parts if "degenerate" in p]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def _degenerate_marks(
+    fig: go.Figure, frontiers: Sequence[Frontier], extra_points: pd.DataFrame | None, y: str
+) -> None:
+    rows = _degenerate_rows(frontiers, extra_points)
+    if not len(rows):
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=rows["disparity"],
+            y=rows[y],
+            mode="markers",
+            name=DEGENERATE_TRACE,
+            marker={"size": 16, "symbol": "x-thin-open", "line": {"width": 3}, "color": "#D55E00"},
+            text=[str(v) for v in rows["label"]],
+            hovertemplate="%{text}<br>degenerate: hardly uses the scores<extra></extra>",
+        )
+    )
 
 
 def _today_markers(fig: go.Figure, sweep: ThresholdSweep, x: str, y: str) -> None:

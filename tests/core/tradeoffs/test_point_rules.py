@@ -270,3 +270,26 @@ def test_the_uniform_grid_holds_the_decimals_themselves() -> None:
     assert len(low) == 200
     assert [float(f"{t:.3f}") for t in low] == low.tolist()
     assert 0.009 in low
+
+
+def test_the_frontier_chart_crosses_out_degenerate_points() -> None:
+    """One cross per degenerate point (frontier and strategies), none for the others."""
+    from fairness_core.plots import describe_frontier, plot_frontier
+    from fairness_core.tradeoffs import find_frontier, summarize_points
+
+    rng = np.random.default_rng(6)
+    codes = rng.integers(0, 2, 3000).astype(np.int32)
+    y = (rng.random(3000) < 0.85 - 0.3 * codes).astype(np.int8)
+    s = np.clip(rng.beta(2, 2, 3000) + 0.3 * y, 0, 1).round(3)
+    sweep = sweep_thresholds([GroupColumn("g", ("a", "b"), codes)], y, s)
+    frontier = find_frontier(sweep, "demographic_parity", steps=10)
+    extra = summarize_points(sweep, [find_strategy(sweep, "single_threshold")])
+    extra["kind"], extra["disparity"] = "strategy", extra["demographic_parity_difference"]
+    expected = int(frontier.points["degenerate"].sum() + extra["degenerate"].sum())
+    assert expected > 0
+    figure = plot_frontier([frontier], extra_points=extra)
+    crosses = [t for t in figure.data if t.name == "Degenerate (hardly uses the scores)"]
+    assert len(crosses) == 1
+    assert len(crosses[0].x) == expected
+    assert f"{expected} of the points" in describe_frontier([frontier], extra_points=extra)
+    assert not frontier.points["degenerate"].all()  # the others are left alone
