@@ -117,6 +117,9 @@ st.caption(f"**{spec.title}:** {spec.explanation}")
 if not attributes:
     st.info("Choose at least one protected attribute.")
     st.stop()
+# The smallest group a threshold may be fitted on: the Subgroups page's minimum n.
+chosen_min_n = state.get_subgroup_settings().get(state.SUBGROUPS_MIN_N, 30)
+min_n = chosen_min_n if isinstance(chosen_min_n, int) else 30
 
 settings: dict[str, object] = {
     "attributes": tuple(attributes),
@@ -212,7 +215,7 @@ try:
         st.caption(escape_markdown(point.label))
         settings.update({"strategy": "frontier", "frontier_point": point.label})
     evaluation = evaluate_operating_point(
-        sweep, point, cost_ratio=cost_ratio, criterion=criterion, verb=verb
+        sweep, point, cost_ratio=cost_ratio, criterion=criterion, verb=verb, min_n=min_n
     )
     strategies = [
         find_strategy(

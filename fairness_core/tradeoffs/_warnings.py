@@ -115,7 +115,7 @@ def small_fit_warning(small: list[tuple[str, str]], criterion: str | None, *, mi
     """The warning naming the groups :func:`small_fits` found."""
     listed = "; ".join(why for _, why in small[:6])
     more = f"; and {len(small) - 6} more groups" if len(small) > 6 else ""
-    need = f"at least {min_n} people"
+    need = f"at least {min_n:,} people"
     if criterion in _ERROR_RATE_CRITERIA:
         need += f", and {MIN_OUTCOME_N} with each true outcome for this criterion"
     return (

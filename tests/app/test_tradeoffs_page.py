@@ -216,3 +216,20 @@ def test_group_thresholds_say_they_use_the_protected_attribute(tradeoffs: AppTes
     for rule in record.rules:
         assert rule["sentence"] in set(rules["note"])
         assert len(rule["thresholds"]) == len(rule["probabilities"]) >= 1
+
+
+def test_group_thresholds_on_fewer_people_than_the_minimum_n_are_named(app: AppTest) -> None:
+    """The Subgroups page's minimum n (here 10,000) is the line a group threshold is held to."""
+    app.switch_page("pages/subgroups.py").run()
+    app.number_input(key=state.SUBGROUPS_MIN_N).set_value(10_000).run()
+    app.switch_page("pages/tradeoffs.py").run()
+    app.selectbox(key=state.TRADEOFFS_STRATEGY).set_value("best_per_group").run()
+    assert not app.exception, [e.value for e in app.exception]
+    per_group = _frame(app, "group", "n", "selection_rate")
+    shown = [w.value.replace("\\", "") for w in app.warning]  # without markdown escapes
+    small = [w for w in shown if "fitted on too few people" in w]
+    assert len(small) == 1
+    for group, n in zip(per_group["group"], per_group["n"], strict=True):
+        assert n < 10_000
+        assert f"{group} ({n:,} people)" in small[0]
+    assert "at least 10,000 people" in small[0]
