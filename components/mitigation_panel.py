@@ -25,6 +25,7 @@ from components.state import AuditInputs
 from fairness_core.data import SUPPORTED_DATA_SUFFIXES, AuditData, Dataset
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
+from fairness_core.metrics import METRICS
 from fairness_core.tradeoffs import (
     MITIGATION_CRITERIA,
     MITIGATION_LABELS,
@@ -51,9 +52,9 @@ MIN_ROWS = 200
 # Plain titles of the tables' columns, for the copies that go to the findings.
 POINT_TITLES = {
     "label": "Model",
-    "accuracy_percent": "Accuracy (%)",
-    "accuracy_change": "Accuracy change (points)",
-    "balanced_accuracy_percent": "Balanced accuracy (%)",
+    "accuracy_percent": f"{METRICS['accuracy'].title} (%)",
+    "accuracy_change": f"{METRICS['accuracy'].title} change (points)",
+    "balanced_accuracy_percent": f"{METRICS['balanced_accuracy'].title} (%)",
     "disparity": "Gap between groups",
     "disparity_change": "Gap change",
 }
@@ -64,7 +65,7 @@ GROUP_TITLES = {
     "selection_rate": "Given the favourable decision (%)",
     "true_positive_rate": "Favourable decision when the outcome was favourable (%)",
     "false_positive_rate": "Favourable decision when the outcome was unfavourable (%)",
-    "accuracy": "Accuracy (%)",
+    "accuracy": f"{METRICS['accuracy'].title} (%)",
 }
 
 
@@ -256,15 +257,17 @@ def _show_result(result: MitigationResult, attribute: str, settings: dict[str, o
         column_config={
             "label": st.column_config.TextColumn("Model"),
             "accuracy_percent": st.column_config.NumberColumn(
-                "Accuracy", format="%.1f%%", help="Share of right decisions on the test data."
+                METRICS["accuracy"].title,
+                format="%.1f%%",
+                help="Share of right decisions on the test data.",
             ),
             "accuracy_change": st.column_config.NumberColumn(
-                "Accuracy change",
+                f"{METRICS['accuracy'].title} change",
                 format="%+.1f points",
                 help="Accuracy minus the original model's.",
             ),
             "balanced_accuracy_percent": st.column_config.NumberColumn(
-                "Balanced accuracy",
+                METRICS["balanced_accuracy"].title,
                 format="%.1f%%",
                 help="The average of the rates of right decisions for people with the "
                 "favourable and with the unfavourable outcome.",
@@ -305,7 +308,9 @@ def _show_result(result: MitigationResult, attribute: str, settings: dict[str, o
                     "Favourable decision when the outcome was unfavourable (false positive rate)",
                     format="%.1f%%",
                 ),
-                "accuracy": st.column_config.NumberColumn("Accuracy", format="%.1f%%"),
+                "accuracy": st.column_config.NumberColumn(
+                    METRICS["accuracy"].title, format="%.1f%%"
+                ),
             },
         )
         st.caption(

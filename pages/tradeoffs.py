@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pandas as pd
 import streamlit as st
 
@@ -11,27 +9,25 @@ from components import cache, state
 from components.audit import require_audit
 from components.charts import render_chart
 from components.errors import render_error
-from components.findings import record_operating_point, render_add_to_findings, titled
+from components.findings import render_add_to_findings, titled
 from components.mitigation_panel import render_mitigation_panel
 from components.router import ensure_routed
+from components.tradeoffs_sections import (
+    COLUMNS,
+    KINDS,
+    PAGE,
+    labels,
+    render_chosen_point,
+    render_curves,
+    render_point_summary,
+    render_record_form,
+)
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
-from fairness_core.plots import (
-    describe_calibration,
-    describe_frontier,
-    describe_precision_recall,
-    describe_roc_curves,
-    describe_score_distributions,
-    plot_calibration,
-    plot_frontier,
-    plot_precision_recall,
-    plot_roc_curves,
-    plot_score_distributions,
-)
-from fairness_core.report import OperatingPointRecord
+from fairness_core.plots import describe_frontier, plot_frontier
 from fairness_core.tradeoffs import (
     CRITERIA,
-    DISPARITIES,
+    DISPARATE_TREATMENT_NOTE,
     STRATEGIES,
     current_points,
     evaluate_operating_point,
@@ -42,62 +38,11 @@ from fairness_core.tradeoffs import (
 
 ensure_routed()
 
-PAGE = "Trade-offs"
 OBJECTIVES = {
     "accuracy": "Accuracy (every mistake counts the same)",
     "expected_cost": "Expected cost (using the cost ratio)",
 }
 CHOICES = {"strategy": "A ready-made strategy", "frontier": "A point on the frontier"}
-MEASURES = {
-    "accuracy": "Accuracy",
-    "balanced_accuracy": "Balanced accuracy",
-    "expected_cost": "Expected cost per decision",
-    "selection_rate": "Share with the positive decision",
-    **DISPARITIES,
-}
-RATE_COLUMNS = {
-    "selection_rate": "Selection rate",
-    "true_positive_rate": "True positive rate",
-    "false_positive_rate": "False positive rate",
-    "precision": "Precision",
-    "accuracy": "Accuracy",
-}
-
-KINDS = {"strategy": "Ready-made strategy", "original": "Today", "mitigation": "Retrained model"}
-#: Plain column titles for every table on the page (raw names never reach the reviewer).
-COLUMNS = {
-    "label": st.column_config.TextColumn("Operating point", width="large"),
-    "kind": st.column_config.TextColumn("Kind"),
-    "group": st.column_config.TextColumn("Group"),
-    "disparity": st.column_config.NumberColumn("Difference between groups", format="%.3f"),
-    "accuracy": st.column_config.NumberColumn("Accuracy", format="%.3f"),
-    "balanced_accuracy": st.column_config.NumberColumn("Balanced accuracy", format="%.3f"),
-    "expected_cost": st.column_config.NumberColumn("Expected cost per decision", format="%.3f"),
-    "randomized": st.column_config.CheckboxColumn("Randomized"),
-    "threshold": st.column_config.NumberColumn("Threshold", format="%.3f"),
-    "tp": st.column_config.NumberColumn("Correct positive decisions", format="%.1f"),
-    "fp": st.column_config.NumberColumn("Wrong positive decisions", format="%.1f"),
-    "fn": st.column_config.NumberColumn("Wrong negative decisions", format="%.1f"),
-    "tn": st.column_config.NumberColumn("Correct negative decisions", format="%.1f"),
-    "selection_rate": st.column_config.NumberColumn("Selection rate", format="%.3f"),
-    "true_positive_rate": st.column_config.NumberColumn("True positive rate", format="%.3f"),
-    "false_positive_rate": st.column_config.NumberColumn("False positive rate", format="%.3f"),
-    "precision": st.column_config.NumberColumn("Precision", format="%.3f"),
-    "bin": st.column_config.NumberColumn("Bin"),
-    "bin_low": st.column_config.NumberColumn("Scores from", format="%.2f"),
-    "bin_high": st.column_config.NumberColumn("Scores up to", format="%.2f"),
-    "n": st.column_config.NumberColumn("People", format="localized"),
-    "weight": st.column_config.NumberColumn("Weighted people", format="%.1f"),
-    "mean_score": st.column_config.NumberColumn("Average score", format="%.3f"),
-    "observed_rate": st.column_config.NumberColumn("Share with positive outcome", format="%.3f"),
-    "outcome": st.column_config.NumberColumn("Recorded outcome (1 = positive)"),
-    "share": st.column_config.NumberColumn("Share of the group", format="percent"),
-}
-
-
-def _labels(frame: pd.DataFrame) -> dict[str, object]:
-    """The plain column titles of ``frame``'s columns."""
-    return {c: COLUMNS[c] for c in frame.columns if c in COLUMNS}
 
 
 st.title("Trade-offs")
@@ -172,6 +117,9 @@ st.caption(f"**{spec.title}:** {spec.explanation}")
 if not attributes:
     st.info("Choose at least one protected attribute.")
     st.stop()
+# The smallest group a threshold may be fitted on: the Subgroups page's minimum n.
+chosen_min_n = state.get_subgroup_settings().get(state.SUBGROUPS_MIN_N, 30)
+min_n = chosen_min_n if isinstance(chosen_min_n, int) else 30
 
 settings: dict[str, object] = {
     "attributes": tuple(attributes),
@@ -208,6 +156,10 @@ if criterion == "equalized_odds" and not randomized:
 
 # --- Choose an operating point ----------------------------------------------------------
 st.subheader("Choose an operating point")
+st.caption(
+    "Every point below except “One threshold for everyone” gives groups their own rules. "
+    + escape_markdown(DISPARATE_TREATMENT_NOTE)
+)
 choice = st.radio(
     "Choose by",
     list(CHOICES),
@@ -263,7 +215,7 @@ try:
         st.caption(escape_markdown(point.label))
         settings.update({"strategy": "frontier", "frontier_point": point.label})
     evaluation = evaluate_operating_point(
-        sweep, point, cost_ratio=cost_ratio, criterion=criterion, verb=verb
+        sweep, point, cost_ratio=cost_ratio, criterion=criterion, verb=verb, min_n=min_n
     )
     strategies = [
         find_strategy(
@@ -280,15 +232,7 @@ except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
 
-summary = evaluation.change_summary
-st.success(escape_markdown(summary), icon=":material/balance:")
-if point.randomized:
-    st.warning(
-        "This operating point is **randomized**: some people whose scores fall between two "
-        "thresholds are decided by a random draw (see the rules below). Check that this is "
-        "acceptable for this decision before choosing it.",
-        icon=":material/casino:",
-    )
+render_point_summary(evaluation)
 
 # --- The frontier chart (mitigation points are added below it, then it is drawn) --------
 chart_area = st.container()
@@ -348,13 +292,21 @@ with chart_area:
     frontier_table = pd.concat([f.points for f in frontiers], ignore_index=True)
     with st.expander("Frontier as a table"):
         shown_frontier = frontier_table[
-            ["label", "disparity", "accuracy", "balanced_accuracy", "expected_cost", "randomized"]
+            [
+                "label",
+                "disparity",
+                "accuracy",
+                "balanced_accuracy",
+                "expected_cost",
+                "randomized",
+                "degenerate",
+            ]
         ]
         st.dataframe(
             shown_frontier,
             hide_index=True,
             key="tradeoffs.frontier_table",
-            column_config=_labels(shown_frontier),
+            column_config=labels(shown_frontier),
         )
         shown_extra = extra[["label", "kind", "disparity", "accuracy"]].assign(
             kind=extra["kind"].map(lambda k: KINDS.get(str(k), str(k)))
@@ -363,7 +315,7 @@ with chart_area:
             shown_extra,
             hide_index=True,
             key="tradeoffs.extra_table",
-            column_config=_labels(shown_extra),
+            column_config=labels(shown_extra),
         )
     render_add_to_findings(
         "tradeoffs.frontier",
@@ -375,175 +327,14 @@ with chart_area:
         settings=settings,
     )
 
-    # --- The chosen point in detail ---------------------------------------------------
-    st.subheader("The chosen operating point")
-    st.markdown("**Decision rule for each group**")
-    st.dataframe(
-        evaluation.thresholds,
-        hide_index=True,
-        key="tradeoffs.thresholds_table",
-        column_config={
-            "group": st.column_config.TextColumn("Group"),
-            "threshold": st.column_config.NumberColumn("Threshold", format="%.3f"),
-            "randomized": st.column_config.CheckboxColumn("Randomized"),
-            "note": st.column_config.TextColumn("Rule", width="large"),
-        },
-    )
-    render_add_to_findings(
-        "tradeoffs.thresholds",
-        title="Group thresholds of the chosen operating point",
-        page=PAGE,
-        summary=summary,
-        table=titled(evaluation.thresholds, COLUMNS),
-        settings=settings,
-    )
-    st.markdown("**Each group at this point** (95% intervals)")
-    per_group = evaluation.per_group.drop(columns=["group_index", "expected_positive_rows"])
-    config = {
-        "group": st.column_config.TextColumn("Group"),
-        "n": st.column_config.NumberColumn("People", format="localized"),
-        "today_selection_rate": st.column_config.NumberColumn(
-            "Selection rate today", format="%.3f"
-        ),
-        "change_per_10000": st.column_config.NumberColumn(
-            f"Change in {verb} per 10,000 decisions", format="%+.0f"
-        ),
-    }
-    for name, title in RATE_COLUMNS.items():
-        config[name] = st.column_config.NumberColumn(title, format="%.3f")
-        config[f"{name}_low"] = st.column_config.NumberColumn(f"{title}, 95% low", format="%.3f")
-        config[f"{name}_high"] = st.column_config.NumberColumn(f"{title}, 95% high", format="%.3f")
-    st.dataframe(per_group, hide_index=True, key="tradeoffs.per_group_table", column_config=config)
-    render_add_to_findings(
-        "tradeoffs.per_group",
-        title="Per-group metrics at the chosen operating point",
-        page=PAGE,
-        summary=summary,
-        table=titled(per_group, config),
-        settings=settings,
-    )
-    overall = evaluation.overall.assign(measure=evaluation.overall["measure"].map(MEASURES))
-    st.dataframe(
-        overall,
-        hide_index=True,
-        key="tradeoffs.overall_table",
-        column_config=(
-            overall_titles := {
-                "measure": st.column_config.TextColumn("Measure"),
-                "today": st.column_config.NumberColumn("Today", format="%.3f"),
-                "chosen": st.column_config.NumberColumn("Chosen point", format="%.3f"),
-                "change": st.column_config.NumberColumn("Change", format="%+.3f"),
-            }
-        ),
-    )
-    render_add_to_findings(
-        "tradeoffs.overall",
-        title="Today against the chosen operating point",
-        page=PAGE,
-        summary=summary,
-        table=titled(overall, overall_titles),
-        settings=settings,
-    )
+    render_chosen_point(evaluation, verb=verb, settings=settings)
+    render_record_form(evaluation, inputs, criterion=criterion, settings=settings)
 
-    # --- Record ----------------------------------------------------------------------
-    with st.form("tradeoffs.record_form"):
-        st.markdown("**Record this operating point** for the report")
-        # Empty by default: a pre-filled value would keep the first point's name after the
-        # reviewer picks another point (a keyed widget keeps its value).
-        default_title = f"Operating point: {point.label}"
-        record_title = st.text_input(
-            "Title (optional)",
-            placeholder=default_title,
-            key=state.TRADEOFFS_RECORD_TITLE,
-        )
-        rationale = st.text_area(
-            "Why this operating point? (rationale)",
-            key=state.TRADEOFFS_RATIONALE,
-            placeholder="Who was consulted, which harms were weighed, why this balance.",
-        )
-        submitted = st.form_submit_button("Record this operating point", type="primary")
-    if submitted:
-        if not rationale.strip():
-            st.warning("Write down why this operating point was chosen, then record it again.")
-        else:
-            record_operating_point(
-                OperatingPointRecord(
-                    title=record_title.strip() or default_title,
-                    criterion=criterion,
-                    strategy=point.strategy,
-                    randomized=point.randomized,
-                    thresholds=evaluation.thresholds,
-                    per_group=evaluation.per_group,
-                    change_summary=summary,
-                    rationale=rationale.strip(),
-                    settings={k: str(v) for k, v in settings.items()},
-                    created=datetime.now(UTC).isoformat(timespec="seconds"),
-                    data_name=inputs.dataset.name,
-                    data_sha256=inputs.dataset.sha256,
-                )
-            )
-            st.success("Recorded. It appears in the report with its rationale.")
-
-# --- Curves -------------------------------------------------------------------------------
 st.divider()
-st.subheader("Curves by group")
-if not sweep.exact:
-    st.caption(
-        f"The scores take many values, so {len(sweep.thresholds):,} thresholds are tried "
-        "(every 0.001, 1,000 spread over the people, and the corners of each group's ROC "
-        "curve, which is all the fairest best rules need); each is computed exactly."
-    )
-table = sweep_table(sweep)
-today_points = current_points(sweep)
-tabs = st.tabs(["ROC", "Precision and recall", "Calibration", "Score distributions"])
-views = [
-    (
-        "roc",
-        "ROC curve by group",
-        plot_roc_curves(sweep, chosen=evaluation.per_group),
-        describe_roc_curves(sweep),
-        table,
-    ),
-    (
-        "pr",
-        "Precision and recall by group",
-        plot_precision_recall(sweep, chosen=evaluation.per_group),
-        describe_precision_recall(sweep),
-        table,
-    ),
-    (
-        "calibration",
-        "Calibration by group",
-        plot_calibration(sweep),
-        describe_calibration(sweep),
-        sweep.calibration,
-    ),
-    (
-        "distribution",
-        "Score distribution by group",
-        plot_score_distributions(sweep),
-        describe_score_distributions(sweep),
-        sweep.distribution,
-    ),
-]
-for tab, (name, title, figure, caption, data) in zip(tabs, views, strict=True):
-    with tab:
-        render_chart(figure, key=f"tradeoffs.{name}_chart")
-        st.caption(escape_markdown(caption))
-        with st.expander("As a table"):
-            shown_curve = data.drop(columns=["group_index"])
-            st.dataframe(
-                shown_curve,
-                hide_index=True,
-                key=f"tradeoffs.{name}_table",
-                column_config=_labels(shown_curve),
-            )
-        render_add_to_findings(
-            f"tradeoffs.{name}",
-            title=title,
-            page=PAGE,
-            summary=caption,
-            figure=figure,
-            table=titled(today_points if name in ("roc", "pr") else data, COLUMNS),
-            settings=settings,
-        )
+render_curves(
+    sweep,
+    evaluation,
+    today_points=current_points(sweep),
+    table=sweep_table(sweep),
+    settings=settings,
+)

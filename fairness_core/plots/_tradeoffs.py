@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from fairness_core.metrics import METRICS
 from fairness_core.plots._base import GROUP_COLOURS
 from fairness_core.tradeoffs import (
     CRITERIA,
@@ -106,8 +107,8 @@ def plot_roc_curves(sweep: ThresholdSweep, *, chosen: pd.DataFrame | None = None
             hoverinfo="skip",
         )
     )
-    fig.update_xaxes(title_text="False positive rate", range=[0, 1])
-    fig.update_yaxes(title_text="True positive rate", range=[0, 1.02])
+    fig.update_xaxes(title_text=METRICS["false_positive_rate"].title, range=[0, 1])
+    fig.update_yaxes(title_text=METRICS["true_positive_rate"].title, range=[0, 1.02])
     fig.update_layout(title="ROC curve by group", **_LAYOUT)
     return fig
 
@@ -159,7 +160,7 @@ def plot_precision_recall(
     _today_markers(fig, sweep, "true_positive_rate", "precision")
     _chosen_markers(fig, chosen, "true_positive_rate", "precision")
     fig.update_xaxes(title_text="Recall (true positive rate)", range=[0, 1])
-    fig.update_yaxes(title_text="Precision", range=[0, 1.02])
+    fig.update_yaxes(title_text=METRICS["precision"].title, range=[0, 1.02])
     fig.update_layout(title="Precision and recall by group", **_LAYOUT)
     return fig
 
@@ -311,11 +312,7 @@ def plot_frontier(
     """
     if y not in ("accuracy", "expected_cost", "balanced_accuracy"):
         raise ValueError(f"y must be accuracy, balanced_accuracy or expected_cost, not {y!r}")
-    y_title = {
-        "accuracy": "Accuracy",
-        "balanced_accuracy": "Balanced accuracy",
-        "expected_cost": "Expected cost per decision",
-    }[y]
+    y_title = "Expected cost per decision" if y == "expected_cost" else METRICS[y].title
     criterion = frontiers[0].criterion if frontiers else "demographic_parity"
     x_title = DISPARITIES[CRITERIA[criterion].disparity]
     fig = go.Figure()
@@ -363,6 +360,7 @@ def plot_frontier(
                     ),
                 )
             )
+    _degenerate_marks(fig, frontiers, extra_points, y)
     if chosen is not None:
         fig.add_trace(
             go.Scatter(
@@ -410,7 +408,48 @@ def describe_frontier(
     if extra_points is not None and len(extra_points):
         text += f" {len(extra_points)} other points (today's model, strategies, mitigations)"
         text += " are drawn for comparison."
+    marked = len(_degenerate_rows(frontiers, extra_points))
+    if marked:
+        text += (
+            f" {marked} of the points {'is' if marked == 1 else 'are'} degenerate (more than "
+            "95% of some group approved or refused, or balanced accuracy within 0.02 of 0.5) "
+            "and crossed out: they hardly use the scores."
+        )
     return text
+
+
+#: Legend entry of the cross drawn over degenerate points.
+DEGENERATE_TRACE = "Degenerate (hardly uses the scores)"
+
+
+def _degenerate_rows(
+    frontiers: Sequence[Frontier], extra_points: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The frontier and extra points whose ``degenerate`` column is true."""
+    parts = [f.points for f in frontiers]
+    if extra_points is not None:
+        parts.append(extra_points)
+    rows = [p[p["degenerate"].eq(True)] for p in parts if "degenerate" in p]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def _degenerate_marks(
+    fig: go.Figure, frontiers: Sequence[Frontier], extra_points: pd.DataFrame | None, y: str
+) -> None:
+    rows = _degenerate_rows(frontiers, extra_points)
+    if not len(rows):
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=rows["disparity"],
+            y=rows[y],
+            mode="markers",
+            name=DEGENERATE_TRACE,
+            marker={"size": 16, "symbol": "x-thin-open", "line": {"width": 3}, "color": "#D55E00"},
+            text=[str(v) for v in rows["label"]],
+            hovertemplate="%{text}<br>degenerate: hardly uses the scores<extra></extra>",
+        )
+    )
 
 
 def _today_markers(fig: go.Figure, sweep: ThresholdSweep, x: str, y: str) -> None:

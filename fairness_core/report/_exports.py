@@ -42,7 +42,7 @@ import pandas as pd
 from fairness_core.escaping import escape_markdown, neutralise_formula
 from fairness_core.metrics import SUMMARIES, summary_spec
 from fairness_core.report._audit import CSV_COLUMNS
-from fairness_core.report._findings import SEVERITY_TITLES
+from fairness_core.report._findings import SEVERITY_TITLES, operating_point_warnings
 from fairness_core.report._review import ReviewReport, identity_rows, metrics_document
 
 if TYPE_CHECKING:
@@ -275,6 +275,7 @@ def build_model_card(review: ReviewReport) -> str:
     point = review.operating_point
     if point is not None:
         lines.append(f"- Chosen operating point: {e(point.title)}. Why: {e(point.rationale)}")
+        lines.extend(f"- Warning: {e(w)}" for w in operating_point_warnings(point))
     lines += [
         "- " + _PLACEHOLDER.format("who could be harmed by the model's mistakes, and how"),
         "- " + _PLACEHOLDER.format("what was done about the findings above, and who signed off"),

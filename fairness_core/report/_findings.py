@@ -83,6 +83,13 @@ class OperatingPointRecord:
     rules, the second threshold and mixing probability, plus a plain ``note``);
     ``per_group`` holds each group's metrics at this point with intervals;
     ``change_summary`` states the change from today per 10,000 decisions.
+
+    ``rules`` keeps each group's rule exactly, as plain values: ``group``, ``thresholds``
+    (ascending), ``probabilities`` (the mixing probability of each threshold) and
+    ``sentence``. ``warnings`` are the sentences shown with the point (degenerate, fitted on
+    too few people, the protected attribute used at decision time); ``degenerate`` and
+    ``group_specific`` say which apply. Records written before these fields existed read
+    back with none of them.
     """
 
     title: str
@@ -97,6 +104,10 @@ class OperatingPointRecord:
     created: str = ""
     data_name: str = ""
     data_sha256: str = ""
+    rules: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
+    warnings: tuple[str, ...] = ()
+    degenerate: bool = False
+    group_specific: bool = False
 
 
 def _now() -> str:
@@ -250,6 +261,48 @@ def operating_point_to_dict(record: OperatingPointRecord) -> dict[str, Any]:
         "created": record.created,
         "data_name": record.data_name,
         "data_sha256": record.data_sha256,
+        # Floats as Python writes them (shortest exact form), unlike the tables above.
+        "rules": [_rule_to_json(rule) for rule in record.rules],
+        "warnings": list(record.warnings),
+        "degenerate": record.degenerate,
+        "group_specific": record.group_specific,
+    }
+
+
+def operating_point_warnings(record: OperatingPointRecord) -> tuple[str, ...]:
+    """The warnings to print with a recorded point.
+
+    A record written before warnings were recorded gets the disparate-treatment sentence
+    whenever its strategy gives groups their own rules (all but one threshold for everyone).
+    """
+    if record.warnings or record.strategy == "single_threshold":
+        return record.warnings
+    if record.group_specific or record.randomized or not record.rules:
+        from fairness_core.tradeoffs import DISPARATE_TREATMENT_NOTE
+
+        return (DISPARATE_TREATMENT_NOTE,)
+    return ()
+
+
+def exact_rule_lines(record: OperatingPointRecord) -> list[str]:
+    """One line per group with its exact thresholds and mixing probabilities."""
+    lines = []
+    for rule in record.rules:
+        pairs = [
+            f"{t!r} with probability {p!r}"
+            for t, p in zip(rule["thresholds"], rule["probabilities"], strict=True)
+        ]
+        used = "; ".join(pairs) if pairs else "no threshold (nobody gets the positive decision)"
+        lines.append(f"{rule['group']}: {used}. In words: {rule['sentence']}.")
+    return lines
+
+
+def _rule_to_json(rule: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "group": str(rule["group"]),
+        "thresholds": [float(v) for v in rule["thresholds"]],
+        "probabilities": [float(v) for v in rule["probabilities"]],
+        "sentence": str(rule["sentence"]),
     }
 
 
@@ -273,6 +326,10 @@ def operating_point_from_dict(data: Mapping[str, Any]) -> OperatingPointRecord:
             created=str(data.get("created", "")),
             data_name=str(data.get("data_name", "")),
             data_sha256=str(data.get("data_sha256", "")),
+            rules=tuple(_rule_to_json(rule) for rule in data.get("rules") or ()),
+            warnings=tuple(str(w) for w in data.get("warnings") or ()),
+            degenerate=bool(data.get("degenerate", False)),
+            group_specific=bool(data.get("group_specific", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInputError(

@@ -36,7 +36,13 @@ from plotly.offline import get_plotlyjs
 
 from fairness_core.escaping import escape_chart_text, escape_html
 from fairness_core.plots import plain_column_title, plot_metric_by_group
-from fairness_core.report._findings import SEVERITY_TITLES, Finding, OperatingPointRecord
+from fairness_core.report._findings import (
+    SEVERITY_TITLES,
+    Finding,
+    OperatingPointRecord,
+    exact_rule_lines,
+    operating_point_warnings,
+)
 from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
 
 __all__ = ["build_html_report", "script_safe_json"]
@@ -292,6 +298,8 @@ def _operating_point(
     page.add(f"<h3>{_e(point.title)}</h3>")
     page.add(f'<p class="note">Why: {_e(point.rationale)}</p>')
     page.add(f"<p>{_e(point.change_summary)}</p>")
+    for warning in operating_point_warnings(point):
+        page.add(f'<p class="note"><strong>Warning:</strong> {_e(warning)}</p>')
     details = [
         ("Criterion", point.criterion),
         ("Strategy", point.strategy),
@@ -303,6 +311,8 @@ def _operating_point(
     page.add(_pairs_table(details, ("Setting", "Value")))
     page.add("<p><strong>Thresholds per group</strong></p>")
     page.add(_frame_table(point.thresholds, confidence))
+    if rules := "".join(f"<li>{_e(line)}</li>" for line in exact_rule_lines(point)):
+        page.add(f"<p><strong>Exact rule per group</strong> (unrounded)</p><ul>{rules}</ul>")
     page.add("<p><strong>Each group at this operating point</strong></p>")
     page.add(_frame_table(point.per_group, confidence))
 

@@ -25,7 +25,13 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.plots import GROUP_COLOURS, plain_column_title
-from fairness_core.report._findings import SEVERITY_TITLES, Finding, OperatingPointRecord
+from fairness_core.report._findings import (
+    SEVERITY_TITLES,
+    Finding,
+    OperatingPointRecord,
+    exact_rule_lines,
+    operating_point_warnings,
+)
 from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
 
 if TYPE_CHECKING:
@@ -235,13 +241,19 @@ def _operating_point(
         ("Data", point.data_name),
         *point.settings.items(),
     ]
+    warnings = [Paragraph(_t(f"Warning: {w}"), s["body"]) for w in operating_point_warnings(point)]
+    rules = [Paragraph(_t(line), s["small"], bulletText="•") for line in exact_rule_lines(point)]
+    if rules:
+        rules.insert(0, Paragraph("Exact rule per group (unrounded)", s["h3"]))
     return [
         Paragraph(_t(point.title), s["h3"]),
         Paragraph(_t(f"Why: {point.rationale}"), s["body"]),
         Paragraph(_t(point.change_summary), s["body"]),
+        *warnings,
         _pairs(details, s),
         Paragraph("Thresholds per group", s["h3"]),
         _frame(point.thresholds, s, confidence),
+        *rules,
         Paragraph("Each group at this operating point", s["h3"]),
         _frame(point.per_group, s, confidence),
     ]

@@ -19,7 +19,12 @@ import pandas as pd
 from fairness_core.data import ColumnRoles
 from fairness_core.formatting import format_against_line
 from fairness_core.metrics import METRICS, SubgroupReport, beyond, describe_disparity
-from fairness_core.report._findings import SEVERITIES, Finding, OperatingPointRecord
+from fairness_core.report._findings import (
+    SEVERITIES,
+    Finding,
+    OperatingPointRecord,
+    operating_point_warnings,
+)
 
 if TYPE_CHECKING:
     from fairness_core.report._review import FileIdentity
@@ -127,6 +132,7 @@ def executive_summary(
         lines.append(f"Chosen operating point: {point.title}. Why: {point.rationale}")
         if point.change_summary:
             lines.append(point.change_summary)
+        lines.extend(f"Warning: {w}" for w in operating_point_warnings(point))
     else:
         lines.append(
             "No operating point (a decision threshold per group) was chosen on the Trade-offs "

@@ -5,7 +5,9 @@
 - *frontier*: the best accuracy reachable at each level of disparity with group-specific
   thresholds (:func:`find_frontier`);
 - *operating point*: one rule per group, evaluated with intervals and the change per 10,000
-  decisions (:func:`evaluate_operating_point`);
+  decisions (:func:`evaluate_operating_point`), with its exact rules as sentences that can be
+  applied (:class:`GroupRule`) and warnings when it is degenerate, fitted on too few people,
+  or uses the protected attribute at decision time (:data:`DISPARATE_TREATMENT_NOTE`);
 - *mitigation*: a scikit-learn model retrained with reweighing or fairlearn's reductions
   (:func:`compute_mitigation`).
 """
@@ -35,6 +37,7 @@ from fairness_core.tradeoffs._operating_point import (
     PointEvaluation,
     evaluate_operating_point,
 )
+from fairness_core.tradeoffs._rule import DISPARATE_TREATMENT_NOTE, GroupRule
 from fairness_core.tradeoffs._sweep import (
     CRITERIA,
     DISPARITIES,
@@ -47,9 +50,12 @@ from fairness_core.tradeoffs._sweep import (
     sweep_table,
     sweep_thresholds,
 )
+from fairness_core.tradeoffs._warnings import DEGENERATE_SHARE, is_degenerate
 
 __all__ = [
     "CRITERIA",
+    "DEGENERATE_SHARE",
+    "DISPARATE_TREATMENT_NOTE",
     "DISPARITIES",
     "MITIGATION_CRITERIA",
     "MITIGATION_LABELS",
@@ -59,6 +65,7 @@ __all__ = [
     "Criterion",
     "CriterionSpec",
     "Frontier",
+    "GroupRule",
     "MitigationResult",
     "OperatingPoint",
     "PointEvaluation",
@@ -71,6 +78,7 @@ __all__ = [
     "evaluate_operating_point",
     "find_frontier",
     "find_strategy",
+    "is_degenerate",
     "summarize_points",
     "sweep_audit",
     "sweep_overall",

@@ -64,11 +64,13 @@ from fairness_core.tradeoffs._sweep import (
     Criterion,
     Objective,
     ThresholdSweep,
+    balanced_accuracy,
     check_cost_ratio,
     check_criterion,
     disparities_of,
     group_rates,
 )
+from fairness_core.tradeoffs._warnings import is_degenerate
 
 __all__ = [
     "STRATEGIES",
@@ -151,7 +153,8 @@ class Frontier:
     """The Pareto frontier for one criterion: ``points`` (a table) and their rules.
 
     ``points`` has one row per frontier point, best disparity first: label, tolerance,
-    disparity, accuracy, balanced_accuracy, expected_cost, selection_rate, randomized.
+    disparity, accuracy, balanced_accuracy, expected_cost, selection_rate, randomized and
+    degenerate (see :mod:`fairness_core.tradeoffs._warnings`).
     ``operating_points`` are aligned with its rows.
     """
 
@@ -252,7 +255,14 @@ def find_frontier(
     rows = []
     for tolerance, point in found:
         summary = _summary(sweep, point, ratio)
-        rows.append({"tolerance": tolerance, **summary, "randomized": _is_randomized(point)})
+        rows.append(
+            {
+                "tolerance": tolerance,
+                **summary,
+                "randomized": _is_randomized(point),
+                "degenerate": _degenerate(sweep, point, summary),
+            }
+        )
     table = pd.DataFrame(rows)
     table["disparity"] = table[spec.disparity]
     table["objective"] = (
@@ -276,7 +286,7 @@ def find_frontier(
 def summarize_points(
     sweep: ThresholdSweep, points: Sequence[OperatingPoint], *, cost_ratio: float = 1.0
 ) -> pd.DataFrame:
-    """One row per point: label, strategy, randomized, accuracy, costs and disparities."""
+    """One row per point: label, strategy, randomized, accuracy, costs, disparities, degenerate."""
     c = check_cost_ratio(cost_ratio)
     rows = []
     for point in points:
@@ -285,7 +295,8 @@ def summarize_points(
                 "label": point.label,
                 "strategy": point.strategy,
                 "randomized": point.randomized,
-                **_summary(sweep, point, c),
+                **(summary := _summary(sweep, point, c)),
+                "degenerate": _degenerate(sweep, point, summary),
             }
         )
     return pd.DataFrame(rows)
@@ -566,15 +577,19 @@ def _summary(sweep: ThresholdSweep, point: OperatingPoint, c: float) -> dict[str
     return _summary_from_cells(sweep, tp, fp, c)
 
 
+def _degenerate(sweep: ThresholdSweep, point: OperatingPoint, summary: dict[str, float]) -> bool:
+    fp, tp = _cells(sweep.selected, point)
+    rates = group_rates(tp, fp, sweep.positives, sweep.negatives)["selection_rate"]
+    return is_degenerate(rates, summary["balanced_accuracy"])
+
+
 def _summary_from_cells(sweep, tp, fp, c: float) -> dict[str, float]:
     p, n = sweep.positives, sweep.negatives
     overall = group_rates(tp.sum(), fp.sum(), p.sum(), n.sum())
     rates = group_rates(tp, fp, p, n)
     out = {
         "accuracy": float(overall["accuracy"]),
-        "balanced_accuracy": float(
-            (overall["true_positive_rate"] + 1 - overall["false_positive_rate"]) / 2
-        ),
+        "balanced_accuracy": float(balanced_accuracy(tp.sum(), fp.sum(), p.sum(), n.sum())),
         "expected_cost": float((c * fp.sum() + (p.sum() - tp.sum())) / sweep.total),
         "selection_rate": float(overall["selection_rate"]),
     }

@@ -16,14 +16,19 @@ import pandas as pd
 
 from fairness_core.metrics import wilson_interval
 from fairness_core.tradeoffs._frontier import OperatingPoint, _cells, _summary, _summary_from_cells
+from fairness_core.tradeoffs._rule import DISPARATE_TREATMENT_NOTE, GroupRule, rule_sentence
 from fairness_core.tradeoffs._sweep import (
     DISPARITIES,
+    RATES,
     Criterion,
     ThresholdSweep,
     check_cost_ratio,
     check_criterion,
+    confusion_cells,
     group_rates,
+    registry_parts,
 )
+from fairness_core.tradeoffs._warnings import degenerate_warnings, small_fit_warning, small_fits
 
 __all__ = ["PointEvaluation", "evaluate_operating_point"]
 
@@ -37,6 +42,13 @@ class PointEvaluation:
     value with its Wilson interval (``<rate>_low``, ``<rate>_high``), today's selection
     rate and the change in positive decisions per 10,000 decisions. ``overall``: measure,
     today, chosen, change.
+
+    ``rules``: each group's exact thresholds and mixing probabilities with the sentence.
+    ``group_specific``: the groups do not all get the same rule, so the protected attribute
+    is used at decision time. ``degenerate``: some group gets (or is refused) the positive
+    decision more than 95% of the time, or the balanced accuracy is within 0.02 of 0.5.
+    ``small_fit``: groups whose own threshold was fitted on too few people. ``warnings``:
+    every one of these in plain sentences (empty when there is nothing to warn about).
     """
 
     point: OperatingPoint
@@ -44,6 +56,11 @@ class PointEvaluation:
     per_group: pd.DataFrame = field(repr=False, compare=False)
     overall: pd.DataFrame = field(repr=False, compare=False)
     change_summary: str
+    rules: tuple[GroupRule, ...] = field(default=(), repr=False, compare=False)
+    group_specific: bool = False
+    degenerate: bool = False
+    small_fit: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def evaluate_operating_point(
@@ -54,13 +71,16 @@ def evaluate_operating_point(
     criterion: Criterion | None = None,
     verb: str = "positive decisions",
     confidence: float = 0.95,
+    min_n: int = 30,
 ) -> PointEvaluation:
     """Spell out ``point``: its rules, per-group metrics with intervals, change from today.
 
     Wilson intervals use the effective sample size of each rate's denominator; for
     randomized rules the counts are expected counts. The change is stated per 10,000
     decisions: ``"+312 approvals for women, −95 for men; accuracy −1.2 points"`` with
-    ``verb="approvals"``.
+    ``verb="approvals"``. A group-specific threshold fitted on fewer than ``min_n`` people
+    (effective people with weights), or for an error-rate criterion on fewer than 30
+    people with a positive or with a negative outcome, is named in the warnings.
     """
     c = check_cost_ratio(cost_ratio)
     shown = check_criterion(criterion or point.criterion or "demographic_parity")
@@ -71,14 +91,13 @@ def evaluate_operating_point(
     p, n = sweep.positives, sweep.negatives
     rates = group_rates(w_pos, w_neg, p, n)
     totals_sq = sweep.selected_squared[:, 0]
-    # (successes, denominator, squared-weight denominator) per rate, for the intervals.
-    parts = {
-        "selection_rate": (w_pos + w_neg, p + n, totals_sq.sum(axis=1)),
-        "true_positive_rate": (w_pos, p, totals_sq[:, 1]),
-        "false_positive_rate": (w_neg, n, totals_sq[:, 0]),
-        "precision": (w_pos, w_pos + w_neg, s_pos + s_neg),
-        "accuracy": (w_pos + n - w_neg, p + n, totals_sq.sum(axis=1)),
-    }
+    # The registry's cells, in weights and in squared weights (for effective sample sizes).
+    cells = confusion_cells(w_pos, w_neg, p, n)
+    squared = confusion_cells(s_pos, s_neg, totals_sq[:, 1], totals_sq[:, 0])
+    parts = {}  # (successes, denominator, squared-weight denominator) per rate
+    for name in RATES:
+        successes, den = registry_parts(name, cells)
+        parts[name] = (successes, den, registry_parts(name, squared)[1])
     per_group = pd.DataFrame(
         {
             "group": list(sweep.names),
@@ -110,7 +129,31 @@ def evaluate_operating_point(
     summary = _change_sentence(
         list(sweep.names), change, verb, chosen, today, shown.disparity, point.randomized
     )
-    return PointEvaluation(point, _rules_table(sweep, point), per_group, overall, summary)
+    rules = _group_rules(sweep, point)
+    group_specific = len({(r.thresholds, r.probabilities) for r in rules}) > 1
+    degenerate_words = degenerate_warnings(
+        per_group["group"].astype(str).tolist(),
+        per_group["selection_rate"].to_numpy(),
+        chosen["balanced_accuracy"],
+    )
+    small = small_fits(sweep, point.criterion, min_n=min_n) if group_specific else []
+    warnings = list(degenerate_words)
+    if small:
+        warnings.append(small_fit_warning(small, point.criterion, min_n=min_n))
+    if group_specific or point.randomized:
+        warnings.append(DISPARATE_TREATMENT_NOTE)
+    return PointEvaluation(
+        point,
+        _rules_table(rules),
+        per_group,
+        overall,
+        summary,
+        rules=rules,
+        group_specific=group_specific,
+        degenerate=bool(degenerate_words),
+        small_fit=tuple(name for name, _ in small),
+        warnings=tuple(warnings),
+    )
 
 
 def _interval(successes, den, den_sq, confidence: float) -> tuple[np.ndarray, np.ndarray]:
@@ -121,56 +164,48 @@ def _interval(successes, den, den_sq, confidence: float) -> tuple[np.ndarray, np
     return wilson_interval(np.nan_to_num(share) * n_eff, n_eff, confidence=confidence)
 
 
-def _rules_table(sweep: ThresholdSweep, point: OperatingPoint) -> pd.DataFrame:
-    rows = []
+def _group_rules(sweep: ThresholdSweep, point: OperatingPoint) -> tuple[GroupRule, ...]:
+    """Each group's mixture of finite thresholds, exact, with its sentence."""
+    rules = []
     for g, name in enumerate(sweep.names):
         weight_by_index: dict[int, float] = {}
         for k, w in zip(point.indices[g].tolist(), point.weights[g].tolist(), strict=True):
-            if w > 1e-9:
+            if w > 1e-12 and np.isfinite(sweep.thresholds[k]):
                 weight_by_index[k] = weight_by_index.get(k, 0.0) + w
-        ks = sorted(weight_by_index)
-        values = [float(sweep.thresholds[k]) for k in ks]
-        cumulative = np.cumsum([weight_by_index[k] for k in ks])
-        # Main threshold: the lowest score from which the positive decision is more likely.
-        main = values[int(np.searchsorted(cumulative, 0.5 - 1e-9))]
-        randomized = len(ks) > 1
-        if not randomized:
-            rule = (
-                "nobody gets the positive decision"
-                if not np.isfinite(values[0])
-                else f"scores of {values[0]:.3f} or more: yes; lower: no"
+        positions = np.asarray(sorted(weight_by_index), dtype=np.int64)
+        values = sweep.thresholds[positions]
+        probabilities = np.asarray([weight_by_index[k] for k in positions.tolist()])
+        sentence = rule_sentence(
+            values, probabilities, grid=sweep.thresholds, positions=positions, exact=sweep.exact
+        )
+        rules.append(
+            GroupRule(
+                group=name,
+                thresholds=tuple(float(v) for v in values),
+                probabilities=tuple(float(v) for v in probabilities),
+                sentence=sentence,
+                everyone_from_first=bool(len(positions) and positions[0] == 0),
             )
-        else:
-            parts = []
-            for i in range(len(ks) - 1, -1, -1):
-                if not np.isfinite(values[i]):
-                    continue
-                share = float(cumulative[i])
-                upper = values[i + 1] if i + 1 < len(ks) else np.inf
-                if ks[i] == 0:  # the lowest threshold: at or below every score
-                    band = "everyone" if not np.isfinite(upper) else f"under {upper:.3f}"
-                elif not np.isfinite(upper):
-                    band = f"{values[i]:.3f} or more"
-                else:
-                    band = f"{values[i]:.3f} to under {upper:.3f}"
-                if share >= 1 - 1e-9:
-                    parts.append(f"{band}: yes")
-                elif share <= 1e-9:
-                    parts.append(f"{band}: no")
-                else:
-                    parts.append(f"{band}: yes for {share:.0%}, drawn at random")
-            if np.isfinite(values[0]) and ks[0] != 0:
-                parts.append(f"below {values[0]:.3f}: no")
-            rule = "scores " + "; ".join(parts)
+        )
+    return tuple(rules)
+
+
+def _rules_table(rules: tuple[GroupRule, ...]) -> pd.DataFrame:
+    rows = []
+    for rule in rules:
+        shares = np.asarray(rule.yes_shares)
+        # Main threshold: the lowest score from which the positive decision is more likely.
+        at = int(np.searchsorted(shares, 0.5 - 1e-9))
+        main = rule.thresholds[at] if at < len(rule.thresholds) else np.nan
         rows.append(
             {
-                "group": name,
-                "threshold": main if np.isfinite(main) else np.nan,
-                "randomized": randomized,
-                "note": rule,
+                "group": rule.group,
+                "threshold": main,
+                "randomized": rule.randomized,
+                "note": rule.sentence,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["group", "threshold", "randomized", "note"])
 
 
 def _plain(value: float) -> str:

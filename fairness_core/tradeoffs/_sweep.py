@@ -54,6 +54,7 @@ import pandas as pd
 from fairness_core.data import AuditData
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import (
+    METRICS,
     check_binary,
     check_group_columns,
     check_lengths,
@@ -313,22 +314,54 @@ def sweep_audit(audit: AuditData, attributes: Sequence[str], **options: object) 
     )
 
 
-def group_rates(tp: np.ndarray, fp: np.ndarray, positives, negatives) -> dict[str, np.ndarray]:
-    """Rates from weighted true/false positives and group totals (NaN where undefined)."""
+#: The per-group rates of a sweep or an operating point, defined in the metric registry.
+RATES = ("selection_rate", "true_positive_rate", "false_positive_rate", "precision", "accuracy")
+
+
+def confusion_cells(tp, fp, positives, negatives) -> dict[str, np.ndarray]:
+    """The four confusion cells from true/false positives and the group totals."""
     tp, fp = np.asarray(tp, dtype=np.float64), np.asarray(fp, dtype=np.float64)
     p, n = np.asarray(positives, dtype=np.float64), np.asarray(negatives, dtype=np.float64)
-    people = p + n
-    return {
-        "selection_rate": _divide(tp + fp, people),
-        "true_positive_rate": _divide(tp, p),
-        "false_positive_rate": _divide(fp, n),
-        "precision": _divide(tp, tp + fp),
-        "accuracy": _divide(tp + n - fp, people),
-    }
+    return {"tp": tp, "fp": fp, "fn": p - tp, "tn": n - fp}
+
+
+def registry_parts(name: str, cells: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(numerator, denominator) of a rate of :data:`~fairness_core.metrics.METRICS` on cells.
+
+    ``metrics.values_from_cells`` does the same on a stacked (…, 4) table; the sweep keeps
+    its cells apart (positives and negatives at every threshold), so it reads the registry's
+    cell names instead of stacking a copy of every table.
+    """
+    spec = METRICS[name]
+    numerator = sum((cells[c] for c in spec.numerator_cells), np.float64(0.0))
+    denominator = sum((cells[c] for c in spec.denominator_cells), np.float64(0.0))
+    return np.asarray(numerator), np.asarray(denominator)
+
+
+def group_rates(tp: np.ndarray, fp: np.ndarray, positives, negatives) -> dict[str, np.ndarray]:
+    """The :data:`RATES` from weighted true/false positives and group totals.
+
+    Each is the metric registry's formula on the confusion cells; NaN where undefined.
+    """
+    cells = confusion_cells(tp, fp, positives, negatives)
+    return {name: _divide(*registry_parts(name, cells)) for name in RATES}
+
+
+def balanced_accuracy(tp, fp, positives, negatives) -> np.ndarray:
+    """Mean of the registry's true positive and true negative rates (its balanced accuracy)."""
+    cells = confusion_cells(tp, fp, positives, negatives)
+    tpr = _divide(*registry_parts("true_positive_rate", cells))
+    tnr = _divide(*registry_parts("true_negative_rate", cells))
+    return (tpr + tnr) / 2
 
 
 def disparities_of(rates: dict[str, np.ndarray], *, axis: int = 0) -> dict[str, np.ndarray]:
-    """The four disparities (largest minus smallest over groups along ``axis``)."""
+    """The four disparities (largest minus smallest over groups along ``axis``).
+
+    The same as :func:`fairness_core.metrics.between_groups` (its difference) for every
+    threshold at once; equalized odds is the larger of the TPR and FPR differences, as the
+    registry's named summary.
+    """
     tpr = _spread(rates["true_positive_rate"], axis)
     fpr = _spread(rates["false_positive_rate"], axis)
     return {
@@ -377,9 +410,7 @@ def sweep_overall(
     frame = pd.DataFrame({"threshold": sweep.thresholds})
     frame["selection_rate"] = overall["selection_rate"]
     frame["accuracy"] = overall["accuracy"]
-    frame["balanced_accuracy"] = (
-        overall["true_positive_rate"] + 1.0 - overall["false_positive_rate"]
-    ) / 2
+    frame["balanced_accuracy"] = balanced_accuracy(all_tp, all_fp, all_p, all_n)
     frame["expected_cost"] = (cost_ratio * all_fp + (all_p - all_tp)) / (all_p + all_n)
     rates = group_rates(tp, fp, p[:, None], n[:, None])
     for name, values in disparities_of(rates).items():
@@ -474,7 +505,11 @@ def _threshold_grid(
     if len(distinct) <= max_thresholds:
         return distinct, True
     positions = np.linspace(0, len(ordered) - 1, _QUANTILES + 1).round().astype(np.int64)
-    parts = [np.linspace(0.0, 1.0, round(1 / _GRID_STEP) + 1), ordered[positions]]
+    # k / 1000 rather than linspace: 144 of linspace's values sit one float above the decimal
+    # (0.009000000000000001), so "score >= 0.009" would leave out a score of exactly 0.009
+    # and the rule sentence would have to print the long number.
+    steps = round(1 / _GRID_STEP)
+    parts = [np.arange(steps + 1) / steps, ordered[positions]]
     if threshold is not None:
         parts.append(np.array([threshold], dtype=np.float64))
     return np.unique(np.concatenate(parts)), False

@@ -183,3 +183,53 @@ def test_pinned_tables_keep_plain_unique_titles(tradeoffs: AppTest) -> None:
     assert len(columns) == len(set(columns))
     assert {"Group", "People", "Selection rate, 95% low"} <= set(columns)
     assert not any("_" in c for c in columns)
+
+
+def test_a_degenerate_point_is_never_in_a_green_box(tradeoffs: AppTest) -> None:
+    """A cost ratio of 100 refuses nearly everyone: the sentence moves to a warning box."""
+    tradeoffs.radio(key=state.TRADEOFFS_OBJECTIVE).set_value("expected_cost").run()
+    tradeoffs.number_input(key=state.TRADEOFFS_COST_RATIO).set_value(100.0).run()
+    tradeoffs.selectbox(key=state.TRADEOFFS_STRATEGY).set_value("single_threshold").run()
+    assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
+    per_group = _frame(tradeoffs, "group", "n", "selection_rate")
+    assert (per_group["selection_rate"] < 0.05).any()
+    assert not any(s.value.startswith("Per 10,000") for s in tradeoffs.success)
+    warnings = [w.value for w in tradeoffs.warning]
+    assert any(w.startswith("Per 10,000") for w in warnings)
+    assert any("Degenerate operating point" in w for w in warnings)
+
+
+def test_group_thresholds_say_they_use_the_protected_attribute(tradeoffs: AppTest) -> None:
+    """Offered, shown and recorded: the disparate-treatment sentence and the exact rules."""
+    offered = " ".join(c.value for c in tradeoffs.caption)
+    assert "unlawful disparate treatment" in offered
+    tradeoffs.selectbox(key=state.TRADEOFFS_STRATEGY).set_value("best_per_group").run()
+    assert any("unlawful disparate treatment" in w.value for w in tradeoffs.warning)
+    tradeoffs.text_area(key=state.TRADEOFFS_RATIONALE).input("Checked with counsel.")
+    submit = next(b for b in tradeoffs.button if b.label == "Record this operating point")
+    submit.click().run()
+    assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
+    record = tradeoffs.session_state[state.OPERATING_POINT]
+    assert record.group_specific
+    assert any("unlawful disparate treatment" in w for w in record.warnings)
+    rules = _frame(tradeoffs, "group", "threshold", "randomized")
+    for rule in record.rules:
+        assert rule["sentence"] in set(rules["note"])
+        assert len(rule["thresholds"]) == len(rule["probabilities"]) >= 1
+
+
+def test_group_thresholds_on_fewer_people_than_the_minimum_n_are_named(app: AppTest) -> None:
+    """The Subgroups page's minimum n (here 10,000) is the line a group threshold is held to."""
+    app.switch_page("pages/subgroups.py").run()
+    app.number_input(key=state.SUBGROUPS_MIN_N).set_value(10_000).run()
+    app.switch_page("pages/tradeoffs.py").run()
+    app.selectbox(key=state.TRADEOFFS_STRATEGY).set_value("best_per_group").run()
+    assert not app.exception, [e.value for e in app.exception]
+    per_group = _frame(app, "group", "n", "selection_rate")
+    shown = [w.value.replace("\\", "") for w in app.warning]  # without markdown escapes
+    small = [w for w in shown if "fitted on too few people" in w]
+    assert len(small) == 1
+    for group, n in zip(per_group["group"], per_group["n"], strict=True):
+        assert n < 10_000
+        assert f"{group} ({n:,} people)" in small[0]
+    assert "at least 10,000 people" in small[0]
