@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from components import cache, state
+from components import state, whatif_cache
 from components.audit import require_audit
 from components.charts import render_chart
 from components.errors import render_error
@@ -79,9 +79,9 @@ if inputs.model is None:
 
 state.reset_whatif_if_new((inputs.dataset.sha256, inputs.model.sha256, inputs.roles))
 try:
-    scorer = cache.whatif_scorer(inputs, audit)
-    rows = cache.whatif_rows(inputs, audit)
-    specs = cache.whatif_specs(inputs, audit)
+    scorer = whatif_cache.whatif_scorer(inputs, audit)
+    rows = whatif_cache.whatif_rows(inputs, audit)
+    specs = whatif_cache.whatif_specs(inputs, audit)
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
@@ -244,7 +244,7 @@ edits = {
 }
 edit_key = tuple(sorted(edits.items()))
 try:
-    comparison = cache.whatif_compare(inputs, audit, row, edit_key)
+    comparison = whatif_cache.whatif_compare(inputs, audit, row, edit_key)
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
@@ -329,7 +329,7 @@ proxies = st.multiselect(
     "They are set to what is typical of the new group along with the attribute.",
 )
 try:
-    flips = cache.whatif_row_flips(inputs, audit, row, tuple(proxies))
+    flips = whatif_cache.whatif_row_flips(inputs, audit, row, tuple(proxies))
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
@@ -366,7 +366,7 @@ flip_attribute = st.selectbox(
     "Move everyone to each other group of", protected, key=state.WHATIF_FLIP_ATTRIBUTE
 )
 try:
-    flip_test = cache.whatif_flip_test(inputs, audit, flip_attribute, tuple(proxies))
+    flip_test = whatif_cache.whatif_flip_test(inputs, audit, flip_attribute, tuple(proxies))
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
@@ -445,7 +445,7 @@ with attribute_col:
         "Group by", protected, key=state.WHATIF_CF_ATTRIBUTE, disabled=scope == "any"
     )
 try:
-    nearest = cache.whatif_nearest(
+    nearest = whatif_cache.whatif_nearest(
         inputs, audit, row, scope, None if scope == "any" else cf_attribute
     )
 except FairnessCoreError as exc:
@@ -509,7 +509,7 @@ if st.button("Search", key=state.WHATIF_SEARCH):
     st.session_state[state.WHATIF_SEARCH_REQUEST] = request
 if st.session_state.get(state.WHATIF_SEARCH_REQUEST) == request:
     try:
-        change = cache.whatif_minimal_change(
+        change = whatif_cache.whatif_minimal_change(
             inputs, audit, row, edit_key, tuple(changeable), float(time_limit)
         )
     except FairnessCoreError as exc:
@@ -561,7 +561,7 @@ if not explain_on:
     st.info("Turn on 'Compute explanations' to see which features drove the decision.")
     st.stop()
 try:
-    explanation = cache.whatif_explain(inputs, audit, row, edit_key)
+    explanation = whatif_cache.whatif_explain(inputs, audit, row, edit_key)
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
@@ -593,7 +593,7 @@ importance_attribute = st.selectbox(
 )
 per_group = 20 if kind == "permutation" else 200
 try:
-    importance = cache.whatif_importance(inputs, audit, importance_attribute, per_group)
+    importance = whatif_cache.whatif_importance(inputs, audit, importance_attribute, per_group)
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
@@ -629,7 +629,7 @@ render_add_to_findings(
 st.subheader("One feature across its range")
 ice_feature = st.selectbox("Feature", features, key=state.WHATIF_ICE_FEATURE)
 try:
-    curve = cache.whatif_ice(inputs, audit, row, edit_key, ice_feature)
+    curve = whatif_cache.whatif_ice(inputs, audit, row, edit_key, ice_feature)
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
