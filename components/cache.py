@@ -213,12 +213,16 @@ def _mitigation(
     **settings: Any,
 ) -> MitigationResult:
     bar = st.progress(0.0, text="Starting…")
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(fraction, text=message)
+
     try:
         return compute_mitigation(
             model,
             train.frame,
             audit,
-            progress=lambda fraction, message: bar.progress(fraction, text=message),
+            progress=progress,
             should_stop=_should_stop,
             **settings,
         )

@@ -7,7 +7,7 @@ explainers only read it, and each is built once per (data, roles, model) and sha
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
@@ -26,6 +26,7 @@ from fairness_core.whatif import (
     NearestCounterfactuals,
     RowExplainer,
     RowFlipResult,
+    Scope,
     apply_edits,
     compare_edit,
     compute_feature_specs,
@@ -42,8 +43,6 @@ from fairness_core.whatif import (
 
 #: Edits to one row: (feature, new value) pairs, sorted by feature.
 Edits = tuple[tuple[str, Any], ...]
-#: Which rows the nearest counterfactuals may come from.
-NearestScope = Literal["any", "same", "other"]  # as find_nearest_counterfactuals takes it
 
 
 def whatif_scorer(inputs: AuditInputs, audit: AuditData) -> ModelScorer:
@@ -98,7 +97,7 @@ def whatif_flip_test(
 
 @cached(max_entries=256)
 def whatif_nearest(
-    inputs: AuditInputs, audit: AuditData, row: int, scope: NearestScope, attribute: str | None
+    inputs: AuditInputs, audit: AuditData, row: int, scope: Scope, attribute: str | None
 ) -> NearestCounterfactuals:
     """The existing rows nearest to ``row`` with the opposite decision."""
     decisions = whatif_rows(inputs, audit)["decision"].to_numpy()
