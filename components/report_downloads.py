@@ -12,7 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components import cache, state
-from components.keyed_cache import content_key
+from components.keyed_cache import content_key, derived_from
 from fairness_core.escaping import escape_markdown
 from fairness_core.report import ReviewReport
 
@@ -34,10 +34,12 @@ def stamp_review(review: ReviewReport) -> ReviewReport:
     """The review with the time its content last changed in this session.
 
     ``build_review`` stamps the current second on every rerun; keeping the first stamp
-    while nothing else changes lets reruns reuse the built files.
+    while nothing else changes lets reruns reuse the built files. The stamped review is
+    keyed by its content and time, so its seven exports do not hash it again.
     """
     content = content_key(replace(review, created=""))
-    return replace(review, created=state.report_created(content, review.created))
+    created = state.report_created(content, review.created)
+    return derived_from(replace(review, created=created), "review", content, created)
 
 
 def file_name(kind: cache.ExportKind) -> str:

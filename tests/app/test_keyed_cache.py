@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from components import cache
+from components import cache, state
 from components.keyed_cache import cached, content_key, derived_from
 from fairness_core.data import Dataset, check_audit_data, get_demo
 from fairness_core.metrics import compute_subgroup_report
@@ -100,7 +102,6 @@ def test_underscore_parameters_stay_out_of_the_key() -> None:
         calls.append(value)
         return value * 2
 
-    double.__wrapped__  # noqa: B018 - functools.wraps kept the original function
     assert double(21, _note=object()) == 42
     assert double(21, _note=object()) == 42
     assert double(22) == 44
@@ -154,3 +155,18 @@ def test_one_failing_export_says_why_and_the_others_still_build(
     assert "The other files are complete and can be downloaded" in message
     assert cache.report_file(review, "html").startswith(b"<!DOCTYPE html>")
     assert cache.report_file(review, "csv")
+
+
+def test_the_report_time_holds_while_the_review_is_unchanged(app: AppTest) -> None:
+    """Reruns keep the report's time (and so its built files); a new title restamps it."""
+    app.switch_page("pages/report.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    content, stamp = app.session_state[state.REPORT_CREATED]
+    time.sleep(1.1)  # build_review stamps whole seconds
+    app.run()
+    assert app.session_state[state.REPORT_CREATED] == (content, stamp)
+    app.text_input(key=state.REPORT_TITLE).set_value("Another title").run()
+    new_content, new_stamp = app.session_state[state.REPORT_CREATED]
+    assert new_content != content
+    assert new_stamp > stamp
+    assert not any("could not be built" in w.value for w in app.warning)

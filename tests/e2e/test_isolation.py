@@ -86,6 +86,14 @@ def _upload_as(page: Page, data: bytes, name: str) -> None:
     wait_idle(page)
 
 
+def _title_report(page: Page, title: str) -> None:
+    """Give the report ``title`` (the same for both reviewers, as a team template would)."""
+    field = page.get_by_label("Report title")
+    field.fill(title)
+    field.press("Enter")
+    wait_idle(page)
+
+
 def _download(page: Page, label: str, folder: Path) -> bytes:
     """Click a download button on the Report page and return the file's bytes."""
     with page.expect_download() as info:
@@ -100,7 +108,8 @@ def test_the_same_bytes_under_another_name_export_only_that_name(
 ) -> None:
     """Reviewer B uploads A's bytes as bob.csv: B's report, JSON and bundle never name A's file.
 
-    Issue 20 item 2: the cached exports were keyed without file names and times.
+    Issue 20 item 2: the cached exports were keyed without file names and times, so two
+    reviews with the same title, bytes and settings shared their files.
     """
     data = (ROOT / "demo_data" / "credit" / "test.csv").read_bytes()
     alice_file = "alice_confidential_salaries.csv"
@@ -110,12 +119,14 @@ def test_the_same_bytes_under_another_name_export_only_that_name(
     try:
         _upload_as(alice, data, alice_file)
         go_to(alice, "Report")
+        _title_report(alice, "Quarterly review")
         alice_html = _download(alice, "HTML report", tmp_path).decode()
         assert alice_file in alice_html
 
         bob.bring_to_front()
         _upload_as(bob, data, "bob.csv")
         go_to(bob, "Report")
+        _title_report(bob, "Quarterly review")
         html = _download(bob, "HTML report", tmp_path)
         document = _download(bob, "Metrics JSON", tmp_path)
         bundle = _download(bob, "Audit bundle", tmp_path)
