@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import cache, state
 from components.keyed_cache import cached, content_key, derived_from
+from components.report_downloads import DOWNLOADS as EXPORTS
 from fairness_core.data import Dataset, check_audit_data, get_demo
 from fairness_core.metrics import compute_subgroup_report
 from fairness_core.report import (
@@ -170,3 +171,26 @@ def test_the_report_time_holds_while_the_review_is_unchanged(app: AppTest) -> No
     assert new_content != content
     assert new_stamp > stamp
     assert not any("could not be built" in w.value for w in app.warning)
+
+
+def test_the_report_page_keeps_the_other_downloads_when_one_fails(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken PDF builder: its place says why; the six other buttons are still offered."""
+
+    def broken(review: ReviewReport) -> bytes:
+        raise ValueError("a 600-character group label does not fit")
+
+    monkeypatch.setattr(cache, "build_pdf_report", broken)
+    app.switch_page("pages/report.py").run()
+    # A title no other test uses, so no file built earlier in this process is reused.
+    app.text_input(key=state.REPORT_TITLE).set_value("A review whose PDF fails").run()
+    assert not app.exception, [e.value for e in app.exception]
+    warnings = [w.value for w in app.warning]
+    assert any(w.startswith("**PDF report**: The PDF file could not be built") for w in warnings), (
+        warnings
+    )
+    buttons = app.get("download_button")
+    assert len(buttons) == len(EXPORTS) - 1
+    offered = {b.proto.label for b in buttons}
+    assert offered == {label for kind, label, *_ in EXPORTS if kind != "pdf"}
