@@ -63,7 +63,7 @@ def run_checks(pytest_args: list[str]) -> int:
     steps = [
         [py, "-m", "ruff", "check", "."],
         [py, "-m", "ruff", "format", "--check", "."],
-        [py, "-m", "mypy", "fairness_core"],
+        [py, "-m", "mypy", "fairness_core", "components", "pages", "app.py"],
         [py, "-m", "pytest", *pytest_args],
     ]
     for step in steps:

@@ -111,6 +111,8 @@ REPORT_TITLE = "report.title"
 REPORT_SUPPRESS = "report.suppress_below"
 REPORT_SUBGROUP_SETTINGS = "report.subgroup_settings"
 REPORT_NOTICE = "report.notice"
+#: When the report's content last changed: (content key without the time, ISO time stamp).
+REPORT_CREATED = "report.created"
 
 #: Widget keys that depend on the data's columns; cleared whenever a new dataset arrives
 #: so the widgets start from the new data's suggestions.
@@ -276,7 +278,7 @@ def mitigation_stop_requested() -> bool:
     return bool(st.session_state.get(MITIGATION_STOP_REQUESTED, False))
 
 
-def get_mitigation_result(key: tuple[object, ...]) -> MitigationResult | None:
+def get_mitigation_result(key: str) -> MitigationResult | None:
     """The last mitigation result, when it was computed for ``key`` (else None)."""
     stored = st.session_state.get(MITIGATION_RESULT)
     if stored is None or stored[0] != key:
@@ -285,7 +287,7 @@ def get_mitigation_result(key: tuple[object, ...]) -> MitigationResult | None:
     return result
 
 
-def set_mitigation_result(key: tuple[object, ...], result: MitigationResult) -> None:
+def set_mitigation_result(key: str, result: MitigationResult) -> None:
     """Keep the last mitigation result with the content key it was computed for."""
     st.session_state[MITIGATION_RESULT] = (key, result)
 
@@ -451,3 +453,17 @@ def pop_report_notice() -> str | None:
     """The Report page's pending message, removed from state."""
     notice: str | None = st.session_state.pop(REPORT_NOTICE, None)
     return notice
+
+
+def report_created(content: str, now: str) -> str:
+    """The report's creation time: kept while its content (``content``, a key) is unchanged.
+
+    ``now`` becomes the time when the content is new to this session, so the files carry
+    the time this reviewer's report last changed, and reruns reuse the built files.
+    """
+    stored = st.session_state.get(REPORT_CREATED)
+    if stored is not None and stored[0] == content:
+        stamp: str = stored[1]
+        return stamp
+    st.session_state[REPORT_CREATED] = (content, now)
+    return now

@@ -13,6 +13,7 @@ A section that cannot be computed (no scores, no features) says why and how to g
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -99,11 +100,11 @@ def render_inequality_section(
     the largest group is used then (and the caption says so).
     """
     chosen = tuple(attributes)
-    use_largest = not isinstance(reference, tuple)
+    against: Literal["largest"] | tuple[str, ...] = (
+        reference if isinstance(reference, tuple) else "largest"
+    )
     try:
-        report = extras_cache.inequality(
-            inputs, audit, chosen, "largest" if use_largest else reference
-        )
+        report = extras_cache.inequality(inputs, audit, chosen, against)
     except FairnessCoreError as exc:
         render_error(exc)
         return
@@ -247,7 +248,7 @@ def render_calibration_section(
     )
 
 
-def _four_digits() -> dict[str, object]:
+def _four_digits() -> dict[str, Any]:
     return {
         name: st.column_config.NumberColumn(name, format="%.4f")
         for name in ("Everyone", "Between groups", "Within groups")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fairness_core.plots import decision_word, format_value
+from fairness_core.whatif import Scope
 
 __all__ = [
     "AFFECTED_COLUMNS",
@@ -30,9 +31,8 @@ __all__ = [
     "ROW_COLUMNS",
     "SCOPES",
     "as_text",
-    "cell",
     "in_words",
-    "plain",
+    "select_titled",
 ]
 
 ANY = "Any"
@@ -48,7 +48,7 @@ KIND_OF_PROBE = {
     "proxy": "proxy feature",
     "protected + proxies": "protected attribute and proxies",
 }
-SCOPES = {
+SCOPES: dict[Scope, str] = {
     "any": "Any row",
     "same": "Same group only",
     "other": "Other groups only",
@@ -137,16 +137,11 @@ ICE_COLUMNS = {
 }
 
 
-def cell(value: object) -> str:
-    """A value from the data as text (for tables that mix numbers and words)."""
-    return format_value(value)
-
-
 def as_text(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """``table`` with ``columns`` turned into text, so mixed values display safely."""
     shown = table.copy()
     for column in columns:
-        shown[column] = [cell(v) for v in shown[column]]
+        shown[column] = [format_value(v) for v in shown[column]]
     return shown
 
 
@@ -158,7 +153,7 @@ def in_words(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return shown
 
 
-def plain(table: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
-    """``table`` with plain column titles, keeping only the columns that have one."""
+def select_titled(table: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """The columns of ``table`` that have a title in ``titles``, renamed to it."""
     kept = [c for c in titles if c in table.columns]
     return table.loc[:, kept].rename(columns=titles)

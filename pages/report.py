@@ -9,6 +9,7 @@ import streamlit as st
 from components import cache, state
 from components.audit import require_audit
 from components.errors import render_error
+from components.report_downloads import render_downloads
 from components.router import ensure_routed
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
@@ -266,30 +267,7 @@ with st.expander("Package versions"):
 
 # --- Exports ------------------------------------------------------------------------
 st.subheader("Download")
-files = cache.report_files(review)
-stem = "fairness-review"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-downloads = [
-    ("html", "HTML report", "text/html", "Interactive charts; opens offline in any browser."),
-    ("pdf", "PDF report", "application/pdf", "The same report for sign-off."),
-    ("csv", "Metrics CSV", "text/csv", "One row per group and metric."),
-    ("xlsx", "Metrics Excel", XLSX, "Metrics, summaries, findings and settings."),
-    ("json", "Metrics JSON", "application/json", "Same layout as the command line's audit."),
-    ("md", "Model card", "text/markdown", "A Markdown section for you to complete."),
-    ("zip", "Audit bundle", "application/zip", "Settings, hashes, findings and results."),
-]
-columns = st.columns(4)
-for index, (kind, label, mime, help_text) in enumerate(downloads):
-    columns[index % 4].download_button(
-        label,
-        data=files[kind],
-        file_name=f"{stem}.{kind}" if kind != "zip" else f"{stem}-bundle.zip",
-        mime=mime,
-        key=f"report.download_{kind}",
-        on_click="ignore",
-        help=help_text,
-        icon=":material/download:",
-    )
+render_downloads(review)
 st.caption(
     "The audit bundle holds the settings, the files' SHA-256 hashes, the findings and the "
     "results, not the data. Anyone with the same data (and model) can check the numbers: "

@@ -7,53 +7,34 @@ import math
 import pandas as pd
 import streamlit as st
 
-from components import cache, state
+from components import state, whatif_cache
 from components.audit import require_audit
 from components.charts import render_chart
 from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.router import ensure_routed
+from components.whatif_explanations import render_explanations
+from components.whatif_probes import render_flip_tests, render_minimal_change, render_nearest
 from components.whatif_tables import (
-    AFFECTED_COLUMNS,
     ANY,
-    CANDIDATE_COLUMNS,
-    CHANGE_COLUMNS,
     DECISIONS,
     EDIT_COLUMNS,
-    FLIP_TEST_COLUMNS,
     HISTORY_COLUMNS,
-    ICE_COLUMNS,
-    KIND_OF_PROBE,
-    KIND_WORDS,
-    LOCAL_COLUMNS,
-    NEAREST_COLUMNS,
     OUTCOME_WORDS,
-    PROBE_COLUMNS,
     ROW_COLUMNS,
-    SCOPES,
     as_text,
-    cell,
     in_words,
-    plain,
+    select_titled,
 )
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
 from fairness_core.plots import (
     decision_word,
     describe_edit,
-    describe_flip_test,
-    describe_global_importance,
-    describe_ice,
-    describe_local_explanation,
-    describe_row_flips,
+    format_value,
     plot_edit,
-    plot_flip_test,
-    plot_global_importance,
-    plot_ice,
-    plot_local_explanation,
-    plot_row_flips,
 )
-from fairness_core.whatif import OUTCOME_TYPES, FeatureSpec, choose_explainer, filter_rows
+from fairness_core.whatif import OUTCOME_TYPES, FeatureSpec, filter_rows
 
 ensure_routed()
 
@@ -79,9 +60,9 @@ if inputs.model is None:
 
 state.reset_whatif_if_new((inputs.dataset.sha256, inputs.model.sha256, inputs.roles))
 try:
-    scorer = cache.whatif_scorer(inputs, audit)
-    rows = cache.whatif_rows(inputs, audit)
-    specs = cache.whatif_specs(inputs, audit)
+    scorer = whatif_cache.whatif_scorer(inputs, audit)
+    rows = whatif_cache.whatif_rows(inputs, audit)
+    specs = whatif_cache.whatif_specs(inputs, audit)
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
@@ -220,7 +201,8 @@ with st.form(state.WHATIF_EDITOR):
                     step=step,
                     format=fmt,
                     key=key,
-                    help=f"Observed from {cell(spec.minimum)} to {cell(spec.maximum)}"
+                    help=f"Observed from {format_value(spec.minimum)} "
+                    f"to {format_value(spec.maximum)}"
                     + (". Leave empty for a missing value." if spec.has_missing else "."),
                 )
             else:
@@ -232,7 +214,7 @@ with st.form(state.WHATIF_EDITOR):
                     escape_markdown(spec.name),
                     options,
                     key=key,
-                    format_func=cell,
+                    format_func=format_value,
                     help=f"{len(spec.categories)} values seen in the data.",
                 )
     submitted = st.form_submit_button("Re-score", type="primary")
@@ -244,7 +226,7 @@ edits = {
 }
 edit_key = tuple(sorted(edits.items()))
 try:
-    comparison = cache.whatif_compare(inputs, audit, row, edit_key)
+    comparison = whatif_cache.whatif_compare(inputs, audit, row, edit_key)
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
@@ -281,7 +263,7 @@ chart_col, table_col = st.columns([2, 3])
 with chart_col:
     render_chart(edit_figure, key="whatif.edit_chart")
 with table_col:
-    edit_table = plain(as_text(comparison.table, ["original", "edited"]), EDIT_COLUMNS)
+    edit_table = select_titled(as_text(comparison.table, ["original", "edited"]), EDIT_COLUMNS)
     st.dataframe(edit_table, hide_index=True, key="whatif.edit_table")
 st.caption(escape_markdown(edit_sentence))
 render_add_to_findings(
@@ -291,7 +273,7 @@ render_add_to_findings(
     summary=edit_sentence,
     figure=edit_figure,
     table=edit_table,
-    settings={"row": row + 1, "edits": {k: cell(v) for k, v in edits.items()}},
+    settings={"row": row + 1, "edits": {k: format_value(v) for k, v in edits.items()}},
 )
 
 with st.expander(f"Edit history ({len(history) - 1} re-scores)", expanded=len(history) > 1):
@@ -299,12 +281,12 @@ with st.expander(f"Edit history ({len(history) - 1} re-scores)", expanded=len(hi
         {
             "step": range(len(history)),
             "changes": [
-                "; ".join(f"{k} = {cell(v)}" for k, v in snapshot.items()) or "(original)"
+                "; ".join(f"{k} = {format_value(v)}" for k, v in snapshot.items()) or "(original)"
                 for snapshot in history
             ],
         }
     )
-    st.dataframe(plain(steps, HISTORY_COLUMNS), hide_index=True, key="whatif.history_table")
+    st.dataframe(select_titled(steps, HISTORY_COLUMNS), hide_index=True, key="whatif.history_table")
 
     def revert() -> None:
         """Go back to the chosen step: its values return to the editor."""
@@ -316,347 +298,7 @@ with st.expander(f"Edit history ({len(history) - 1} re-scores)", expanded=len(hi
     st.selectbox("Go back to step", list(range(len(history))), key=state.WHATIF_REVERT_STEP)
     st.button("Revert", key="whatif.revert", on_click=revert)
 
-# --- Flip tests -----------------------------------------------------------------------
-st.header("3. Would the decision change for another group?")
-proxy_options = [f for f in features if f not in protected]
-proxies = st.multiselect(
-    "Proxy features (optional)",
-    proxy_options,
-    # Proxies found on the Dataset check page ("Use in the What-if flip tests").
-    default=[f for f in state.get_whatif_proxy_default() if f in proxy_options],
-    key=state.WHATIF_PROXIES,
-    help="Features that stand in for a protected attribute, such as a zip code for race. "
-    "They are set to what is typical of the new group along with the attribute.",
-)
-try:
-    flips = cache.whatif_row_flips(inputs, audit, row, tuple(proxies))
-except FairnessCoreError as exc:
-    render_error(exc)
-    st.stop()
-st.subheader("This person")
-flips_figure = plot_row_flips(flips)
-flips_sentence = describe_row_flips(flips)
-render_chart(flips_figure, key="whatif.row_flips_chart")
-st.caption(escape_markdown(flips_sentence + " (The row as it is in the data, without edits.)"))
-probe_table = plain(
-    in_words(flips.table, ["decision"]).assign(kind=flips.table["kind"].map(KIND_OF_PROBE)),
-    PROBE_COLUMNS,
-)
-st.dataframe(
-    probe_table,
-    hide_index=True,
-    key="whatif.row_flips_table",
-    column_config={
-        PROBE_COLUMNS["score"]: st.column_config.NumberColumn(format="%.3f"),
-        PROBE_COLUMNS["score_change"]: st.column_config.NumberColumn(format="%+.3f"),
-    },
-)
-render_add_to_findings(
-    "whatif.row_flips",
-    title=f"Flip probes for row {row + 1}",
-    page=PAGE,
-    summary=flips_sentence,
-    figure=flips_figure,
-    table=probe_table,
-    settings={"row": row + 1, "proxies": proxies},
-)
-
-st.subheader("Everyone")
-flip_attribute = st.selectbox(
-    "Move everyone to each other group of", protected, key=state.WHATIF_FLIP_ATTRIBUTE
-)
-try:
-    flip_test = cache.whatif_flip_test(inputs, audit, flip_attribute, tuple(proxies))
-except FairnessCoreError as exc:
-    render_error(exc)
-    st.stop()
-test_figure = plot_flip_test(flip_test)
-test_sentence = describe_flip_test(flip_test)
-render_chart(test_figure, key="whatif.flip_test_chart")
-st.caption(
-    escape_markdown(test_sentence)
-    + " Bars show 95% intervals. Proxy features, when chosen, take values drawn from the "
-    "new group's own rows."
-)
-group_table = plain(flip_test.by_group, FLIP_TEST_COLUMNS)
-percent = st.column_config.NumberColumn(format="percent")
-change_format = st.column_config.NumberColumn(format="%+.3f")
-st.dataframe(
-    group_table,
-    hide_index=True,
-    key="whatif.flip_test_table",
-    column_config={
-        **{FLIP_TEST_COLUMNS[c]: percent for c in FLIP_TEST_COLUMNS if c.startswith("changed_")},
-        **{FLIP_TEST_COLUMNS[c]: change_format for c in FLIP_TEST_COLUMNS if "score" in c},
-    },
-)
-render_add_to_findings(
-    "whatif.flip_test",
-    title=f"Dataset flip test: {flip_attribute}",
-    page=PAGE,
-    summary=test_sentence,
-    figure=test_figure,
-    table=group_table,
-    settings={"attribute": flip_attribute, "proxies": proxies},
-)
-st.markdown("**Most affected rows**")
-affected = plain(
-    in_words(
-        flip_test.rows.assign(row=flip_test.rows["row"] + 1), ["decision_before", "decision_after"]
-    ),
-    AFFECTED_COLUMNS,
-)
-st.dataframe(
-    affected,
-    hide_index=True,
-    key="whatif.flip_rows_table",
-    column_config={
-        AFFECTED_COLUMNS["row"]: st.column_config.NumberColumn(format="%d"),
-        **{
-            AFFECTED_COLUMNS[c]: st.column_config.NumberColumn(format="%.3f")
-            for c in ("score_before", "score_after")
-        },
-        AFFECTED_COLUMNS["score_change"]: change_format,
-    },
-)
-render_add_to_findings(
-    "whatif.flip_rows",
-    title=f"Rows most affected by changing {flip_attribute}",
-    page=PAGE,
-    summary=f"The {len(affected)} rows whose score changes most when {flip_attribute} changes.",
-    table=affected,
-    settings={"attribute": flip_attribute, "proxies": proxies},
-)
-
-# --- Counterfactuals ------------------------------------------------------------------
-st.header("4. What would have to differ?")
-st.subheader("The most similar person with the other decision")
-scope_col, attribute_col = st.columns(2)
-with scope_col:
-    scope = st.radio(
-        "Search among",
-        list(SCOPES),
-        format_func=SCOPES.__getitem__,
-        key=state.WHATIF_CF_SCOPE,
-        horizontal=True,
-    )
-with attribute_col:
-    cf_attribute = st.selectbox(
-        "Group by", protected, key=state.WHATIF_CF_ATTRIBUTE, disabled=scope == "any"
-    )
-try:
-    nearest = cache.whatif_nearest(
-        inputs, audit, row, scope, None if scope == "any" else cf_attribute
-    )
-except FairnessCoreError as exc:
-    render_error(exc)
-    st.stop()
-if not nearest.found:
-    st.info(escape_markdown(nearest.message))
-else:
-    differs = nearest.comparison[nearest.comparison["differs"]]["feature"].tolist()
-    differences = ", ".join(differs) or "nothing the model reads"
-    nearest_sentence = (
-        f"Row {int(nearest.nearest or 0) + 1} is the most similar person with the "
-        f"{decision_word(1 - int(this_row['decision']))} decision (distance "
-        f"{nearest.distance:.2f}); they differ in {differences}."
-    )
-    nearest_table = plain(
-        as_text(nearest.comparison, ["original", "counterfactual"]), NEAREST_COLUMNS
-    )
-    st.dataframe(nearest_table, hide_index=True, key="whatif.nearest_table")
-    st.caption(
-        escape_markdown(nearest_sentence)
-        + " Distance adds, for each feature, the difference as a share of its observed range "
-        "(numbers) or 1 (a different category)."
-    )
-    candidates = plain(
-        in_words(nearest.candidates.assign(row=nearest.candidates["row"] + 1), ["decision"]),
-        CANDIDATE_COLUMNS,
-    )
-    st.dataframe(
-        candidates,
-        hide_index=True,
-        key="whatif.nearest_candidates",
-        column_config={
-            CANDIDATE_COLUMNS["row"]: st.column_config.NumberColumn(format="%d"),
-            CANDIDATE_COLUMNS["distance"]: st.column_config.NumberColumn(format="%.3f"),
-        },
-    )
-    render_add_to_findings(
-        "whatif.nearest",
-        title=f"Nearest counterfactual of row {row + 1}",
-        page=PAGE,
-        summary=nearest_sentence,
-        table=nearest_table,
-        settings={"row": row + 1, "scope": SCOPES[scope], "attribute": cf_attribute},
-    )
-
-st.subheader("The smallest change that turns the decision around")
-changeable_options = [f for f in features if f not in protected]
-default_changeable = [s.name for s in specs if s.kind == "number" and s.name in changeable_options]
-changeable = st.multiselect(
-    "Features that may change",
-    changeable_options,
-    default=default_changeable,
-    key=state.WHATIF_CHANGEABLE,
-    help="Protected attributes always keep their values. Leave out anything the person "
-    "cannot change (such as their credit history).",
-)
-time_limit = st.slider("Time allowed (seconds)", 1, 10, 3, key=state.WHATIF_TIME_LIMIT)
-request = (row, edit_key, tuple(changeable), float(time_limit))
-if st.button("Search", key=state.WHATIF_SEARCH):
-    st.session_state[state.WHATIF_SEARCH_REQUEST] = request
-if st.session_state.get(state.WHATIF_SEARCH_REQUEST) == request:
-    try:
-        change = cache.whatif_minimal_change(
-            inputs, audit, row, edit_key, tuple(changeable), float(time_limit)
-        )
-    except FairnessCoreError as exc:
-        render_error(exc)
-        st.stop()
-    if change.found:
-        change_sentence = (
-            f"{change.message} The score moves from {change.score_before:.3f} to "
-            f"{change.score_after:.3f} ({decision_word(change.decision_after)} decision); "
-            f"{change.evaluated:,} versions tried in {change.seconds:.1f} s"
-            + (", stopped by the time limit." if change.timed_out else ".")
-        )
-        st.success(escape_markdown(change_sentence))
-        change_table = plain(as_text(change.changes, ["original", "new"]), CHANGE_COLUMNS)
-        st.dataframe(
-            change_table,
-            hide_index=True,
-            key="whatif.minimal_table",
-            column_config={CHANGE_COLUMNS["cost"]: st.column_config.NumberColumn(format="%.3f")},
-        )
-        st.caption(
-            "The cheapest change the search found, not a guarantee that no smaller one "
-            "exists. Cost adds each change as a share of the feature's observed range."
-        )
-        render_add_to_findings(
-            "whatif.minimal",
-            title=f"Minimal change for row {row + 1}",
-            page=PAGE,
-            summary=change_sentence,
-            table=change_table,
-            settings={"row": row + 1, "changeable": changeable, "time_limit": time_limit},
-        )
-    else:
-        st.warning(escape_markdown(change.message))
-else:
-    st.caption("Choose the features that may change, then press Search.")
-
-# --- Explanations ---------------------------------------------------------------------
-st.header("5. Why did the model decide this?")
-kind = choose_explainer(scorer)
-explain_on = st.toggle(
-    "Compute explanations",
-    value=kind != "permutation",
-    key=state.WHATIF_EXPLAIN_ON,
-    help="Explanations of this model take a few seconds each.",
-)
-st.caption(f"Method: {KIND_WORDS[kind]}.")
-if not explain_on:
-    st.info("Turn on 'Compute explanations' to see which features drove the decision.")
-    st.stop()
-try:
-    explanation = cache.whatif_explain(inputs, audit, row, edit_key)
-except FairnessCoreError as exc:
-    render_error(exc)
-    st.stop()
-st.subheader("This person" + (" (as edited)" if edits else ""))
-local_figure = plot_local_explanation(explanation, 0)
-local_sentence = describe_local_explanation(explanation, 0)
-render_chart(local_figure, key="whatif.local_chart")
-st.caption(escape_markdown(local_sentence))
-local_table = plain(as_text(explanation.row(0), ["value"]), LOCAL_COLUMNS)
-st.dataframe(
-    local_table,
-    hide_index=True,
-    key="whatif.local_table",
-    column_config={LOCAL_COLUMNS["shap"]: st.column_config.NumberColumn(format="%+.3f")},
-)
-render_add_to_findings(
-    "whatif.local",
-    title=f"Explanation of row {row + 1}",
-    page=PAGE,
-    summary=local_sentence,
-    figure=local_figure,
-    table=local_table,
-    settings={"row": row + 1, "edits": {k: cell(v) for k, v in edits.items()}},
-)
-
-st.subheader("Which features matter, for whom")
-importance_attribute = st.selectbox(
-    "Compare groups of", protected, key=state.WHATIF_IMPORTANCE_ATTRIBUTE
-)
-per_group = 20 if kind == "permutation" else 200
-try:
-    importance = cache.whatif_importance(inputs, audit, importance_attribute, per_group)
-except FairnessCoreError as exc:
-    render_error(exc)
-    st.stop()
-importance_figure = plot_global_importance(importance)
-importance_sentence = describe_global_importance(importance)
-render_chart(importance_figure, key="whatif.importance_chart")
-st.caption(
-    escape_markdown(importance_sentence) + f" Measured on up to {per_group} people per group."
-)
-importance_table = importance.table.rename(
-    columns={"feature": "Feature", "overall": "Overall (whole population)"}
-)
-st.dataframe(
-    importance_table,
-    hide_index=True,
-    key="whatif.importance_table",
-    column_config={
-        c: st.column_config.NumberColumn(format="%.3f")
-        for c in importance_table.columns
-        if c != "Feature"
-    },
-)
-render_add_to_findings(
-    "whatif.importance",
-    title=f"Feature importance by {importance_attribute}",
-    page=PAGE,
-    summary=importance_sentence,
-    figure=importance_figure,
-    table=importance_table,
-    settings={"attribute": importance_attribute, "per_group": per_group},
-)
-
-st.subheader("One feature across its range")
-ice_feature = st.selectbox("Feature", features, key=state.WHATIF_ICE_FEATURE)
-try:
-    curve = cache.whatif_ice(inputs, audit, row, edit_key, ice_feature)
-except FairnessCoreError as exc:
-    render_error(exc)
-    st.stop()
-ice_figure = plot_ice(curve)
-ice_sentence = describe_ice(curve)
-render_chart(ice_figure, key="whatif.ice_chart")
-st.caption(
-    escape_markdown(ice_sentence)
-    + " The dotted line is the average over 100 people (partial dependence)."
-)
-ice_table = plain(in_words(as_text(curve.table, ["value"]), ["decision"]), ICE_COLUMNS)
-st.dataframe(
-    ice_table,
-    hide_index=True,
-    key="whatif.ice_table",
-    column_config={
-        ICE_COLUMNS[c]: st.column_config.NumberColumn(format="%.3f")
-        for c in ("score", "average_score")
-        if ICE_COLUMNS[c] in ice_table.columns
-    },
-)
-render_add_to_findings(
-    "whatif.ice",
-    title=f"Score of row {row + 1} across {ice_feature}",
-    page=PAGE,
-    summary=ice_sentence,
-    figure=ice_figure,
-    table=ice_table,
-    settings={"row": row + 1, "feature": ice_feature},
-)
+render_flip_tests(inputs, audit, row, features)
+render_nearest(inputs, audit, row, int(this_row["decision"]))
+render_minimal_change(inputs, audit, row, edit_key, specs, features)
+render_explanations(inputs, audit, scorer, row, edit_key, features)

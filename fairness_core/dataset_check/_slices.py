@@ -66,6 +66,7 @@ from fairness_core.data import (
 )
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import (
+    METRICS,
     Correction,
     adjust_p_values,
     two_proportion_p_values,
@@ -87,19 +88,36 @@ __all__ = [
 
 SliceMetric = Literal["error_rate", "false_negative_rate", "false_positive_rate", "selection_rate"]
 #: The metrics slices can be searched on, with a plain title.
-SLICE_METRICS: dict[str, str] = {
-    "error_rate": "Error rate",
-    "false_negative_rate": "False negative rate",
-    "false_positive_rate": "False positive rate",
-    "selection_rate": "Selection rate",
+#: The registry metric each slice metric is read from, and whether it is its complement
+#: (the error rate is one minus accuracy, which the registry holds).
+_FROM_REGISTRY: dict[SliceMetric, tuple[str, bool]] = {
+    "error_rate": ("accuracy", True),
+    "false_negative_rate": ("false_negative_rate", False),
+    "false_positive_rate": ("false_positive_rate", False),
+    "selection_rate": ("selection_rate", False),
 }
-# Confusion cells tp=0, fp=1, fn=2, tn=3: (numerator, denominator, higher is worse).
-_CELLS: dict[str, tuple[tuple[int, ...], tuple[int, ...], bool]] = {
-    "error_rate": ((1, 2), (0, 1, 2, 3), True),
-    "false_negative_rate": ((2,), (0, 2), True),
-    "false_positive_rate": ((1,), (1, 3), True),
-    "selection_rate": ((0, 1), (0, 1, 2, 3), False),
+#: Plain titles of the slice metrics (the registry's, and "Error rate" for 1 − accuracy).
+SLICE_METRICS: dict[SliceMetric, str] = {
+    metric: "Error rate" if complement else METRICS[name].title
+    for metric, (name, complement) in _FROM_REGISTRY.items()
 }
+#: The order of the cell codes computed in find_slices: 3 - 2 * decision - outcome.
+_CELL_CODES = ("tp", "fp", "fn", "tn")
+
+
+def _cells(metric: SliceMetric) -> tuple[tuple[int, ...], tuple[int, ...], bool]:
+    """(numerator cell codes, denominator cell codes, higher is worse), from the registry."""
+    name, complement = _FROM_REGISTRY[metric]
+    spec = METRICS[name]
+    numerator = tuple(_CELL_CODES.index(c) for c in spec.numerator_cells)
+    denominator = tuple(_CELL_CODES.index(c) for c in spec.denominator_cells)
+    higher_is_worse = spec.higher_is_better is False
+    if complement:
+        numerator = tuple(c for c in denominator if c not in numerator)
+        higher_is_worse = not higher_is_worse
+    return numerator, denominator, higher_is_worse
+
+
 #: Text features with more distinct values than this are skipped (ids, free text).
 MAX_SLICE_LEVELS = 50
 _DENSE_LIMIT = 1 << 22
@@ -225,7 +243,7 @@ class SliceReport:
     ``tested``: slices with enough support (the multiple-comparison family).
     """
 
-    metric: str
+    metric: SliceMetric
     features: tuple[str, ...]
     skipped: tuple[str, ...]
     max_order: int
@@ -269,7 +287,7 @@ def find_slices(
             skipped.append(name)
         else:
             encoded.append(feature)
-    numerator, denominator, higher_is_worse = _CELLS[metric]
+    numerator, denominator, higher_is_worse = _cells(metric)
     cell = (3 - 2 * data.y_pred.astype(np.int64) - data.y_true.astype(np.int64)).astype(np.int64)
     totals = np.bincount(cell, minlength=4)
     total_num, total_den = totals[list(numerator)].sum(), totals[list(denominator)].sum()
@@ -584,7 +602,7 @@ def _check(
     alpha: float,
     max_results: int,
 ) -> None:
-    if metric not in _CELLS:
+    if metric not in _FROM_REGISTRY:
         raise InvalidInputError(
             f"The slice metric must be one of {', '.join(get_args(SliceMetric))}. Got "
             f"{metric!r} instead. Choose one of those."

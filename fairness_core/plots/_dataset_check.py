@@ -248,8 +248,9 @@ def describe_feature_distribution(dist: FeatureDistribution) -> str:
         medians = dist.medians.dropna().sort_values()
         return (
             f"The median {dist.feature} is lowest for {medians.index[0]} "
-            f"({_number(medians.iloc[0])}) and highest for {medians.index[-1]} "
-            f"({_number(medians.iloc[-1])}); the bars show the share of each group in each band."
+            f"({_short_number(medians.iloc[0])}) and highest for {medians.index[-1]} "
+            f"({_short_number(medians.iloc[-1])}); the bars show the share of each group in "
+            "each band."
         )
     grid = dist.table.pivot(index="value", columns="group", values="share")
     if grid.shape[1] < 2 or grid.empty:
@@ -264,7 +265,7 @@ def describe_feature_distribution(dist: FeatureDistribution) -> str:
     )
 
 
-def _number(value: float) -> str:
+def _short_number(value: float) -> str:
     """12,345 for large numbers, 0.123 for small ones."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 

@@ -285,7 +285,9 @@ def plot_local_explanation(explanation: Explanation, position: int = 0) -> go.Fi
     table = table.reindex(table["shap"].abs().sort_values(ascending=False).index)
     base = float(explanation.base_values[position])
     output = float(explanation.output[position])
-    labels = [f"{f} = {_short(v)}" for f, v in zip(table["feature"], table["value"], strict=True)]
+    labels = [
+        f"{f} = {format_value(v)}" for f, v in zip(table["feature"], table["value"], strict=True)
+    ]
     fig = go.Figure(
         go.Waterfall(
             orientation="h",
@@ -325,12 +327,14 @@ def describe_local_explanation(explanation: Explanation, position: int = 0) -> s
     if len(up):
         top = up.iloc[0]
         parts.append(
-            f"Pushing it up most: {top['feature']} = {_short(top['value'])} ({top['shap']:+.3f})."
+            f"Pushing it up most: {top['feature']} = {format_value(top['value'])} "
+            f"({top['shap']:+.3f})."
         )
     if len(down):
         low = down.iloc[0]
         parts.append(
-            f"Pushing it down most: {low['feature']} = {_short(low['value'])} ({low['shap']:+.3f})."
+            f"Pushing it down most: {low['feature']} = {format_value(low['value'])} "
+            f"({low['shap']:+.3f})."
         )
     return " ".join(parts)
 
@@ -467,8 +471,8 @@ def describe_ice(curve: IceCurve) -> str:
     high = table.iloc[int(np.argmax(table["score"].to_numpy()))]
     sentence = (
         f"Varying only {curve.feature}, this row's score ranges from {low['score']:.3f} "
-        f"({curve.feature} = {_short(low['value'])}) to {high['score']:.3f} "
-        f"({curve.feature} = {_short(high['value'])}); it is {curve.original_score:.3f} now."
+        f"({curve.feature} = {format_value(low['value'])}) to {high['score']:.3f} "
+        f"({curve.feature} = {format_value(high['value'])}); it is {curve.original_score:.3f} now."
     )
     decisions = set(table["decision"].tolist())
     if len(decisions) == 2:
@@ -497,10 +501,6 @@ def _threshold(fig: go.Figure, threshold: float) -> None:
 
 def format_value(value: object) -> str:
     """A cell value as short text: numbers with separators, blanks as "(missing)"."""
-    return _short(value)
-
-
-def _short(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "(missing)"
     if isinstance(value, (float, np.floating)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from fairness_core.whatif._counterfactuals import (
     MinimalChange,
     NearestCounterfactuals,
+    Scope,
     compute_distances,
     find_minimal_change,
     find_nearest_counterfactuals,
@@ -63,6 +64,7 @@ __all__ = [
     "NearestCounterfactuals",
     "RowExplainer",
     "RowFlipResult",
+    "Scope",
     "apply_edits",
     "choose_explainer",
     "compare_edit",

@@ -387,7 +387,7 @@ def _grid(spec: FeatureSpec, current: object, points: int) -> np.ndarray:
     grid = np.linspace(spec.minimum, spec.maximum, points)
     if spec.integer:
         grid = np.unique(np.round(grid))
-    here = _number(current)
+    here = _as_float(current)
     if not math.isnan(here):
         grid = grid[grid != here]
         grid = grid[np.argsort(np.abs(grid - here), kind="stable")]
@@ -397,8 +397,8 @@ def _grid(spec: FeatureSpec, current: object, points: int) -> np.ndarray:
 def _costs(spec: FeatureSpec, current: object, values: np.ndarray) -> np.ndarray:
     if spec.kind == "category":
         return np.array([0.0 if same_value(v, current) else 1.0 for v in values])
-    here = _number(current)
-    numbers = np.array([_number(v) for v in values])
+    here = _as_float(current)
+    numbers = np.array([_as_float(v) for v in values])
     return _number_cost(spec, here, numbers)
 
 
@@ -456,9 +456,9 @@ def _refine(
     for name in list(values):
         spec = specs[name]
         start = original[name].iloc[0]
-        if spec.kind != "number" or math.isnan(_number(start)):
+        if spec.kind != "number" or math.isnan(_as_float(start)):
             continue
-        low, high = _number(start), _number(values[name])  # low never flips, high does
+        low, high = _as_float(start), _as_float(values[name])  # low never flips, high does
         steps = np.linspace(0.0, 1.0, 17)[1:]
         for _ in range(3):  # three rounds of 16 points: 1/4096 of the change
             trial = low + steps * (high - low)
@@ -484,7 +484,7 @@ def _refine(
     return values, evaluated
 
 
-def _number(value: object) -> float:
+def _as_float(value: object) -> float:
     """A number as float; NaN for missing values."""
     if value is None or value is pd.NA:
         return math.nan

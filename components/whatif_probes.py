@@ -1,0 +1,264 @@
+"""What-if sections 3 and 4: would the decision change for another group, and what would
+have to differ (the nearest person with the other decision, the smallest change)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from components import state, whatif_cache
+from components.errors import render_error
+from components.findings import render_add_to_findings
+from components.state import AuditInputs
+from components.view import render_view
+from components.whatif_cache import Edits
+from components.whatif_tables import (
+    AFFECTED_COLUMNS,
+    CANDIDATE_COLUMNS,
+    CHANGE_COLUMNS,
+    FLIP_TEST_COLUMNS,
+    KIND_OF_PROBE,
+    NEAREST_COLUMNS,
+    PROBE_COLUMNS,
+    SCOPES,
+    as_text,
+    in_words,
+    select_titled,
+)
+from fairness_core.data import AuditData
+from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
+from fairness_core.plots import (
+    decision_word,
+    describe_flip_test,
+    describe_row_flips,
+    plot_flip_test,
+    plot_row_flips,
+)
+from fairness_core.whatif import FeatureSpec
+
+PAGE = "What-if"
+_SCORE = st.column_config.NumberColumn(format="%.3f")
+_CHANGE = st.column_config.NumberColumn(format="%+.3f")
+_ROW = st.column_config.NumberColumn(format="%d")
+
+
+def render_flip_tests(
+    inputs: AuditInputs, audit: AuditData, row: int, features: Sequence[str]
+) -> tuple[str, ...]:
+    """Section 3: this person and everyone moved to each other group; returns the proxies."""
+    st.header("3. Would the decision change for another group?")
+    protected = [g.name for g in audit.groups]
+    proxy_options = [f for f in features if f not in protected]
+    proxies = st.multiselect(
+        "Proxy features (optional)",
+        proxy_options,
+        # Proxies found on the Dataset check page ("Use in the What-if flip tests").
+        default=[f for f in state.get_whatif_proxy_default() if f in proxy_options],
+        key=state.WHATIF_PROXIES,
+        help="Features that stand in for a protected attribute, such as a zip code for race. "
+        "They are set to what is typical of the new group along with the attribute.",
+    )
+    try:
+        flips = whatif_cache.whatif_row_flips(inputs, audit, row, tuple(proxies))
+    except FairnessCoreError as exc:
+        render_error(exc)
+        st.stop()
+    st.subheader("This person")
+    probes = in_words(flips.table, ["decision"]).assign(kind=flips.table["kind"].map(KIND_OF_PROBE))
+    render_view(
+        "whatif.row_flips",
+        page=PAGE,
+        title=f"Flip probes for row {row + 1}",
+        sentence=describe_row_flips(flips),
+        note="(The row as it is in the data, without edits.)",
+        figure=plot_row_flips(flips),
+        table=select_titled(probes, PROBE_COLUMNS),
+        columns={PROBE_COLUMNS["score"]: _SCORE, PROBE_COLUMNS["score_change"]: _CHANGE},
+        settings={"row": row + 1, "proxies": proxies},
+    )
+
+    st.subheader("Everyone")
+    attribute = st.selectbox(
+        "Move everyone to each other group of", protected, key=state.WHATIF_FLIP_ATTRIBUTE
+    )
+    try:
+        flip_test = whatif_cache.whatif_flip_test(inputs, audit, attribute, tuple(proxies))
+    except FairnessCoreError as exc:
+        render_error(exc)
+        st.stop()
+    percent = st.column_config.NumberColumn(format="percent")
+    render_view(
+        "whatif.flip_test",
+        page=PAGE,
+        title=f"Dataset flip test: {attribute}",
+        sentence=describe_flip_test(flip_test),
+        note="Bars show 95% intervals. Proxy features, when chosen, take values drawn from "
+        "the new group's own rows.",
+        figure=plot_flip_test(flip_test),
+        table=select_titled(flip_test.by_group, FLIP_TEST_COLUMNS),
+        columns={
+            **{t: percent for c, t in FLIP_TEST_COLUMNS.items() if c.startswith("changed_")},
+            **{FLIP_TEST_COLUMNS[c]: _CHANGE for c in FLIP_TEST_COLUMNS if "score" in c},
+        },
+        settings={"attribute": attribute, "proxies": proxies},
+    )
+    st.markdown("**Most affected rows**")
+    affected = select_titled(
+        in_words(
+            flip_test.rows.assign(row=flip_test.rows["row"] + 1),
+            ["decision_before", "decision_after"],
+        ),
+        AFFECTED_COLUMNS,
+    )
+    render_view(
+        "whatif.flip_rows",
+        page=PAGE,
+        title=f"Rows most affected by changing {attribute}",
+        sentence=f"The {len(affected)} rows whose score changes most when {attribute} changes.",
+        table=affected,
+        columns={
+            AFFECTED_COLUMNS["row"]: _ROW,
+            AFFECTED_COLUMNS["score_before"]: _SCORE,
+            AFFECTED_COLUMNS["score_after"]: _SCORE,
+            AFFECTED_COLUMNS["score_change"]: _CHANGE,
+        },
+        settings={"attribute": attribute, "proxies": proxies},
+    )
+    return tuple(proxies)
+
+
+def render_nearest(inputs: AuditInputs, audit: AuditData, row: int, decision: int) -> None:
+    """Section 4, first part: the most similar person with the other decision."""
+    st.header("4. What would have to differ?")
+    st.subheader("The most similar person with the other decision")
+    protected = [g.name for g in audit.groups]
+    scope_col, attribute_col = st.columns(2)
+    with scope_col:
+        scope = st.radio(
+            "Search among",
+            list(SCOPES),
+            format_func=SCOPES.__getitem__,
+            key=state.WHATIF_CF_SCOPE,
+            horizontal=True,
+        )
+    with attribute_col:
+        attribute = st.selectbox(
+            "Group by", protected, key=state.WHATIF_CF_ATTRIBUTE, disabled=scope == "any"
+        )
+    try:
+        nearest = whatif_cache.whatif_nearest(
+            inputs, audit, row, scope, None if scope == "any" else attribute
+        )
+    except FairnessCoreError as exc:
+        render_error(exc)
+        st.stop()
+    if not nearest.found:
+        st.info(escape_markdown(nearest.message))
+        return
+    differs = nearest.comparison[nearest.comparison["differs"]]["feature"].tolist()
+    differences = ", ".join(differs) or "nothing the model reads"
+    sentence = (
+        f"Row {int(nearest.nearest or 0) + 1} is the most similar person with the "
+        f"{decision_word(1 - decision)} decision (distance "
+        f"{nearest.distance:.2f}); they differ in {differences}."
+    )
+    table = select_titled(
+        as_text(nearest.comparison, ["original", "counterfactual"]), NEAREST_COLUMNS
+    )
+    st.dataframe(table, hide_index=True, key="whatif.nearest_table")
+    st.caption(
+        escape_markdown(sentence)
+        + " Distance adds, for each feature, the difference as a share of its observed range "
+        "(numbers) or 1 (a different category)."
+    )
+    candidates = select_titled(
+        in_words(nearest.candidates.assign(row=nearest.candidates["row"] + 1), ["decision"]),
+        CANDIDATE_COLUMNS,
+    )
+    st.dataframe(
+        candidates,
+        hide_index=True,
+        key="whatif.nearest_candidates",
+        column_config={
+            CANDIDATE_COLUMNS["row"]: _ROW,
+            CANDIDATE_COLUMNS["distance"]: _SCORE,
+        },
+    )
+    render_add_to_findings(
+        "whatif.nearest",
+        title=f"Nearest counterfactual of row {row + 1}",
+        page=PAGE,
+        summary=sentence,
+        table=table,
+        settings={"row": row + 1, "scope": SCOPES[scope], "attribute": attribute},
+    )
+
+
+def render_minimal_change(
+    inputs: AuditInputs,
+    audit: AuditData,
+    row: int,
+    edits: Edits,
+    specs: Sequence[FeatureSpec],
+    features: Sequence[str],
+) -> None:
+    """Section 4, second part: the cheapest change that turns the decision (on request)."""
+    st.subheader("The smallest change that turns the decision around")
+    protected = [g.name for g in audit.groups]
+    options = [f for f in features if f not in protected]
+    changeable = st.multiselect(
+        "Features that may change",
+        options,
+        default=[s.name for s in specs if s.kind == "number" and s.name in options],
+        key=state.WHATIF_CHANGEABLE,
+        help="Protected attributes always keep their values. Leave out anything the person "
+        "cannot change (such as their credit history).",
+    )
+    time_limit = st.slider("Time allowed (seconds)", 1, 10, 3, key=state.WHATIF_TIME_LIMIT)
+    request = (row, edits, tuple(changeable), float(time_limit))
+    if st.button("Search", key=state.WHATIF_SEARCH):
+        st.session_state[state.WHATIF_SEARCH_REQUEST] = request
+    if st.session_state.get(state.WHATIF_SEARCH_REQUEST) != request:
+        st.caption("Choose the features that may change, then press Search.")
+        return
+    try:
+        change = whatif_cache.whatif_minimal_change(
+            inputs, audit, row, edits, tuple(changeable), float(time_limit)
+        )
+    except FairnessCoreError as exc:
+        render_error(exc)
+        st.stop()
+    if not change.found:
+        st.warning(escape_markdown(change.message))
+        return
+    sentence = (
+        f"{change.message} The score moves from {change.score_before:.3f} to "
+        f"{change.score_after:.3f} ({decision_word(change.decision_after)} decision); "
+        f"{change.evaluated:,} versions tried in {change.seconds:.1f} s"
+        + (", stopped by the time limit." if change.timed_out else ".")
+    )
+    st.success(escape_markdown(sentence))
+    table: pd.DataFrame = select_titled(
+        as_text(change.changes, ["original", "new"]), CHANGE_COLUMNS
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="whatif.minimal_table",
+        column_config={CHANGE_COLUMNS["cost"]: _SCORE},
+    )
+    st.caption(
+        "The cheapest change the search found, not a guarantee that no smaller one "
+        "exists. Cost adds each change as a share of the feature's observed range."
+    )
+    render_add_to_findings(
+        "whatif.minimal",
+        title=f"Minimal change for row {row + 1}",
+        page=PAGE,
+        summary=sentence,
+        table=table,
+        settings={"row": row + 1, "changeable": changeable, "time_limit": time_limit},
+    )
