@@ -45,9 +45,10 @@ import hashlib
 import io
 import os
 import re
+import shlex
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,12 @@ from fairness_core.models._loaded_model import (
 from fairness_core.models._onnx import ONNX_CLASSES_METADATA as ONNX_CLASSES_METADATA
 from fairness_core.models._onnx import ONNX_FEATURES_METADATA as ONNX_FEATURES_METADATA
 from fairness_core.models._onnx import load_onnx_model, read_onnx_model
+from fairness_core.models._worker import (
+    MEMORY_LIMIT_ENV,
+    TIME_LIMIT_ENV,
+    ModelLimits,
+    ModelWorker,
+)
 
 if TYPE_CHECKING:
     import onnx
@@ -110,10 +117,14 @@ class ModelPolicy:
     ``allow_pickle`` lets pickle/joblib files be opened; they can run any code, so this is
     only for local single-user use with files the operator trusts. ``trusted_types`` lists
     extra skops type names (such as ``"numpy.nan_to_num"``) that may be loaded.
+    ``limits`` (set by the app and the command line for uploaded files) makes loading and
+    scoring run in a worker process with a time and a memory limit; ``None`` runs them in
+    this process (for the shipped demo models and for library use).
     """
 
     allow_pickle: bool = False
     trusted_types: tuple[str, ...] = ()
+    limits: ModelLimits | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.allow_pickle, bool):
@@ -133,6 +144,10 @@ class ModelPolicy:
                 f"'numpy.nan_to_num'. Got {', '.join(repr(b) for b in bad)} instead."
             )
         object.__setattr__(self, "trusted_types", names)
+        if self.limits is not None and not isinstance(self.limits, ModelLimits):
+            raise InvalidInputError(
+                f"limits must be a ModelLimits or None. Got {type(self.limits).__name__} instead."
+            )
 
 
 def _is_type_name(name: str) -> bool:
@@ -174,7 +189,28 @@ def load_model_policy(environ: Mapping[str, str]) -> ModelPolicy:
             f"such as numpy.nan_to_num. Got {', '.join(repr(b) for b in bad)} instead. "
             "Fix the environment variable and restart the app."
         )
-    return ModelPolicy(allow_pickle=allow_pickle, trusted_types=tuple(names))
+    return ModelPolicy(
+        allow_pickle=allow_pickle, trusted_types=tuple(names), limits=load_model_limits(environ)
+    )
+
+
+def load_model_limits(environ: Mapping[str, str]) -> ModelLimits:
+    """The worker's limits from ``FAIRNESS_EXPLORER_MODEL_TIME_LIMIT`` (seconds) and
+    ``FAIRNESS_EXPLORER_MODEL_MEMORY_MB``; unset or empty means the default."""
+    default = ModelLimits()
+    raw_time = environ.get(TIME_LIMIT_ENV, "").strip()
+    raw_memory = environ.get(MEMORY_LIMIT_ENV, "").strip()
+    seconds: object = default.time_seconds
+    memory: object = default.memory_mb
+    try:
+        seconds = float(raw_time) if raw_time else seconds
+    except ValueError:
+        seconds = raw_time
+    try:
+        memory = int(raw_memory) if raw_memory else memory
+    except ValueError:
+        memory = raw_memory
+    return ModelLimits(time_seconds=seconds, memory_mb=memory)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------
@@ -201,6 +237,8 @@ def load_model(
             f"The model file '{name}' is empty. Expected a model file in {_SUPPORTED_FORMATS}. "
             "Upload the file again."
         )
+    if policy.limits is not None:
+        return _load_in_worker(data, name, policy, policy.limits)
     digest = hashlib.sha256(data).hexdigest()
     kind, onnx_model = _detect_kind(data, name)
     if onnx_model is not None:
@@ -208,6 +246,38 @@ def load_model(
     if kind == "pickle":
         return _load_pickle(data, name, digest, policy)
     return _load_skops(data, name, digest, policy)
+
+
+def _load_in_worker(
+    data: bytes, name: str, policy: ModelPolicy, limits: ModelLimits
+) -> LoadedModel:
+    """Load ``data`` first in a worker within ``limits``; score there from then on.
+
+    Only once the file loaded in the worker without passing a limit is it loaded here too,
+    for its description (classes, input columns) and the estimator that refits and
+    explanations read; every scoring request goes to the worker.
+    """
+    worker = ModelWorker(
+        data, name=name, policy=(policy.allow_pickle, policy.trusted_types), limits=limits
+    )
+    worker.load()
+    local = load_model(data, filename=name, policy=replace(policy, limits=None))
+    return replace(local, _runner=_WorkerRunner(worker=worker, local=local))
+
+
+@dataclass(frozen=True)
+class _WorkerRunner:
+    """Scores in the worker process; the estimator (if any) is the one loaded here."""
+
+    worker: ModelWorker
+    local: LoadedModel
+
+    @property
+    def estimator(self) -> object | None:
+        return self.local.estimator
+
+    def predict_proba(self, data: pd.DataFrame) -> np.ndarray:
+        return self.worker.predict_proba(data)
 
 
 def _read_source(source: bytes | str | os.PathLike[str], filename: str | None) -> tuple[bytes, str]:
@@ -414,14 +484,39 @@ def _skops_failed_message(name: str, exc: BaseException) -> str:
 
 
 def _untrusted_types_message(name: str, types: Sequence[str]) -> str:
-    listed = "\n".join(f"- {t}" for t in types)
-    flags = " ".join(f"--trust-type {t}" for t in types)
-    return (
+    """The refusal of untrusted skops types; never a command built from unchecked file text.
+
+    A type name comes from the file, so its author chooses it. Only names that are dotted
+    Python identifiers are named and offered in a command (shell-quoted even so); any other
+    name is refused as malformed and left out of every suggested command.
+    """
+    valid = [t for t in types if _is_type_name(t)]
+    malformed = [t for t in types if not _is_type_name(t)]
+    lines = [f"- {t}" for t in valid]
+    lines += [f"- {_shown(t)} (malformed: not a Python type name)" for t in malformed]
+    listed = "\n".join(lines)
+    text = (
         f"The model file '{name}' uses {len(types)} type(s) that are not on the list of safe "
         f"types, so it was not loaded:\n{listed}\n"
-        "Loading unknown types can run code chosen by the file's author. Only if you trust "
-        "the author of this file, the operator can allow-list these types by starting the "
-        f"app with `fairness-explorer app {flags}` (or by setting "
-        f"{TRUSTED_TYPES_ENV}={','.join(types)}). Otherwise ask the author for a model built "
-        "from standard scikit-learn parts, or for an ONNX export."
+        "Loading unknown types can run code chosen by the file's author."
     )
+    if malformed:
+        return text + (
+            " Some type names in this file are not valid Python type names (a normal model "
+            "never has these), so they cannot be allow-listed: the file is damaged or was "
+            "made to attack this app. Do not use it; ask its author for an ONNX export or a "
+            "model built from standard scikit-learn parts."
+        )
+    flags = " ".join(f"--trust-type {shlex.quote(t)}" for t in valid)
+    return text + (
+        " Only if you trust the author of this file, the operator can allow-list these "
+        f"types by starting the app with `fairness-explorer app {flags}` (or by setting "
+        f"{TRUSTED_TYPES_ENV}={shlex.quote(','.join(valid))}). Otherwise ask the author for a "
+        "model built from standard scikit-learn parts, or for an ONNX export."
+    )
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """A file's text as a quoted Python literal: control characters visible, cut to ``limit``."""
+    shown = ascii(text[:limit])
+    return shown + ("…" if len(text) > limit else "")
