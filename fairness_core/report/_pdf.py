@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from fairness_core.escaping import reveal_invisible
 from fairness_core.plots import GROUP_COLOURS, plain_column_title
 from fairness_core.report._findings import SEVERITY_TITLES, Finding, OperatingPointRecord
 from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
@@ -85,7 +86,12 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _t(text: object) -> str:
     """Text for reportlab's paragraph markup: ``&``, ``<``, ``>`` escaped, newlines kept."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = (
+        reveal_invisible(text, keep_line_breaks=True)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
     return escaped.replace("\r\n", "\n").replace("\n", "<br/>")
 
 
