@@ -193,6 +193,18 @@ MODELS = {
     "file are not valid Python type names (a normal model never has these), so they cannot be "
     "allow-listed: the file is damaged or was made to attack this app. Do not use it; ask its "
     "author for an ONNX export or a model built from standard scikit-learn parts.",
+    "loop_forever.onnx": "The ONNX model 'loop_forever.onnx' has a loop ('spin') without a "
+    "small fixed number of steps (at most 10,000, written in the model), so it could run for "
+    "ever. Classifiers exported with skl2onnx have no such loop; export the model again with "
+    "skl2onnx.",
+    "huge_shape.onnx": "The ONNX model 'huge_shape.onnx' builds a tensor of 400,000,000 values "
+    "in 'fill' (at most 100,000,000 allowed), which would take gigabytes of memory on every "
+    "scoring. Export the model again with skl2onnx.",
+    "three_classes.onnx": "The ONNX model 'three_classes.onnx' predicts 3 classes (0, 1, 2); "
+    "the audit compares one favourable outcome with the other and needs a model with exactly "
+    "two classes. Its scores would otherwise be read as if it had two. Export a two-class "
+    "model (for example approved / denied), or upload the decisions as a column of the data "
+    "instead.",
 }
 
 

@@ -95,6 +95,9 @@ def main() -> None:
     files["nested_columns.parquet"] = _nested_parquet()
     files["many_rows.parquet"] = _parquet({"gender": ["f", "m"] * 1000, "y": [1, 0] * 1000})
     files["unpacks_big.xlsx"] = _zip_bomb()
+    files["loop_forever.onnx"] = _onnx_model("loop")
+    files["huge_shape.onnx"] = _onnx_model("huge")
+    files["three_classes.onnx"] = _onnx_model("three")
     for name, payload in files.items():
         (HERE / name).write_bytes(payload)
 
@@ -133,6 +136,47 @@ def _nested_parquet() -> bytes:
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     return buffer.getvalue()
+
+
+def _onnx_model(kind: str) -> bytes:
+    """Softmax(X) as probabilities, plus a 10^12-step Loop, a 20,000² tensor, or 3 classes."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    width = 3 if kind == "three" else 2
+    nodes = [helper.make_node("Softmax", ["X"], ["probabilities"], axis=1)]
+    if kind == "loop":
+        body = helper.make_graph(
+            [helper.make_node("Identity", ["cond_in"], ["cond_out"])],
+            "body",
+            [
+                helper.make_tensor_value_info("i", TensorProto.INT64, []),
+                helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+            ],
+            [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, [])],
+        )
+        steps = numpy_helper.from_array(np.array(10**12, dtype=np.int64), "steps")
+        go = numpy_helper.from_array(np.array(True), "go")
+        nodes += [
+            helper.make_node("Constant", [], ["M"], value=steps),
+            helper.make_node("Constant", [], ["cond"], value=go),
+            helper.make_node("Loop", ["M", "cond"], [], body=body, name="spin"),
+        ]
+    if kind == "huge":
+        shape = numpy_helper.from_array(np.array([20_000, 20_000], dtype=np.int64), "shape")
+        nodes += [
+            helper.make_node("Constant", [], ["S"], value=shape),
+            helper.make_node("ConstantOfShape", ["S"], ["big"], name="fill"),
+        ]
+    graph = helper.make_graph(
+        nodes,
+        kind,
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, width])],
+        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, width])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return model.SerializeToString()
 
 
 def _zip_bomb() -> bytes:
