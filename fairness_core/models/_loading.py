@@ -44,10 +44,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
-import shlex
-import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
@@ -66,7 +63,9 @@ from fairness_core.models._loaded_model import (
 from fairness_core.models._onnx import ONNX_CLASSES_METADATA as ONNX_CLASSES_METADATA
 from fairness_core.models._onnx import ONNX_FEATURES_METADATA as ONNX_FEATURES_METADATA
 from fairness_core.models._onnx import load_onnx_model, read_onnx_model
+from fairness_core.models._skops import TRUSTED_TYPES_ENV, is_type_name, read_skops
 from fairness_core.models._worker import (
+    MAX_UNPACKED_MB_ENV,
     MEMORY_LIMIT_ENV,
     TIME_LIMIT_ENV,
     ModelLimits,
@@ -86,7 +85,6 @@ __all__ = [
 ]
 
 ALLOW_PICKLE_ENV = "FAIRNESS_EXPLORER_ALLOW_PICKLE"
-TRUSTED_TYPES_ENV = "FAIRNESS_EXPLORER_TRUSTED_TYPES"
 
 _SUPPORTED_FORMATS = (
     "skops (.skops, saved with skops.io.dump) or ONNX (.onnx, converted with skl2onnx)"
@@ -98,7 +96,6 @@ _EXTENSIONS: dict[str, ModelKind] = {
     ".pickle": "pickle",
     ".joblib": "pickle",
 }
-_TYPE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 _TRUE_WORDS = frozenset({"1", "true", "yes"})
 _FALSE_WORDS = frozenset({"", "0", "false", "no"})
 
@@ -137,7 +134,7 @@ class ModelPolicy:
                 f"Got {self.trusted_types!r} instead."
             )
         names = tuple(self.trusted_types)
-        bad = [name for name in names if not isinstance(name, str) or not _is_type_name(name)]
+        bad = [name for name in names if not isinstance(name, str) or not is_type_name(name)]
         if bad:
             raise InvalidInputError(
                 "Each trusted type must be a full dotted type name such as "
@@ -148,10 +145,6 @@ class ModelPolicy:
             raise InvalidInputError(
                 f"limits must be a ModelLimits or None. Got {type(self.limits).__name__} instead."
             )
-
-
-def _is_type_name(name: str) -> bool:
-    return _TYPE_NAME.fullmatch(name) is not None
 
 
 def load_model_policy(environ: Mapping[str, str]) -> ModelPolicy:
@@ -182,7 +175,7 @@ def load_model_policy(environ: Mapping[str, str]) -> ModelPolicy:
         name = part.strip()
         if name and name not in names:
             names.append(name)
-    bad = [name for name in names if not _is_type_name(name)]
+    bad = [name for name in names if not is_type_name(name)]
     if bad:
         raise InvalidInputError(
             f"{TRUSTED_TYPES_ENV} must be a comma-separated list of full dotted type names "
@@ -200,6 +193,10 @@ def load_model_limits(environ: Mapping[str, str]) -> ModelLimits:
     default = ModelLimits()
     raw_time = environ.get(TIME_LIMIT_ENV, "").strip()
     raw_memory = environ.get(MEMORY_LIMIT_ENV, "").strip()
+    raw_unpacked = environ.get(MAX_UNPACKED_MB_ENV, "").strip().replace("_", "")
+    unpacked: object = default.max_unpacked_mb
+    if raw_unpacked:
+        unpacked = int(raw_unpacked) if raw_unpacked.isdigit() else raw_unpacked
     seconds: object = default.time_seconds
     memory: object = default.memory_mb
     try:
@@ -210,7 +207,11 @@ def load_model_limits(environ: Mapping[str, str]) -> ModelLimits:
         memory = int(raw_memory) if raw_memory else memory
     except ValueError:
         memory = raw_memory
-    return ModelLimits(time_seconds=seconds, memory_mb=memory)  # type: ignore[arg-type]
+    return ModelLimits(
+        time_seconds=seconds,  # type: ignore[arg-type]
+        memory_mb=memory,  # type: ignore[arg-type]
+        max_unpacked_mb=unpacked,  # type: ignore[arg-type]
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def load_model(
             f"The model file '{name}' is empty. Expected a model file in {_SUPPORTED_FORMATS}. "
             "Upload the file again."
         )
-    if policy.limits is not None:
+    if policy.limits is not None and policy.limits.worker:
         return _load_in_worker(data, name, policy, policy.limits)
     digest = hashlib.sha256(data).hexdigest()
     kind, onnx_model = _detect_kind(data, name)
@@ -245,7 +246,7 @@ def load_model(
         return load_onnx_model(data, onnx_model, name=name, sha256=digest)
     if kind == "pickle":
         return _load_pickle(data, name, digest, policy)
-    return _load_skops(data, name, digest, policy)
+    return _estimator_model(read_skops(data, name, policy), name, "skops", digest)
 
 
 def _load_in_worker(
@@ -261,7 +262,9 @@ def _load_in_worker(
         data, name=name, policy=(policy.allow_pickle, policy.trusted_types), limits=limits
     )
     worker.load()
-    local = load_model(data, filename=name, policy=replace(policy, limits=None))
+    local = load_model(
+        data, filename=name, policy=replace(policy, limits=replace(limits, worker=False))
+    )
     return replace(local, _runner=_WorkerRunner(worker=worker, local=local))
 
 
@@ -426,97 +429,3 @@ def _load_pickle(data: bytes, name: str, digest: str, policy: ModelPolicy) -> Lo
             f"skops or ONNX instead. Details: {short_detail(exc)}"
         ) from exc
     return _estimator_model(obj, name, "pickle", digest)
-
-
-# --------------------------------------------------------------------------------------
-# skops
-# --------------------------------------------------------------------------------------
-
-
-def _load_skops(data: bytes, name: str, digest: str, policy: ModelPolicy) -> LoadedModel:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise ModelLoadError(
-            f"'{name}' looks like a zip archive but cannot be opened: it is damaged or "
-            "incomplete. Upload the file again, or save the model again with skops.io.dump. "
-            f"Details: {short_detail(exc)}"
-        ) from exc
-    if "schema.json" not in members:
-        raise ModelLoadError(
-            f"'{name}' is a zip archive but not a skops model file (it has no schema.json). "
-            "Save the model with skops.io.dump and upload that file."
-        )
-
-    import skops.io as sio  # deferred: importing skops imports all of scikit-learn
-
-    try:
-        found = sio.get_untrusted_types(data=data)
-    except Exception as exc:  # a hostile archive can fail in many ways
-        raise ModelLoadError(_skops_failed_message(name, exc)) from exc
-    allowed = set(policy.trusted_types)
-    refused = sorted({str(t) for t in found} - allowed)
-    if refused:
-        raise UntrustedModelError(_untrusted_types_message(name, refused))
-    try:
-        # Only the operator's allow-list is trusted; never the file's own list of types.
-        obj = sio.loads(data, trusted=sorted(allowed) or None)
-    except sio.exceptions.UntrustedTypesFoundException as exc:
-        raise UntrustedModelError(
-            f"The model file '{name}' uses types that are not on the list of safe types, so "
-            "it was not loaded. If you trust the author of this file, ask the operator to "
-            "allow-list the types with `fairness-explorer app --trust-type TYPE`. "
-            f"Details: {short_detail(exc)}"
-        ) from exc
-    except Exception as exc:  # a hostile archive can fail in many ways
-        raise ModelLoadError(_skops_failed_message(name, exc)) from exc
-    return _estimator_model(obj, name, "skops", digest)
-
-
-def _skops_failed_message(name: str, exc: BaseException) -> str:
-    return (
-        f"The skops file '{name}' could not be loaded. It may be damaged, made with a newer "
-        "skops version, or refer to Python code that is not installed here. Save the model "
-        "again with the same scikit-learn and skops versions as this app, or export it to "
-        f"ONNX. Details: {short_detail(exc)}"
-    )
-
-
-def _untrusted_types_message(name: str, types: Sequence[str]) -> str:
-    """The refusal of untrusted skops types; never a command built from unchecked file text.
-
-    A type name comes from the file, so its author chooses it. Only names that are dotted
-    Python identifiers are named and offered in a command (shell-quoted even so); any other
-    name is refused as malformed and left out of every suggested command.
-    """
-    valid = [t for t in types if _is_type_name(t)]
-    malformed = [t for t in types if not _is_type_name(t)]
-    lines = [f"- {t}" for t in valid]
-    lines += [f"- {_shown(t)} (malformed: not a Python type name)" for t in malformed]
-    listed = "\n".join(lines)
-    text = (
-        f"The model file '{name}' uses {len(types)} type(s) that are not on the list of safe "
-        f"types, so it was not loaded:\n{listed}\n"
-        "Loading unknown types can run code chosen by the file's author."
-    )
-    if malformed:
-        return text + (
-            " Some type names in this file are not valid Python type names (a normal model "
-            "never has these), so they cannot be allow-listed: the file is damaged or was "
-            "made to attack this app. Do not use it; ask its author for an ONNX export or a "
-            "model built from standard scikit-learn parts."
-        )
-    flags = " ".join(f"--trust-type {shlex.quote(t)}" for t in valid)
-    return text + (
-        " Only if you trust the author of this file, the operator can allow-list these "
-        f"types by starting the app with `fairness-explorer app {flags}` (or by setting "
-        f"{TRUSTED_TYPES_ENV}={shlex.quote(','.join(valid))}). Otherwise ask the author for a "
-        "model built from standard scikit-learn parts, or for an ONNX export."
-    )
-
-
-def _shown(text: str, limit: int = 80) -> str:
-    """A file's text as a quoted Python literal: control characters visible, cut to ``limit``."""
-    shown = ascii(text[:limit])
-    return shown + ("…" if len(text) > limit else "")

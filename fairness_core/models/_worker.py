@@ -57,6 +57,8 @@ __all__ = [
 
 TIME_LIMIT_ENV = "FAIRNESS_EXPLORER_MODEL_TIME_LIMIT"
 MEMORY_LIMIT_ENV = "FAIRNESS_EXPLORER_MODEL_MEMORY_MB"
+#: Shared with the data files' limit of the same name (fairness_core.data).
+MAX_UNPACKED_MB_ENV = "FAIRNESS_EXPLORER_MAX_UNPACKED_MB"
 
 _HEADER = struct.Struct("!Q")
 _ERRORS: dict[str, type[FairnessCoreError]] = {
@@ -77,11 +79,16 @@ class ModelLimits:
 
     ``time_seconds`` bounds each load or scoring request (the worker is killed after it);
     ``memory_mb`` is the worker's address-space limit, which includes about 700 MB for
-    Python, scikit-learn and onnxruntime themselves.
+    Python, scikit-learn and onnxruntime themselves. ``max_unpacked_mb`` bounds what a skops
+    archive unpacks to, each entry counted once per reference to it (checked before any type
+    is looked at). ``worker`` false applies the size limit only and runs in this process
+    (what the worker itself uses).
     """
 
     time_seconds: float = 120.0
     memory_mb: int = 4096
+    max_unpacked_mb: int = 2000
+    worker: bool = True
 
     def __post_init__(self) -> None:
         time_ok = (
@@ -99,6 +106,16 @@ class ModelLimits:
                 "The model time limit must be a number of seconds greater than 0, for example "
                 f"120. Got {self.time_seconds!r} instead. Fix {TIME_LIMIT_ENV} or "
                 "--model-time-limit."
+            )
+        if (
+            isinstance(self.max_unpacked_mb, bool)
+            or not isinstance(self.max_unpacked_mb, int)
+            or self.max_unpacked_mb <= 0
+        ):
+            raise InvalidInputError(
+                "The unpacked-size limit must be a whole number of megabytes greater than 0, "
+                f"for example 2000. Got {self.max_unpacked_mb!r} instead. Fix "
+                f"{MAX_UNPACKED_MB_ENV}."
             )
         if not memory_ok:
             raise InvalidInputError(
@@ -146,6 +163,7 @@ class ModelWorker:
     def __init__(
         self, data: bytes, *, name: str, policy: tuple[bool, tuple[str, ...]], limits: ModelLimits
     ) -> None:
+        # The worker checks sizes with the same limits, and loads in its own process.
         self._data = data
         self._name = name
         self._policy = policy
@@ -208,6 +226,7 @@ class ModelWorker:
                 "name": self._name,
                 "allow_pickle": allow_pickle,
                 "trusted_types": trusted,
+                "max_unpacked_mb": self.limits.max_unpacked_mb,
             },
             deadline,
             "loading",

@@ -61,10 +61,14 @@ def main() -> None:
 
             from fairness_core.errors import FairnessCoreError
             from fairness_core.models._loading import ModelPolicy, load_model
+            from fairness_core.models._worker import ModelLimits
 
             if message["op"] == "load":
+                sizes_only = ModelLimits(max_unpacked_mb=message["max_unpacked_mb"], worker=False)
                 policy = ModelPolicy(
-                    allow_pickle=message["allow_pickle"], trusted_types=message["trusted_types"]
+                    allow_pickle=message["allow_pickle"],
+                    trusted_types=message["trusted_types"],
+                    limits=sizes_only,
                 )
                 model = load_model(message["data"], filename=message["name"], policy=policy)
                 _write(answers, {"ok": True})

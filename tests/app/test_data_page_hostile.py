@@ -71,3 +71,19 @@ def test_demo_after_an_upload_asks_first_and_the_upload_comes_back(app: AppTest)
     assert not app.exception
     assert app.session_state[state.SOURCE] == "upload"
     assert app.session_state[state.DATASET].name == "people.csv"
+
+
+def test_uploaded_model_scores_through_the_worker(app: AppTest) -> None:
+    """An uploaded model is loaded in the worker process and scores the data on the page."""
+    app.radio(key=state.DATA_ORIGIN).set_value("My own files").run()
+    payload = (CORPUS.parents[2] / "demo_data" / "loan" / "model.skops").read_bytes()
+    app.get("file_uploader")[1].set_value(("loan.skops", payload, "application/octet-stream"))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    model = app.session_state[state.MODEL]
+    assert model.name == "loan.skops"
+    assert type(model._runner).__name__ == "_WorkerRunner"
+    app.radio(key=state.DATA_SOURCE).set_value("model").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert app.success[-1].value.startswith("Ready to audit")

@@ -15,9 +15,9 @@ from fairness_core.data import (
     nested_columns,
     suggest_roles,
 )
-from fairness_core.errors import DataFormatError, FairnessCoreError
+from fairness_core.errors import DataFormatError, FairnessCoreError, ModelLoadError
 from fairness_core.escaping import find_invisible_lookalikes
-from fairness_core.models import load_model
+from fairness_core.models import ModelLimits, ModelPolicy, load_model
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_inputs"
 ROLES = ColumnRoles(target="y", protected=("gender",), source="score", score="score")
@@ -217,6 +217,23 @@ def test_hostile_model_gets_exact_message(name: str) -> None:
     assert "--trust-type" not in str(info.value)
 
 
+def test_skops_entry_referenced_many_times_is_counted_each_time() -> None:
+    """8 uses of one 2.4 MB array count as 19 MB: over a 10 MB limit, under the default."""
+    policy = ModelPolicy(limits=ModelLimits(max_unpacked_mb=10))
+    with pytest.raises(ModelLoadError) as info:
+        load_model(CORPUS / "repeated_entry.skops", policy=policy)
+    assert str(info.value) == (
+        "The skops file 'repeated_entry.skops' unpacks to 19 MB (each stored array counted "
+        "once per use), more than the limit of 10 MB, so it was not opened. A small file that "
+        "unpacks to this much may have been made to exhaust the server. If the model is known "
+        "and just large, the operator can raise the limit with "
+        "FAIRNESS_EXPLORER_MAX_UNPACKED_MB=MB."
+    )
+    # Within the default limit it is opened, and refused for what it is (not a classifier).
+    with pytest.raises(ModelLoadError, match=r"\(list\) does not give probabilities"):
+        load_model(CORPUS / "repeated_entry.skops")
+
+
 def test_corpus_is_complete() -> None:
     """Every file in the corpus is covered by a test, and the corpus has at least 15 files."""
     files = {p.name for p in CORPUS.iterdir() if p.suffix != ".py"}
@@ -226,6 +243,7 @@ def test_corpus_is_complete() -> None:
         | set(MODELS)
         | set(OVER_LIMITS)
         | {
+            "repeated_entry.skops",
             "utf16_no_bom.csv",
             "utf32_bom.csv",
             "nested_columns.parquet",

@@ -93,7 +93,7 @@ def test_malformed_skops_type_name_never_becomes_a_command(
 
 def test_valid_untrusted_type_is_suggested_shell_quoted() -> None:
     """A valid type name is offered in a command, quoted for the shell all the same."""
-    from fairness_core.models._loading import _untrusted_types_message
+    from fairness_core.models._skops import _untrusted_types_message
 
     message = _untrusted_types_message("m.skops", ["numpy.nan_to_num"])
     assert "`fairness-explorer app --trust-type numpy.nan_to_num`" in message

@@ -96,6 +96,7 @@ def main() -> None:
     files["many_rows.parquet"] = _parquet({"gender": ["f", "m"] * 1000, "y": [1, 0] * 1000})
     files["unpacks_big.xlsx"] = _zip_bomb()
     files["loop_forever.onnx"] = _onnx_model("loop")
+    files["repeated_entry.skops"] = _skops_repeated_entry()
     files["huge_shape.onnx"] = _onnx_model("huge")
     files["three_classes.onnx"] = _onnx_model("three")
     for name, payload in files.items():
@@ -135,6 +136,38 @@ def _nested_parquet() -> bytes:
     )
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+def _skops_repeated_entry() -> bytes:
+    """A skops list of 8 arrays whose schema points all 8 at one 2.4 MB stored array."""
+    import json
+
+    import numpy as np
+    import skops.io as sio
+
+    arrays = [np.zeros(300_000) for _ in range(8)]
+    with zipfile.ZipFile(io.BytesIO(sio.dumps(arrays))) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    schema = json.loads(entries.pop("schema.json"))
+    first = schema["content"][0]["file"]
+    for node in schema["content"]:
+        entries.pop(node["file"], None)
+        node["file"] = first
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("schema.json", (2026, 1, 1, 0, 0, 0)), json.dumps(schema))
+        info = zipfile.ZipInfo(first, (2026, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, _npy(arrays[0]))
+    return buffer.getvalue()
+
+
+def _npy(array: object) -> bytes:
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
     return buffer.getvalue()
 
 
