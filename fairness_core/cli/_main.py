@@ -23,6 +23,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from fairness_core.data import nested_column_message, nested_parquet_columns
 from fairness_core.errors import FairnessCoreError, InvalidInputError
 from fairness_core.escaping import reveal_invisible
 from fairness_core.models import (
@@ -208,8 +209,23 @@ def app_command(port: int) -> list[str]:
     ]
 
 
+def _refuse_nested_roles(args: argparse.Namespace) -> None:
+    """Parquet list/struct/map columns named as a role get the plain message, not a crash."""
+    if args.data.suffix.lower() not in (".parquet", ".pq"):
+        return
+    try:
+        nested = nested_parquet_columns(args.data.read_bytes())
+    except OSError:
+        return  # run_audit reports the unreadable file
+    named = {args.target, args.prediction, args.score, *args.protected}
+    chosen = [c for c in nested if c in named]
+    if chosen:
+        raise InvalidInputError(nested_column_message(chosen))
+
+
 def _run_audit(args: argparse.Namespace) -> int:
     try:
+        _refuse_nested_roles(args)
         references = tuple(_split_reference(text) for text in args.reference)
         outcome = run_audit(
             AuditRequest(

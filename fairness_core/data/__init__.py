@@ -36,6 +36,7 @@ from fairness_core.data._limits import (
     MAX_UNPACKED_MB_ENV,
     DataLimits,
     load_data_limits,
+    nested_parquet_columns,
 )
 from fairness_core.data._overview import (
     compute_group_overview,
@@ -95,6 +96,7 @@ __all__ = [
     "load_dataset",
     "nested_column_message",
     "nested_columns",
+    "nested_parquet_columns",
     "numeric_columns",
     "quantile_edges",
     "suggest_roles",

@@ -26,6 +26,7 @@ __all__ = [
     "check_unpacked_zip",
     "limit_message",
     "load_data_limits",
+    "nested_parquet_columns",
     "read_parquet",
 ]
 
@@ -172,3 +173,14 @@ def check_unpacked_zip(data: bytes, name: str, limits: DataLimits) -> None:
                 MAX_UNPACKED_MB_ENV,
             )
         )
+
+
+def nested_parquet_columns(data: bytes) -> tuple[str, ...]:
+    """The list, struct and map columns of a Parquet file, read from its schema only."""
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.ParquetFile(io.BytesIO(data)).schema_arrow
+    except (pa.ArrowException, OSError, ValueError):
+        return ()  # not readable: load_dataset says why
+    return tuple(f.name for f in schema if pa.types.is_nested(f.type))

@@ -137,3 +137,35 @@ def test_bad_limit_is_exit_2_with_a_message(capsys: pytest.CaptureFixture[str]) 
     )
     assert code == 2
     assert "must be a number of seconds greater than 0" in err
+
+
+def test_nested_parquet_column_as_a_group_is_exit_2_with_the_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A Parquet list column named with --protected gets the plain message, exit 2."""
+    args = ["audit", "--data", str(CORPUS / "nested_columns.parquet"), "--target", "y",
+            "--positive-label", "1", "--score", "score", "--protected", "tags"]  # fmt: skip
+    code, _, err = run(args, capsys)
+    assert code == 2
+    assert err == (
+        "fairness-explorer audit: Column 'tags' holds lists or records (a nested Parquet "
+        "column), not one value per row, so it cannot be the outcome, a decision, a score, a "
+        "weight, a protected attribute or a feature. Choose another column, or flatten it "
+        "into plain columns (one value per row) before exporting the file.\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv"])
+def test_one_group_attribute_never_prints_a_traceback(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An attribute with a single group ends in exit 2 (or a report), never a traceback."""
+    data = tmp_path / "one_group.csv"
+    data.write_text("g,y,p\n" + "".join(f"a,{i % 2},{i // 2 % 2}\n" for i in range(40)))
+    args = ["audit", "--data", str(data), "--target", "y", "--positive-label", "1",
+            "--prediction", "p", "--protected", "g", "--format", fmt]  # fmt: skip
+    code, out, err = run(args, capsys)
+    assert code in (0, 2), err
+    assert "Traceback" not in out + err
+    if code == 2:
+        assert err.startswith("fairness-explorer audit: ")
