@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 from components import cache, state
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
@@ -26,3 +28,28 @@ def activate_demo(name: str) -> bool:
         model = None
     state.set_inputs(dataset, model, demo.roles, f"demo:{name}")
     return True
+
+
+# Keys of this module's own session state and widgets (the Data & model page's demo switch).
+PREVIOUS_UPLOAD = "data.previous_upload"
+CONFIRM_DEMO = "data.confirm_demo"
+RESTORE_UPLOAD = "data.restore_upload"
+
+
+def stash_upload() -> None:
+    """Keep the session's uploaded data, model and roles so the reviewer can go back to them."""
+    inputs = state.get_inputs()
+    if inputs is not None and inputs.source == "upload":
+        st.session_state[PREVIOUS_UPLOAD] = (inputs.dataset, inputs.model, inputs.roles)
+
+
+def stashed_upload_name() -> str | None:
+    """The file name of the upload kept by :func:`stash_upload`, if any."""
+    kept = st.session_state.get(PREVIOUS_UPLOAD)
+    return None if kept is None else str(kept[0].name)
+
+
+def restore_upload() -> None:
+    """Put the kept upload back as the session's data, with the roles it had."""
+    dataset, model, roles = st.session_state.pop(PREVIOUS_UPLOAD)
+    state.set_inputs(dataset, model, roles, "upload")

@@ -6,14 +6,26 @@ import streamlit as st
 
 from components import cache, state
 from components.charts import render_chart
-from components.demo import activate_demo
+from components.demo import (
+    CONFIRM_DEMO,
+    RESTORE_UPLOAD,
+    activate_demo,
+    restore_upload,
+    stash_upload,
+    stashed_upload_name,
+)
 from components.errors import render_problems
 from components.findings import render_add_to_findings, titled
 from components.roles import render_role_form
 from components.router import ensure_routed
-from fairness_core.data import SUPPORTED_DATA_SUFFIXES, suggest_roles
+from fairness_core.data import (
+    SUPPORTED_DATA_SUFFIXES,
+    nested_column_message,
+    nested_columns,
+    suggest_roles,
+)
 from fairness_core.errors import FairnessCoreError
-from fairness_core.escaping import escape_markdown
+from fairness_core.escaping import escape_markdown, find_invisible_lookalikes
 from fairness_core.plots import SMALL_GROUP_ROWS, describe_group_overview, plot_group_overview
 
 ensure_routed()
@@ -58,7 +70,20 @@ if origin == DEMO:
     demo = next(d for d in demos if d.name == choice)
     st.caption(demo.description)
     # Rerun after a switch so everything drawn before this page (the sidebar) shows it.
-    if (inputs is None or inputs.source != f"demo:{choice}") and activate_demo(choice):
+    switching = inputs is None or inputs.source != f"demo:{choice}"
+    if switching and inputs is not None and inputs.source == "upload":
+        # One click must not throw away an upload: ask, and keep it to come back to.
+        st.warning(
+            escape_markdown(
+                f"Your uploaded data ({inputs.dataset.name}) is loaded. Using the demo "
+                "replaces it on every page; you can come back to it under "
+                '"My own files".'
+            )
+        )
+        switching = st.button("Use the demo instead", key=CONFIRM_DEMO)
+        if switching:
+            stash_upload()
+    if switching and activate_demo(choice):
         st.rerun()
 else:
     suffixes = [s.lstrip(".") for s in SUPPORTED_DATA_SUFFIXES]
@@ -87,7 +112,14 @@ else:
         except FairnessCoreError as exc:
             state.push_notice("error", escape_markdown(str(exc)))
         else:
-            roles = suggest_roles(dataset.frame).to_roles()
+            same_columns = (
+                inputs is not None
+                and inputs.source == "upload"
+                and list(inputs.dataset.frame.columns) == list(dataset.frame.columns)
+            )
+            # A corrected file with the same columns keeps the roles the reviewer chose.
+            roles = inputs.roles if same_columns and inputs is not None else None
+            roles = roles or suggest_roles(dataset.frame).to_roles()
             model = inputs.model if inputs is not None and inputs.source == "upload" else None
             state.set_inputs(dataset, model, roles, "upload")
             state.push_notice("success", escape_markdown(dataset.describe()))
@@ -102,6 +134,14 @@ else:
             state.set_model(model)
             state.push_notice("success", escape_markdown(f"Loaded the model {model.name}."))
         st.session_state[LAST_MODEL_UPLOAD] = model_upload.file_id
+        st.rerun()
+    kept = stashed_upload_name()
+    if (
+        kept is not None
+        and (inputs is None or inputs.source != "upload")
+        and st.button(f"Go back to my upload ({escape_markdown(kept)})", key=RESTORE_UPLOAD)
+    ):
+        restore_upload()
         st.rerun()
     if inputs is None or inputs.source != "upload":
         st.info(
@@ -127,6 +167,10 @@ st.subheader("Which column is which?")
 st.caption("Suggestions are filled in from the column names. Check each one.")
 roles = render_role_form(inputs)
 inputs = state.set_roles(roles)
+nested = [c for c in nested_columns(inputs.dataset.frame) if c in roles.used_columns()]
+if nested:
+    st.error(escape_markdown(nested_column_message(nested)))
+    st.stop()
 
 # --- 3. Can it be audited? ----------------------------------------------------------
 st.subheader("Can this data be audited?")
@@ -136,6 +180,15 @@ if audit is None:
     st.stop()
 group_names = ", ".join(f"{g.name} ({len(g)} groups)" for g in audit.groups)
 st.success(escape_markdown(f"Ready to audit {audit.n_rows:,} rows by {group_names}."))
+for column in roles.protected:
+    for lookalikes in find_invisible_lookalikes(inputs.dataset.frame[column].dropna().unique()):
+        st.warning(
+            escape_markdown(
+                f"In '{column}', the values {', '.join(repr(v) for v in lookalikes)} look the "
+                "same but differ by invisible characters, so they count as separate groups. "
+                "Fix the values in the file (or merge them) if they mean the same group."
+            )
+        )
 
 # --- 4. Who is in the data ----------------------------------------------------------
 st.subheader("Who is in the data?")

@@ -23,8 +23,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from fairness_core.data import nested_column_message, nested_parquet_columns
 from fairness_core.errors import FairnessCoreError, InvalidInputError
-from fairness_core.models import ALLOW_PICKLE_ENV, TRUSTED_TYPES_ENV, ModelPolicy
+from fairness_core.escaping import reveal_invisible
+from fairness_core.models import (
+    ALLOW_PICKLE_ENV,
+    MEMORY_LIMIT_ENV,
+    TIME_LIMIT_ENV,
+    TRUSTED_TYPES_ENV,
+    ModelLimits,
+    ModelPolicy,
+    load_model_limits,
+)
 from fairness_core.report import (
     MAX_BUNDLE_BYTES,
     AuditRequest,
@@ -61,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_trust_type(command: argparse.ArgumentParser) -> None:
+    _add_limits(command)
     command.add_argument(
         "--trust-type",
         action="append",
@@ -69,6 +80,43 @@ def _add_trust_type(command: argparse.ArgumentParser) -> None:
         help="allow one extra type inside skops model files (repeatable), e.g. "
         "xgboost.sklearn.XGBClassifier. Only for files from authors you trust.",
     )
+
+
+def _add_limits(command: argparse.ArgumentParser) -> None:
+    defaults = ModelLimits()
+    command.add_argument(
+        "--model-time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="longest time one model may take to load or to score the data, in seconds "
+        f"(default {defaults.time_seconds:g}, or {TIME_LIMIT_ENV})",
+    )
+    command.add_argument(
+        "--model-memory-limit",
+        type=int,
+        metavar="MB",
+        help="most memory the process that runs a model may use, in megabytes "
+        f"(default {defaults.memory_mb}, or {MEMORY_LIMIT_ENV})",
+    )
+
+
+def _limits(args: argparse.Namespace) -> ModelLimits:
+    """The model limits: flags first, then the environment, then the defaults."""
+    environ = dict(os.environ)
+    if args.model_time_limit is not None:
+        environ[TIME_LIMIT_ENV] = str(args.model_time_limit)
+    if args.model_memory_limit is not None:
+        environ[MEMORY_LIMIT_ENV] = str(args.model_memory_limit)
+    return load_model_limits(environ)
+
+
+def _policy(args: argparse.Namespace) -> ModelPolicy:
+    return ModelPolicy(trusted_types=tuple(args.trust_type), limits=_limits(args))
+
+
+def _say(prefix: str, text: object) -> None:
+    """Print a message for the operator: file names and texts never carry terminal codes."""
+    print(f"{prefix}{reveal_invisible(text, keep_line_breaks=True)}", file=sys.stderr)
 
 
 def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -125,15 +173,29 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the process exit code."""
+    """Entry point of the console script; returns the process exit code.
+
+    Never a traceback: anything unexpected becomes exit code 2 with a message (1 means
+    only "a rule failed" or "numbers differ").
+    """
     args = build_parser().parse_args(argv)
-    if args.command == "app":
-        return _run_app(args)
-    if args.command == "audit":
-        return _run_audit(args)
-    if args.command == "replay":
-        return _run_replay(args)
-    return 2  # pragma: no cover - argparse rejects unknown commands first
+    try:
+        if args.command == "app":
+            return _run_app(args)
+        if args.command == "audit":
+            return _run_audit(args)
+        if args.command == "replay":
+            return _run_replay(args)
+    except FairnessCoreError as exc:
+        _say(f"fairness-explorer {args.command}: ", exc)
+    except Exception as exc:  # a bug must not print a traceback at users
+        _say(
+            f"fairness-explorer {args.command}: ",
+            "stopped on an input it could not handle "
+            f"({type(exc).__name__}: {str(exc)[:200]}). Check the files are the ones you "
+            "meant and not damaged; if they are, report this message to the maintainers.",
+        )
+    return 2
 
 
 def app_command(port: int) -> list[str]:
@@ -155,8 +217,23 @@ def app_command(port: int) -> list[str]:
     ]
 
 
+def _refuse_nested_roles(args: argparse.Namespace) -> None:
+    """Parquet list/struct/map columns named as a role get the plain message, not a crash."""
+    if args.data.suffix.lower() not in (".parquet", ".pq"):
+        return
+    try:
+        nested = nested_parquet_columns(args.data.read_bytes())
+    except OSError:
+        return  # run_audit reports the unreadable file
+    named = {args.target, args.prediction, args.score, *args.protected}
+    chosen = [c for c in nested if c in named]
+    if chosen:
+        raise InvalidInputError(nested_column_message(chosen))
+
+
 def _run_audit(args: argparse.Namespace) -> int:
     try:
+        _refuse_nested_roles(args)
         references = tuple(_split_reference(text) for text in args.reference)
         outcome = run_audit(
             AuditRequest(
@@ -173,22 +250,22 @@ def _run_audit(args: argparse.Namespace) -> int:
                 min_n=args.min_n,
                 alpha=args.alpha,
                 fail_on=tuple(args.fail_on),
-                policy=ModelPolicy(trusted_types=tuple(args.trust_type)),
+                policy=_policy(args),
             )
         )
         text = render_audit(outcome, args.format)
         if args.out:
             args.out.write_text(text, encoding="utf-8")
         else:
-            sys.stdout.write(text)
+            sys.stdout.write(reveal_invisible(text, keep_line_breaks=True))
     except FairnessCoreError as exc:
-        print(f"fairness-explorer audit: {exc}", file=sys.stderr)
+        _say("fairness-explorer audit: ", exc)
         return 2
     except OSError as exc:
-        print(f"fairness-explorer audit: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        _say("fairness-explorer audit: ", f"cannot write {args.out}: {exc.strerror}")
         return 2
     for result in outcome.rules:
-        print(result.describe(), file=sys.stderr)
+        _say("", result.describe())
     return 1 if outcome.failed else 0
 
 
@@ -212,6 +289,9 @@ def _run_app(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env[ALLOW_PICKLE_ENV] = "1" if args.allow_pickle else "0"
     env[TRUSTED_TYPES_ENV] = ",".join(args.trust_type)
+    limits = _limits(args)
+    env[TIME_LIMIT_ENV] = f"{limits.time_seconds:g}"
+    env[MEMORY_LIMIT_ENV] = str(limits.memory_mb)
     if args.allow_pickle:
         print(
             "Warning: pickle model files are allowed. Opening one runs its code on this "
@@ -255,22 +335,21 @@ def _run_replay(args: argparse.Namespace) -> int:
             args.data.name,
             model_bytes,
             model_name=args.model.name if args.model else None,
-            policy=ModelPolicy(trusted_types=tuple(args.trust_type)),
+            policy=_policy(args),
         )
     except ReplayRefusedError as exc:
-        print(f"fairness-explorer replay: refused. {exc}", file=sys.stderr)
+        _say("fairness-explorer replay: refused. ", exc)
         return 2
     except FairnessCoreError as exc:
-        print(f"fairness-explorer replay: {exc}", file=sys.stderr)
+        _say("fairness-explorer replay: ", exc)
         return 2
     except OSError as exc:
-        print(
-            f"fairness-explorer replay: cannot read {exc.filename}: {exc.strerror}. "
-            "Check the path and try again.",
-            file=sys.stderr,
+        _say(
+            "fairness-explorer replay: ",
+            f"cannot read {exc.filename}: {exc.strerror}. Check the path and try again.",
         )
         return 2
-    print(result.describe())
+    print(reveal_invisible(result.describe(), keep_line_breaks=True))
     return 0 if result.identical else 1
 
 

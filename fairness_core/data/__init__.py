@@ -30,6 +30,14 @@ from fairness_core.data._groups import (
     encode_groups,
     quantile_edges,
 )
+from fairness_core.data._limits import (
+    MAX_CELLS_ENV,
+    MAX_ROWS_ENV,
+    MAX_UNPACKED_MB_ENV,
+    DataLimits,
+    load_data_limits,
+    nested_parquet_columns,
+)
 from fairness_core.data._overview import (
     compute_group_overview,
 )
@@ -41,6 +49,8 @@ from fairness_core.data._roles import (
     RoleSuggestion,
     default_binning,
     distinct_values,
+    nested_column_message,
+    nested_columns,
     numeric_columns,
     suggest_roles,
 )
@@ -56,7 +66,10 @@ from fairness_core.data._validation import (
 
 __all__ = [
     "AGE_BAND_EDGES",
+    "MAX_CELLS_ENV",
     "MAX_GROUP_LEVELS",
+    "MAX_ROWS_ENV",
+    "MAX_UNPACKED_MB_ENV",
     "MISSING_GROUP",
     "MISSING_TOKENS",
     "NUMERIC_LEVELS_WITHOUT_BINS",
@@ -64,6 +77,7 @@ __all__ = [
     "AuditData",
     "Binning",
     "ColumnRoles",
+    "DataLimits",
     "Dataset",
     "DecisionSource",
     "DemoScenario",
@@ -78,7 +92,11 @@ __all__ = [
     "find_problems",
     "get_demo",
     "list_demos",
+    "load_data_limits",
     "load_dataset",
+    "nested_column_message",
+    "nested_columns",
+    "nested_parquet_columns",
     "numeric_columns",
     "quantile_edges",
     "suggest_roles",

@@ -8,6 +8,11 @@ rows with the wrong number of values are reported rather than padded or dropped.
 
 Missing-value tokens are one explicit list (:data:`MISSING_TOKENS`) for every format,
 because pandas, pyarrow and Excel disagree on which words mean "missing".
+
+*Limits* (:class:`DataLimits`) stop a small file from costing the server a lot: bytes after
+decompression (Parquet pages, the XML inside an .xlsx), rows, and cells (rows × columns).
+They are checked from the file's own metadata before the table is built where the format
+allows it. The operator sets them with environment variables (:func:`load_data_limits`).
 """
 
 from __future__ import annotations
@@ -26,9 +31,30 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from fairness_core.data._limits import (
+    MAX_CELLS_ENV,
+    MAX_ROWS_ENV,
+    MAX_UNPACKED_MB_ENV,
+    DataLimits,
+    arrow_reason,
+    check_unpacked_zip,
+    limit_message,
+    load_data_limits,
+    read_parquet,
+)
 from fairness_core.errors import DataFormatError
 
-__all__ = ["MISSING_TOKENS", "SUPPORTED_DATA_SUFFIXES", "Dataset", "load_dataset"]
+__all__ = [
+    "MAX_CELLS_ENV",
+    "MAX_ROWS_ENV",
+    "MAX_UNPACKED_MB_ENV",
+    "MISSING_TOKENS",
+    "SUPPORTED_DATA_SUFFIXES",
+    "DataLimits",
+    "Dataset",
+    "load_data_limits",
+    "load_dataset",
+]
 
 FileFormat = Literal["csv", "parquet", "excel"]
 
@@ -79,12 +105,15 @@ def load_dataset(
     source: bytes | str | os.PathLike[str],
     *,
     filename: str | None = None,
+    limits: DataLimits | None = None,
 ) -> Dataset:
     """Read a CSV, Parquet or Excel (.xlsx) file into a :class:`Dataset`.
 
     ``source`` is a path or the file's bytes (an upload); ``filename`` names bytes so the
-    format can be told and the reviewer sees which file a message is about.
+    format can be told and the reviewer sees which file a message is about. ``limits``
+    default to the operator's (:func:`load_data_limits` of the environment).
     """
+    limits = limits if limits is not None else load_data_limits(os.environ)
     if isinstance(source, bytes):
         data = source
         name = filename or "uploaded file"
@@ -105,14 +134,19 @@ def load_dataset(
     fmt = _detect_format(data, name)
     digest = hashlib.sha256(data).hexdigest()
     if fmt == "parquet":
-        frame = _check_width(_read_parquet(data, name), name)
+        frame = _check_size(read_parquet(data, name, limits), name, limits)
         return Dataset(frame=frame, name=name, sha256=digest, format="parquet")
     if fmt == "excel":
-        frame = _check_width(_read_excel(data, name), name)
+        frame = _check_size(_read_excel(data, name, limits), name, limits)
         return Dataset(frame=frame, name=name, sha256=digest, format="excel")
     text, encoding = decode_group_labels(data, name)
+    lines = text.count("\n")
+    if lines > limits.max_rows + 1:
+        raise DataFormatError(
+            limit_message(name, f"has {lines:,} lines", f"{limits.max_rows:,} rows", MAX_ROWS_ENV)
+        )
     delimiter = _detect_delimiter(text, name)
-    frame = _check_width(_read_csv_text(text, delimiter, name), name)
+    frame = _check_size(_read_csv_text(text, delimiter, name), name, limits)
     return Dataset(
         frame=frame,
         name=name,
@@ -123,7 +157,21 @@ def load_dataset(
     )
 
 
-def _check_width(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+def _check_size(frame: pd.DataFrame, name: str, limits: DataLimits) -> pd.DataFrame:
+    rows, columns = frame.shape
+    if rows > limits.max_rows:
+        raise DataFormatError(
+            limit_message(name, f"has {rows:,} rows", f"{limits.max_rows:,} rows", MAX_ROWS_ENV)
+        )
+    if rows * columns > limits.max_cells:
+        raise DataFormatError(
+            limit_message(
+                name,
+                f"has {rows * columns:,} cells ({rows:,} rows × {columns:,} columns)",
+                f"{limits.max_cells:,} cells",
+                MAX_CELLS_ENV,
+            )
+        )
     if frame.shape[1] > MAX_COLUMNS:
         raise DataFormatError(
             f"'{name}' has {frame.shape[1]:,} columns. Expected at most {MAX_COLUMNS:,}: an "
@@ -159,7 +207,7 @@ def _detect_format(data: bytes, name: str) -> FileFormat:
             "Export the file again, or rename it to match its real format."
         )
     sample = data[:_SNIFF_BYTES]
-    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if _wide_encoding(sample) is None and b"\x00" in sample:
         raise DataFormatError(
             f"'{name}' is not a text table: it contains binary data. Expected CSV, Parquet or "
             "Excel (.xlsx). Check you chose the right file (a model or an archive renamed to "
@@ -168,15 +216,56 @@ def _detect_format(data: bytes, name: str) -> FileFormat:
     return "csv"
 
 
+def _wide_encoding(sample: bytes) -> str | None:
+    """UTF-32 or UTF-16 (``"utf-32-le"``, ``"utf-16-be"``…) from a BOM or the NUL pattern.
+
+    Without a BOM, text that is mostly ASCII has a NUL in every other byte (UTF-16) or in
+    three bytes of every four (UTF-32); the side the NULs are on gives the byte order.
+    """
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if sample.startswith(bom):
+            return codec
+    head = sample[: 4096 - 4096 % 4]
+    if len(head) < 8:
+        return None
+    quarters = [head[i::4].count(0) / (len(head) // 4) for i in range(4)]
+    if quarters[1] > 0.9 and quarters[2] > 0.9 and quarters[3] > 0.9:
+        return "utf-32-le"
+    if quarters[0] > 0.9 and quarters[1] > 0.9 and quarters[2] > 0.9:
+        return "utf-32-be"
+    halves = [head[i::2].count(0) / (len(head) // 2) for i in range(2)]
+    if halves[1] > 0.7 and halves[0] < 0.1:
+        return "utf-16-le"
+    if halves[0] > 0.7 and halves[1] < 0.1:
+        return "utf-16-be"
+    return None
+
+
 def decode_group_labels(data: bytes, name: str) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), else Windows-1252 / Latin-1."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """Decode CSV bytes: UTF-32/UTF-16 (BOM or NUL pattern), UTF-8, else Windows-1252."""
+    wide = _wide_encoding(data[:_SNIFF_BYTES])
+    if wide is not None:
+        shown = wide.upper().replace("-LE", " (little-endian)").replace("-BE", " (big-endian)")
         try:
-            return data.decode("utf-16"), "UTF-16"
+            return data.decode(wide), shown
         except UnicodeDecodeError as exc:
             raise DataFormatError(
-                f"'{name}' starts like a UTF-16 file but cannot be decoded. Save it as UTF-8 CSV."
+                f"'{name}' looks like a {shown} text file but cannot be decoded as one (it "
+                f"breaks at byte {exc.start:,}). Save it again as UTF-8 CSV."
             ) from exc
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise DataFormatError(
+            f"'{name}' has a NUL (zero) byte on line {line:,}, which a text table never "
+            "holds: the file may be damaged, cut, or two files joined together. Export the "
+            "data again as CSV and check it opens in a spreadsheet."
+        )
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "UTF-8 with BOM"
     try:
@@ -255,7 +344,7 @@ def _read_csv_text(text: str, delimiter: str, name: str) -> pd.DataFrame:
         )
     except pa.ArrowInvalid as exc:
         raise DataFormatError(
-            f"'{name}' could not be read as a table: {_arrow_reason(exc)}. Check that the file "
+            f"'{name}' could not be read as a table: {arrow_reason(exc)}. Check that the file "
             "is a CSV export with one header row; quoted values must close their quotes."
         ) from exc
     if bad_rows:
@@ -315,33 +404,20 @@ def _ragged_message(
     )
 
 
-def _arrow_reason(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text.rstrip(".")
-
-
-def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
-    try:
-        return pd.read_parquet(io.BytesIO(data))
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise DataFormatError(
-            f"'{name}' looks like Parquet but could not be read: {_arrow_reason(exc)}. "
-            "Export it again, or upload a CSV."
-        ) from exc
-
-
-def _read_excel(data: bytes, name: str) -> pd.DataFrame:
+def _read_excel(data: bytes, name: str, limits: DataLimits) -> pd.DataFrame:
+    check_unpacked_zip(data, name, limits)
     try:
         sheets = pd.read_excel(
             io.BytesIO(data),
             sheet_name=0,
+            nrows=limits.max_rows + 1,  # one more, so that going past the limit is seen
             engine="openpyxl",
             na_values=list(MISSING_TOKENS),
             keep_default_na=False,
         )
     except Exception as exc:  # openpyxl raises many unrelated types for corrupt files
         raise DataFormatError(
-            f"'{name}' could not be read as an Excel workbook: {_arrow_reason(exc)}. Save "
+            f"'{name}' could not be read as an Excel workbook: {arrow_reason(exc)}. Save "
             "it again from Excel as .xlsx, or export the sheet as CSV."
         ) from exc
     frame = sheets

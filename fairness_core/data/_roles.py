@@ -19,7 +19,7 @@ them. Suggestions are only ever a starting point.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -159,9 +159,39 @@ _AGE = re.compile(r"(^|_)age($|_)", re.IGNORECASE)
 _POSITIVE_WORDS = ("1", "true", "yes", "y", "approved", "hired", "good", "repaid", "qualified")
 
 
+def nested_columns(frame: pd.DataFrame) -> tuple[str, ...]:
+    """Columns whose values are lists, records or maps (Parquet list/struct/map columns).
+
+    No role can use them: a group, an outcome or a model input is one value per row.
+    """
+    found = []
+    for name in frame.columns:
+        column = _column(frame, str(name))
+        if column is None or column.dtype != object:
+            continue
+        if column.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))).any():
+            found.append(str(name))
+    return tuple(found)
+
+
+def nested_column_message(columns: Sequence[str]) -> str:
+    """Why nested columns cannot take a role, and what to do instead."""
+    shown = ", ".join(f"'{c}'" for c in columns)
+    return (
+        f"Column {shown} holds lists or records (a nested Parquet column), not one value per "
+        "row, so it cannot be the outcome, a decision, a score, a weight, a protected "
+        "attribute or a feature. Choose another column, or flatten it into plain columns "
+        "(one value per row) before exporting the file."
+    )
+
+
 def suggest_roles(frame: pd.DataFrame) -> RoleSuggestion:
-    """Guess column roles from names and value types. Only a suggestion: confirm it."""
-    columns = [str(c) for c in frame.columns]
+    """Guess column roles from names and value types. Only a suggestion: confirm it.
+
+    Nested columns (lists, records, maps) are never suggested for any role.
+    """
+    nested = set(nested_columns(frame))
+    columns = [str(c) for c in frame.columns if str(c) not in nested]
     ids = tuple(c for c in columns if _ID.search(c) and _looks_unique(frame, c))
     score = _first(c for c in columns if _SCORE.search(c) and _is_probability(frame, c))
     prediction = _first(

@@ -2,7 +2,9 @@
 
 skops files load only with types skops trusts (plus those the operator allow-lists), ONNX
 files run without code and without external data, pickle/joblib are refused unless the
-operator starts the app with an explicit trust option (:class:`ModelPolicy`).
+operator starts the app with an explicit trust option (:class:`ModelPolicy`). Uploaded
+models load and score in a worker process with a time and a memory limit
+(:class:`ModelLimits`); passing one raises :class:`ModelLimitError` and stops only the worker.
 :func:`load_model` returns a :class:`LoadedModel` that scores a DataFrame.
 """
 
@@ -19,16 +21,28 @@ from fairness_core.models._loading import (
     ModelPolicy,
     check_model_features,
     load_model,
+    load_model_limits,
     load_model_policy,
+)
+from fairness_core.models._worker import (
+    MEMORY_LIMIT_ENV,
+    TIME_LIMIT_ENV,
+    ModelLimitError,
+    ModelLimits,
 )
 
 __all__ = [
     "ALLOW_PICKLE_ENV",
+    "MEMORY_LIMIT_ENV",
+    "TIME_LIMIT_ENV",
     "TRUSTED_TYPES_ENV",
     "LoadedModel",
+    "ModelLimitError",
+    "ModelLimits",
     "ModelPolicy",
     "check_model_features",
     "load_model",
+    "load_model_limits",
     "load_model_policy",
     "quote_list",
     "short_detail",

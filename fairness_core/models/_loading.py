@@ -44,10 +44,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
-import zipfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +63,14 @@ from fairness_core.models._loaded_model import (
 from fairness_core.models._onnx import ONNX_CLASSES_METADATA as ONNX_CLASSES_METADATA
 from fairness_core.models._onnx import ONNX_FEATURES_METADATA as ONNX_FEATURES_METADATA
 from fairness_core.models._onnx import load_onnx_model, read_onnx_model
+from fairness_core.models._skops import TRUSTED_TYPES_ENV, is_type_name, read_skops
+from fairness_core.models._worker import (
+    MAX_UNPACKED_MB_ENV,
+    MEMORY_LIMIT_ENV,
+    TIME_LIMIT_ENV,
+    ModelLimits,
+    ModelWorker,
+)
 
 if TYPE_CHECKING:
     import onnx
@@ -79,7 +85,6 @@ __all__ = [
 ]
 
 ALLOW_PICKLE_ENV = "FAIRNESS_EXPLORER_ALLOW_PICKLE"
-TRUSTED_TYPES_ENV = "FAIRNESS_EXPLORER_TRUSTED_TYPES"
 
 _SUPPORTED_FORMATS = (
     "skops (.skops, saved with skops.io.dump) or ONNX (.onnx, converted with skl2onnx)"
@@ -91,7 +96,6 @@ _EXTENSIONS: dict[str, ModelKind] = {
     ".pickle": "pickle",
     ".joblib": "pickle",
 }
-_TYPE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 _TRUE_WORDS = frozenset({"1", "true", "yes"})
 _FALSE_WORDS = frozenset({"", "0", "false", "no"})
 
@@ -110,10 +114,14 @@ class ModelPolicy:
     ``allow_pickle`` lets pickle/joblib files be opened; they can run any code, so this is
     only for local single-user use with files the operator trusts. ``trusted_types`` lists
     extra skops type names (such as ``"numpy.nan_to_num"``) that may be loaded.
+    ``limits`` (set by the app and the command line for uploaded files) makes loading and
+    scoring run in a worker process with a time and a memory limit; ``None`` runs them in
+    this process (for the shipped demo models and for library use).
     """
 
     allow_pickle: bool = False
     trusted_types: tuple[str, ...] = ()
+    limits: ModelLimits | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.allow_pickle, bool):
@@ -126,17 +134,17 @@ class ModelPolicy:
                 f"Got {self.trusted_types!r} instead."
             )
         names = tuple(self.trusted_types)
-        bad = [name for name in names if not isinstance(name, str) or not _is_type_name(name)]
+        bad = [name for name in names if not isinstance(name, str) or not is_type_name(name)]
         if bad:
             raise InvalidInputError(
                 "Each trusted type must be a full dotted type name such as "
                 f"'numpy.nan_to_num'. Got {', '.join(repr(b) for b in bad)} instead."
             )
         object.__setattr__(self, "trusted_types", names)
-
-
-def _is_type_name(name: str) -> bool:
-    return _TYPE_NAME.fullmatch(name) is not None
+        if self.limits is not None and not isinstance(self.limits, ModelLimits):
+            raise InvalidInputError(
+                f"limits must be a ModelLimits or None. Got {type(self.limits).__name__} instead."
+            )
 
 
 def load_model_policy(environ: Mapping[str, str]) -> ModelPolicy:
@@ -167,14 +175,43 @@ def load_model_policy(environ: Mapping[str, str]) -> ModelPolicy:
         name = part.strip()
         if name and name not in names:
             names.append(name)
-    bad = [name for name in names if not _is_type_name(name)]
+    bad = [name for name in names if not is_type_name(name)]
     if bad:
         raise InvalidInputError(
             f"{TRUSTED_TYPES_ENV} must be a comma-separated list of full dotted type names "
             f"such as numpy.nan_to_num. Got {', '.join(repr(b) for b in bad)} instead. "
             "Fix the environment variable and restart the app."
         )
-    return ModelPolicy(allow_pickle=allow_pickle, trusted_types=tuple(names))
+    return ModelPolicy(
+        allow_pickle=allow_pickle, trusted_types=tuple(names), limits=load_model_limits(environ)
+    )
+
+
+def load_model_limits(environ: Mapping[str, str]) -> ModelLimits:
+    """The worker's limits from ``FAIRNESS_EXPLORER_MODEL_TIME_LIMIT`` (seconds) and
+    ``FAIRNESS_EXPLORER_MODEL_MEMORY_MB``; unset or empty means the default."""
+    default = ModelLimits()
+    raw_time = environ.get(TIME_LIMIT_ENV, "").strip()
+    raw_memory = environ.get(MEMORY_LIMIT_ENV, "").strip()
+    raw_unpacked = environ.get(MAX_UNPACKED_MB_ENV, "").strip().replace("_", "")
+    unpacked: object = default.max_unpacked_mb
+    if raw_unpacked:
+        unpacked = int(raw_unpacked) if raw_unpacked.isdigit() else raw_unpacked
+    seconds: object = default.time_seconds
+    memory: object = default.memory_mb
+    try:
+        seconds = float(raw_time) if raw_time else seconds
+    except ValueError:
+        seconds = raw_time
+    try:
+        memory = int(raw_memory) if raw_memory else memory
+    except ValueError:
+        memory = raw_memory
+    return ModelLimits(
+        time_seconds=seconds,  # type: ignore[arg-type]
+        memory_mb=memory,  # type: ignore[arg-type]
+        max_unpacked_mb=unpacked,  # type: ignore[arg-type]
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -201,13 +238,49 @@ def load_model(
             f"The model file '{name}' is empty. Expected a model file in {_SUPPORTED_FORMATS}. "
             "Upload the file again."
         )
+    if policy.limits is not None and policy.limits.worker:
+        return _load_in_worker(data, name, policy, policy.limits)
     digest = hashlib.sha256(data).hexdigest()
     kind, onnx_model = _detect_kind(data, name)
     if onnx_model is not None:
         return load_onnx_model(data, onnx_model, name=name, sha256=digest)
     if kind == "pickle":
         return _load_pickle(data, name, digest, policy)
-    return _load_skops(data, name, digest, policy)
+    return _estimator_model(read_skops(data, name, policy), name, "skops", digest)
+
+
+def _load_in_worker(
+    data: bytes, name: str, policy: ModelPolicy, limits: ModelLimits
+) -> LoadedModel:
+    """Load ``data`` first in a worker within ``limits``; score there from then on.
+
+    Only once the file loaded in the worker without passing a limit is it loaded here too,
+    for its description (classes, input columns) and the estimator that refits and
+    explanations read; every scoring request goes to the worker.
+    """
+    worker = ModelWorker(
+        data, name=name, policy=(policy.allow_pickle, policy.trusted_types), limits=limits
+    )
+    worker.load()
+    local = load_model(
+        data, filename=name, policy=replace(policy, limits=replace(limits, worker=False))
+    )
+    return replace(local, _runner=_WorkerRunner(worker=worker, local=local))
+
+
+@dataclass(frozen=True)
+class _WorkerRunner:
+    """Scores in the worker process; the estimator (if any) is the one loaded here."""
+
+    worker: ModelWorker
+    local: LoadedModel
+
+    @property
+    def estimator(self) -> object | None:
+        return self.local.estimator
+
+    def predict_proba(self, data: pd.DataFrame) -> np.ndarray:
+        return self.worker.predict_proba(data)
 
 
 def _read_source(source: bytes | str | os.PathLike[str], filename: str | None) -> tuple[bytes, str]:
@@ -356,72 +429,3 @@ def _load_pickle(data: bytes, name: str, digest: str, policy: ModelPolicy) -> Lo
             f"skops or ONNX instead. Details: {short_detail(exc)}"
         ) from exc
     return _estimator_model(obj, name, "pickle", digest)
-
-
-# --------------------------------------------------------------------------------------
-# skops
-# --------------------------------------------------------------------------------------
-
-
-def _load_skops(data: bytes, name: str, digest: str, policy: ModelPolicy) -> LoadedModel:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise ModelLoadError(
-            f"'{name}' looks like a zip archive but cannot be opened: it is damaged or "
-            "incomplete. Upload the file again, or save the model again with skops.io.dump. "
-            f"Details: {short_detail(exc)}"
-        ) from exc
-    if "schema.json" not in members:
-        raise ModelLoadError(
-            f"'{name}' is a zip archive but not a skops model file (it has no schema.json). "
-            "Save the model with skops.io.dump and upload that file."
-        )
-
-    import skops.io as sio  # deferred: importing skops imports all of scikit-learn
-
-    try:
-        found = sio.get_untrusted_types(data=data)
-    except Exception as exc:  # a hostile archive can fail in many ways
-        raise ModelLoadError(_skops_failed_message(name, exc)) from exc
-    allowed = set(policy.trusted_types)
-    refused = sorted({str(t) for t in found} - allowed)
-    if refused:
-        raise UntrustedModelError(_untrusted_types_message(name, refused))
-    try:
-        # Only the operator's allow-list is trusted; never the file's own list of types.
-        obj = sio.loads(data, trusted=sorted(allowed) or None)
-    except sio.exceptions.UntrustedTypesFoundException as exc:
-        raise UntrustedModelError(
-            f"The model file '{name}' uses types that are not on the list of safe types, so "
-            "it was not loaded. If you trust the author of this file, ask the operator to "
-            "allow-list the types with `fairness-explorer app --trust-type TYPE`. "
-            f"Details: {short_detail(exc)}"
-        ) from exc
-    except Exception as exc:  # a hostile archive can fail in many ways
-        raise ModelLoadError(_skops_failed_message(name, exc)) from exc
-    return _estimator_model(obj, name, "skops", digest)
-
-
-def _skops_failed_message(name: str, exc: BaseException) -> str:
-    return (
-        f"The skops file '{name}' could not be loaded. It may be damaged, made with a newer "
-        "skops version, or refer to Python code that is not installed here. Save the model "
-        "again with the same scikit-learn and skops versions as this app, or export it to "
-        f"ONNX. Details: {short_detail(exc)}"
-    )
-
-
-def _untrusted_types_message(name: str, types: Sequence[str]) -> str:
-    listed = "\n".join(f"- {t}" for t in types)
-    flags = " ".join(f"--trust-type {t}" for t in types)
-    return (
-        f"The model file '{name}' uses {len(types)} type(s) that are not on the list of safe "
-        f"types, so it was not loaded:\n{listed}\n"
-        "Loading unknown types can run code chosen by the file's author. Only if you trust "
-        "the author of this file, the operator can allow-list these types by starting the "
-        f"app with `fairness-explorer app {flags}` (or by setting "
-        f"{TRUSTED_TYPES_ENV}={','.join(types)}). Otherwise ask the author for a model built "
-        "from standard scikit-learn parts, or for an ONNX export."
-    )

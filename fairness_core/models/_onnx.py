@@ -19,6 +19,7 @@ import pandas as pd
 
 from fairness_core.errors import ModelLoadError, UntrustedModelError
 from fairness_core.models._loaded_model import LoadedModel, quote_list, short_detail
+from fairness_core.models._onnx_graph import check_graph
 
 if TYPE_CHECKING:
     import onnx
@@ -322,6 +323,8 @@ def load_onnx_model(data: bytes, model: onnx.ModelProto, *, name: str, sha256: s
             "example onnx.save_model(model, path, save_as_external_data=False))."
         )
 
+    check_graph(model, name)
+
     import onnxruntime as ort  # deferred: only ONNX uploads need it
 
     options = ort.SessionOptions()
@@ -422,6 +425,15 @@ def load_onnx_model(data: bytes, model: onnx.ModelProto, *, name: str, sha256: s
     assumed = found is None
     if found is None:
         found = tuple(range(n_columns or 2))
+    if len(found) > 2:
+        shown = ", ".join(repr(c) for c in found[:10])
+        raise ModelLoadError(
+            f"The ONNX model '{name}' predicts {len(found)} classes ({shown}); the audit "
+            "compares one favourable outcome with the other and needs a model with exactly "
+            "two classes. Its scores would otherwise be read as if it had two. Export a "
+            "two-class model (for example approved / denied), or upload the decisions as a "
+            "column of the data instead."
+        )
     fallback = 1 if assumed and len(found) == 2 and not label_is_text else None
     zipmap_keys = None if assumed else found
     runner = _OnnxRunner(

@@ -280,7 +280,7 @@ def read_bundle(data: bytes) -> AuditBundle:
         return _bundle_from(entries)
     except FairnessCoreError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise _refuse(f"its content cannot be read ({exc}).") from None
 
 
@@ -333,10 +333,19 @@ def _identity_from(data: Mapping[str, Any]) -> FileIdentity:
     return FileIdentity(
         name=str(data["file"]),
         sha256=sha,
-        rows=None if rows is None else int(rows),
-        audited_rows=None if audited is None else int(audited),
+        rows=_row_count(rows, "rows"),
+        audited_rows=_row_count(audited, "audited_rows"),
         kind=str(data.get("kind") or ""),
     )
+
+
+def _row_count(value: object, key: str) -> int | None:
+    """A bundle's row count: None or a whole number from 0 up (never 1e999 or "many")."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{key} must be a whole number of rows, not {str(value)[:40]}")
+    return value
 
 
 def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from fairness_core.escaping import reveal_invisible
 from fairness_core.plots import GROUP_COLOURS, plain_column_title
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
@@ -91,7 +92,12 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _t(text: object) -> str:
     """Text for reportlab's paragraph markup: ``&``, ``<``, ``>`` escaped, newlines kept."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = (
+        reveal_invisible(text, keep_line_breaks=True)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
     return escaped.replace("\r\n", "\n").replace("\n", "<br/>")
 
 
@@ -280,8 +286,11 @@ def _group_table(
 
     level = f"{confidence:.0%}"
     rows = [[Paragraph(_t(title.format(level=level)), s["head"]) for _, title in _GROUP_HEAD]]
+    long_texts: list[str] = []
     for record in table.table.to_dict("records"):
-        rows.append([Paragraph(_t(_format(record[c])), s["cell"]) for c, _ in _GROUP_HEAD])
+        rows.append(
+            [Paragraph(_t(_cell(record[c], long_texts)), s["cell"]) for c, _ in _GROUP_HEAD]
+        )
     header = [
         Paragraph(_t(table.title), s["h3"]),
         Paragraph(_t(f"{table.explanation} Counted among: {table.denominator}."), s["small"]),
@@ -290,7 +299,35 @@ def _group_table(
     items: list[object] = [*header]
     if chart is not None:
         items.append(chart)
-    return [KeepTogether(items), _styled_table(rows, repeat=1), Spacer(1, 4)]
+    return [
+        KeepTogether(items),
+        _styled_table(rows, repeat=1),
+        *_long_text_notes(long_texts, s),
+        Spacer(1, 4),
+    ]
+
+
+#: A table cell longer than this is shortened, with its full text in a note under the table:
+#: a cell taller than a page makes reportlab's layout fail (a 500-character group label did).
+MAX_CELL_CHARACTERS = 80
+
+
+def _cell(value: object, long_texts: list[str]) -> str:
+    """``value`` for a table cell; a long text is cut and gets a numbered note."""
+    text = _format(value)
+    if len(text) <= MAX_CELL_CHARACTERS:
+        return text
+    long_texts.append(text)
+    return f"{text[: MAX_CELL_CHARACTERS - 8]}… [{len(long_texts)}]"
+
+
+def _long_text_notes(long_texts: Sequence[str], s: dict[str, ParagraphStyle]) -> list[object]:
+    from reportlab.platypus import Paragraph
+
+    return [
+        Paragraph(_t(f"[{number}] In full: {text}"), s["meta"])
+        for number, text in enumerate(long_texts, start=1)
+    ]
 
 
 def _bar_chart(table: GroupTable) -> Drawing | None:
@@ -352,21 +389,23 @@ def _frame(frame: pd.DataFrame, s: dict[str, ParagraphStyle], confidence: float 
 
     columns = list(frame.columns)[:MAX_PDF_COLUMNS]
     rows = [[Paragraph(_t(plain_column_title(c, confidence)), s["head"]) for c in columns]]
+    long_texts: list[str] = []
     for row in frame[columns].head(MAX_PDF_ROWS).itertuples(index=False, name=None):
-        rows.append([Paragraph(_t(_format(v)), s["cell"]) for v in row])
+        rows.append([Paragraph(_t(_cell(v, long_texts)), s["cell"]) for v in row])
     notes = []
     if len(frame.columns) > MAX_PDF_COLUMNS:
         notes.append(f"{len(frame.columns) - MAX_PDF_COLUMNS} more columns")
     if len(frame) > MAX_PDF_ROWS:
         notes.append(f"{len(frame) - MAX_PDF_ROWS:,} more rows")
     table = _styled_table(rows, repeat=1)
+    full_texts = _long_text_notes(long_texts, s)
     if not notes:
-        return table
+        return KeepTogether([table, *full_texts]) if full_texts else table
     note = Paragraph(
         _t("Not printed: " + " and ".join(notes) + " (see the HTML report or the files)."),
         s["meta"],
     )
-    return KeepTogether([table, note])
+    return KeepTogether([table, note, *full_texts])
 
 
 def _pairs(pairs: Iterable[tuple[str, str]], s: dict[str, ParagraphStyle]) -> Table:

@@ -182,7 +182,8 @@ def test_every_corpus_file_gets_a_message_and_no_crash(
     """Each malformed file ends in a visible message and never in an exception box."""
     page, errors = watched_page
     _choose_uploads(page, server)
-    files = sorted(p for p in CORPUS.iterdir() if p.name != "make_corpus.py")
+    data_suffixes = (".csv", ".parquet", ".xlsx")  # model files are tested on their own
+    files = sorted(p for p in CORPUS.iterdir() if p.suffix in data_suffixes)
     assert len(files) >= 20
     for path in files:
         _upload(page, 0, path.name, path.read_bytes())
@@ -237,5 +238,24 @@ def test_a_group_named_like_a_link_is_never_a_link_in_charts(
     expect(chart.get_by_text(link).first).to_be_attached()  # shown, as text
     links = page.locator('a[href*="evil.example"]')
     assert links.count() == 0, links.first.evaluate("e => e.parentElement.outerHTML")
+    assert shown_exceptions(page) == []
+    assert errors == []
+
+
+def test_round_two_hostile_files_end_in_clear_messages(
+    watched_page: tuple[Page, list[str]], server: Server
+) -> None:
+    """A shell command as a skops type name is refused as malformed; look-alike groups flagged."""
+    page, errors = watched_page
+    _choose_uploads(page, server)
+    _upload(page, 1, "type_name_shell.skops", (CORPUS / "type_name_shell.skops").read_bytes())
+    refusal = page.get_by_text("(malformed: not a Python type name)").first
+    expect(refusal).to_be_visible(timeout=60_000)  # the model loads in a worker process
+    expect(page.get_by_text("--trust-type")).to_have_count(0)
+    _upload(page, 0, "groups.csv", (CORPUS / "invisible_groups.csv").read_bytes())
+    warning = page.get_by_text("look the same but differ by invisible characters").first
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("\\u200b")
+    screenshot(page, "hostile_round_two")
     assert shown_exceptions(page) == []
     assert errors == []

@@ -30,6 +30,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 from fairness_core.errors import InvalidInputError, ModelLoadError, UntrustedModelError
 from fairness_core.models import (
     LoadedModel,
+    ModelLimits,
     ModelPolicy,
     check_model_features,
     load_model,
@@ -738,8 +739,10 @@ def test_load_model_policy_reads_allow_pickle(value: str, allowed: bool) -> None
 
 
 def test_load_model_policy_defaults_to_safe() -> None:
-    """An empty environment refuses pickle and trusts no extra types."""
-    assert load_model_policy({}) == ModelPolicy(allow_pickle=False, trusted_types=())
+    """An empty environment refuses pickle, trusts no extra types, and limits the worker."""
+    assert load_model_policy({}) == ModelPolicy(
+        allow_pickle=False, trusted_types=(), limits=ModelLimits()
+    )
 
 
 def test_load_model_policy_refuses_unclear_flag() -> None:
