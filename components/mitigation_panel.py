@@ -157,15 +157,15 @@ def _training_data(inputs: AuditInputs) -> Dataset | None:
     if inputs.source.startswith("demo:"):
         name = inputs.source.removeprefix("demo:")
         try:
-            train = cache.demo_train(name)
+            demo_train = cache.demo_train(name)
         except FairnessCoreError as exc:
             render_error(exc)
             return None
         st.caption(
-            f"Training data: the demo's training split ({train.n_rows:,} rows), the rows the "
-            "model was originally trained on."
+            f"Training data: the demo's training split ({demo_train.n_rows:,} rows), the rows "
+            "the model was originally trained on."
         )
-        return train
+        return demo_train
     upload = st.file_uploader(
         "Training data (CSV, Parquet or Excel .xlsx)",
         type=[s.lstrip(".") for s in SUPPORTED_DATA_SUFFIXES],

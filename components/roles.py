@@ -14,11 +14,17 @@ import streamlit as st
 
 from components import state
 from components.state import AuditInputs
-from fairness_core.data import ColumnRoles, default_binning, distinct_values, numeric_columns
+from fairness_core.data import (
+    ColumnRoles,
+    DecisionSource,
+    default_binning,
+    distinct_values,
+    numeric_columns,
+)
 
 _T = TypeVar("_T")
 
-SOURCE_LABELS = {
+SOURCE_LABELS: dict[DecisionSource, str] = {
     "score": "A score column and a threshold",
     "prediction": "A column of decisions",
     "model": "The model scores the rows",
@@ -126,7 +132,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
         target=target or "",
         protected=tuple(protected),
         positive_label=positive,
-        source=source,
+        source=source or current.source,
         prediction=prediction,
         score=score,
         threshold=float(threshold),

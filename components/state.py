@@ -14,6 +14,7 @@ import streamlit as st
 
 from fairness_core.data import ColumnRoles, Dataset
 from fairness_core.dataset_check import Cohort
+from fairness_core.metrics import SubgroupSettings
 from fairness_core.models import LoadedModel
 from fairness_core.report import Finding, OperatingPointRecord
 from fairness_core.tradeoffs import MitigationResult
@@ -418,25 +419,16 @@ def remove_cohort(name: str) -> None:
 # Report page ("report." keys)
 # --------------------------------------------------------------------------------------
 
-#: The Subgroups page's settings that the report follows.
-SUBGROUP_SETTING_KEYS = (
-    SUBGROUPS_ATTRIBUTES,
-    SUBGROUPS_METRICS,
-    SUBGROUPS_REFERENCE,
-    SUBGROUPS_MIN_N,
-    SUBGROUPS_CORRECTION,
-    SUBGROUPS_SUPPRESS,
-    SUBGROUPS_ALPHA,
-)
+
+def set_subgroup_settings(settings: SubgroupSettings) -> None:
+    """Remember the settings the Subgroups page computed its report with (the report's too)."""
+    st.session_state[REPORT_SUBGROUP_SETTINGS] = settings
 
 
-def get_subgroup_settings() -> dict[str, object]:
-    """The Subgroups page's settings as last seen in this session ({} before any visit)."""
-    current = {k: st.session_state[k] for k in SUBGROUP_SETTING_KEYS if k in st.session_state}
-    if current:
-        st.session_state[REPORT_SUBGROUP_SETTINGS] = current
-    remembered: dict[str, object] = st.session_state.get(REPORT_SUBGROUP_SETTINGS, {})
-    return dict(remembered)
+def get_subgroup_settings() -> SubgroupSettings | None:
+    """The Subgroups page's last settings in this session (None before any visit)."""
+    settings = st.session_state.get(REPORT_SUBGROUP_SETTINGS)
+    return settings if isinstance(settings, SubgroupSettings) else None
 
 
 def report_finding_key(finding_id: str, field: str) -> str:

@@ -13,7 +13,7 @@ from components.report_downloads import render_downloads
 from components.router import ensure_routed
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
-from fairness_core.metrics import DEFAULT_METRICS, METRICS
+from fairness_core.metrics import DEFAULT_METRICS, METRICS, SubgroupSettings
 from fairness_core.report import (
     MAX_NOTE_CHARS,
     SEVERITIES,
@@ -47,7 +47,11 @@ def _save(finding_id: str) -> None:
     key = state.report_finding_key
     title = str(st.session_state.get(key(finding_id, "title"), "")).strip()
     note = str(st.session_state.get(key(finding_id, "note"), "")).strip()
-    severity = st.session_state.get(key(finding_id, "severity"))
+    chosen_severity = st.session_state.get(key(finding_id, "severity"))
+    severity = SEVERITIES[0]  # "info" unless a known severity was chosen
+    for known in SEVERITIES:
+        if known == chosen_severity:
+            severity = known
     if not title:
         state.push_report_notice("A finding needs a title. Type a few words, then save again.")
         return
@@ -77,15 +81,19 @@ inputs, audit = require_audit()
 # --- The settings the report uses: the Subgroups page's, else its defaults ---------------
 chosen = state.get_subgroup_settings()
 protected = [g.name for g in audit.groups]
-attributes = [a for a in chosen.get(state.SUBGROUPS_ATTRIBUTES, []) or [] if a in protected]
-attributes = attributes or protected[:1]
 has_scores = audit.y_score is not None
 available = [m for m, spec in METRICS.items() if has_scores or not spec.needs_scores]
-metrics = [m for m in chosen.get(state.SUBGROUPS_METRICS, []) or [] if m in available]
-metrics = metrics or [m for m in DEFAULT_METRICS if m in available]
-min_n = int(chosen.get(state.SUBGROUPS_MIN_N, 30) or 30)
-correction = str(chosen.get(state.SUBGROUPS_CORRECTION, "holm") or "holm")
-subgroups_suppress = int(chosen.get(state.SUBGROUPS_SUPPRESS, 0) or 0)
+if chosen is None or not set(chosen.attributes) <= set(protected):
+    # No Subgroups visit on this data yet: the Subgroups page's own defaults.
+    chosen = SubgroupSettings(
+        attributes=tuple(protected[:1]),
+        metrics=tuple(m for m in DEFAULT_METRICS if m in available),
+    )
+metrics = tuple(m for m in chosen.metrics if m in available) or tuple(
+    m for m in DEFAULT_METRICS if m in available
+)
+attributes = list(chosen.attributes)
+subgroups_suppress = chosen.suppress_below or 0
 
 left, right = st.columns([2, 1])
 with left:
@@ -107,26 +115,8 @@ with right:
         "than this is left out (and so is a pinned chart that shows such a group).",
     )
 try:
-    names = cache.group_names(inputs, audit, tuple(attributes))
-    reference_choice = chosen.get(state.SUBGROUPS_REFERENCE)
-    if reference_choice in names:
-        reference: object = cache.group_labels(
-            inputs, audit, tuple(attributes), str(reference_choice)
-        )
-    elif isinstance(reference_choice, str) and "best" in reference_choice.lower():
-        reference = "best"
-    else:
-        reference = "largest"
-    report = cache.subgroup_report(
-        inputs,
-        audit,
-        attributes=tuple(attributes),
-        metrics=tuple(metrics),
-        reference=reference,
-        min_n=min_n,
-        correction=correction,
-        suppress_below=int(suppress) or None,
-    )
+    settings = replace(chosen, metrics=metrics, suppress_below=int(suppress) or None)
+    report = cache.subgroup_report(inputs, audit, **settings.options())
     review = build_review(
         report,
         roles=inputs.roles,

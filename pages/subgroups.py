@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -25,6 +27,8 @@ from fairness_core.metrics import (
     METRICS,
     SUMMARIES,
     VERDICTS,
+    Reference,
+    SubgroupSettings,
     describe_disparity,
     rank_disadvantaged,
 )
@@ -44,7 +48,7 @@ BEST = "The best-treated group on each metric (four-fifths rule)"
 CORRECTIONS = CORRECTION_TITLES
 
 
-def number_column(name: str, number_format: str) -> object:
+def number_column(name: str, number_format: str) -> Any:
     """A number column of the metric table with its plain title."""
     return st.column_config.NumberColumn(plain_column_title(name), format=number_format)
 
@@ -150,16 +154,14 @@ try:
         [BEST, LARGEST, *names],
         key=state.SUBGROUPS_REFERENCE,
     )
-    reference = (
+    reference: Reference = (
         "largest"
         if reference_choice == LARGEST
         else "best"
         if reference_choice == BEST
         else cache.group_labels(inputs, audit, tuple(attributes), reference_choice)
     )
-    report = cache.subgroup_report(
-        inputs,
-        audit,
+    settings = SubgroupSettings(
         attributes=tuple(attributes),
         metrics=tuple(metrics),
         reference=reference,
@@ -168,6 +170,8 @@ try:
         alpha=float(alpha),
         suppress_below=int(suppress) or None,
     )
+    report = cache.subgroup_report(inputs, audit, **settings.options())
+    state.set_subgroup_settings(settings)
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()

@@ -29,6 +29,7 @@ from fairness_core.tradeoffs import (
     CRITERIA,
     DISPARATE_TREATMENT_NOTE,
     STRATEGIES,
+    Objective,
     current_points,
     evaluate_operating_point,
     find_strategy,
@@ -38,7 +39,7 @@ from fairness_core.tradeoffs import (
 
 ensure_routed()
 
-OBJECTIVES = {
+OBJECTIVES: dict[Objective, str] = {
     "accuracy": "Accuracy (every mistake counts the same)",
     "expected_cost": "Expected cost (using the cost ratio)",
 }
@@ -111,6 +112,8 @@ with right:
         key=state.TRADEOFFS_VERB,
         help='Used in the summary, e.g. "approvals" or "shortlistings".',
     )
+if criterion is None or objective is None:  # the widgets always hold a value; for the types
+    st.stop()
 spec = CRITERIA[criterion]
 st.caption(f"**{spec.title}:** {spec.explanation}")
 
@@ -118,8 +121,8 @@ if not attributes:
     st.info("Choose at least one protected attribute.")
     st.stop()
 # The smallest group a threshold may be fitted on: the Subgroups page's minimum n.
-chosen_min_n = state.get_subgroup_settings().get(state.SUBGROUPS_MIN_N, 30)
-min_n = chosen_min_n if isinstance(chosen_min_n, int) else 30
+chosen_subgroups = state.get_subgroup_settings()
+min_n = chosen_subgroups.min_n if chosen_subgroups is not None else 30
 
 settings: dict[str, object] = {
     "attributes": tuple(attributes),
@@ -280,7 +283,10 @@ if mitigation_points is not None and len(mitigation_points):
     extra = pd.concat([extra, mitigation_points], ignore_index=True)
 
 chosen_summary = evaluation.overall.set_index("measure")["chosen"]
-chosen = {"label": point.label or "chosen", **chosen_summary.to_dict()}
+chosen: dict[str, object] = {
+    "label": point.label or "chosen",
+    **{str(k): v for k, v in chosen_summary.to_dict().items()},
+}
 chosen["disparity"] = chosen[spec.disparity]
 y_axis = "expected_cost" if objective == "expected_cost" else "accuracy"
 with chart_area:

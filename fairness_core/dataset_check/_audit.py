@@ -43,6 +43,7 @@ from fairness_core.data import (
 )
 from fairness_core.errors import InvalidInputError, Problem, ValidationFailedError
 from fairness_core.metrics import (
+    beyond,
     compute_group_counts,
     group_intervals,
     metric_values,
@@ -128,7 +129,8 @@ class DatasetAudit:
     ``summary``: one row per attribute with ``groups``, ``highest_group``,
     ``lowest_group``, ``disparate_impact_ratio`` (lowest ÷ highest base rate over groups
     with at least ``min_n`` rows, as fairlearn's ``demographic_parity_ratio`` on the labels)
-    and ``four_fifths`` ("pass" / "fail").
+    and ``four_fifths`` ("within the line" / "below the line": the lowest judged group's rate
+    divided by the highest, against 0.8, exactly as on the Subgroups page).
     ``missingness``: one row per (attribute, group, feature) with ``rows``, ``missing`` and
     ``missing_share``.
     """
@@ -269,7 +271,12 @@ def _summary_row(table: pd.DataFrame, attribute: str, min_n: int) -> dict[str, o
         "highest_group": str(high["group"]),
         "lowest_group": str(low["group"]),
         "disparate_impact_ratio": ratio,
-        "four_fifths": None if not np.isfinite(ratio) else "pass" if ratio >= 0.8 else "fail",
+        # The same line and the same exactness as the Subgroups page's four-fifths rule.
+        "four_fifths": None
+        if not np.isfinite(ratio)
+        else "below the line"
+        if beyond(ratio, 0.8, "lower")
+        else "within the line",
     }
 
 

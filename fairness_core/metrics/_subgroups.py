@@ -103,6 +103,7 @@ __all__ = [
     "RankedGroup",
     "ReportSettings",
     "SubgroupReport",
+    "SubgroupSettings",
     "compute_subgroup_report",
     "describe_disparity",
     "rank_disadvantaged",
@@ -130,6 +131,36 @@ class ReportSettings:
     ratio_threshold: float
     weighted: bool
     alpha: float = 0.05
+
+
+@dataclass(frozen=True)
+class SubgroupSettings:
+    """What a reviewer chooses for a subgroup report, built once and used everywhere.
+
+    The Subgroups page builds it from its widgets, the Report page and every export reuse
+    it, and ``fairness-explorer audit`` builds it from its flags; :meth:`options` gives the
+    keyword arguments of :func:`compute_subgroup_report`. The defaults are the page's.
+    """
+
+    attributes: tuple[str, ...]
+    metrics: tuple[str, ...] = DEFAULT_METRICS
+    reference: Reference = "best"
+    min_n: int = 30
+    correction: Correction = "holm"
+    alpha: float = 0.05
+    suppress_below: int | None = None
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`compute_subgroup_report`."""
+        return {
+            "attributes": self.attributes,
+            "metrics": self.metrics,
+            "reference": self.reference,
+            "min_n": self.min_n,
+            "correction": self.correction,
+            "alpha": self.alpha,
+            "suppress_below": self.suppress_below,
+        }
 
 
 @dataclass(frozen=True)

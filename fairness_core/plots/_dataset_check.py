@@ -21,6 +21,7 @@ from fairness_core.dataset_check import (
     SliceReport,
     describe_slice,
 )
+from fairness_core.formatting import format_against_line
 from fairness_core.plots._base import GROUP_COLOURS, SMALL_GROUP_ROWS
 
 __all__ = [
@@ -164,11 +165,13 @@ def describe_base_rates(audit: DatasetAudit, attribute: str) -> str:
                      strict=True))  # fmt: skip
     high, low = str(first["highest_group"]), str(first["lowest_group"])
     ratio = float(first["disparate_impact_ratio"])
+    below = first["four_fifths"] == "below the line"
+    shown = format_against_line(ratio, 0.8, past=below, harmful="lower")
     sentence = (
         f"In the recorded outcomes, {rates[high]:.1%} of {high} had the positive outcome "
-        f"against {rates[low]:.1%} of {low}: a ratio of {ratio:.2f}, which "
+        f"against {rates[low]:.1%} of {low}: a ratio of {shown}, which "
     )
-    if first["four_fifths"] == "pass":
+    if not below:
         return sentence + "passes the four-fifths rule (at least 0.8)."
     return (
         sentence + "fails the four-fifths rule (below 0.8). A model trained to reproduce "

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from fairness_core.metrics import METRICS, SubgroupReport
+from fairness_core.metrics import METRICS, Correction, SubgroupReport
 from fairness_core.plots._base import GROUP_COLOURS
 
 __all__ = [
@@ -70,7 +70,7 @@ COLUMN_TITLES = {
     "p_value": "p-value",
     "p_value_adjusted": "p-value (adjusted)",
 }
-CORRECTION_TITLES = {
+CORRECTION_TITLES: dict[Correction, str] = {
     "holm": "Holm (strict: few false alarms)",
     "benjamini-hochberg": "Benjamini–Hochberg (finds more, allows some false alarms)",
     "none": "none (each test alone)",

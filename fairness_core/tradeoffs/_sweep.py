@@ -98,7 +98,7 @@ class CriterionSpec:
     explanation: str
 
 
-CRITERIA: dict[str, CriterionSpec] = {
+CRITERIA: dict[Criterion, CriterionSpec] = {
     "demographic_parity": CriterionSpec(
         "demographic_parity",
         "Demographic parity",
