@@ -428,7 +428,7 @@ def _reference_text(reference: object) -> str:
     if reference == "largest":
         return "the largest group"
     if reference == "best":
-        return "the best group on each metric"
+        return "the best-treated group that can be judged on each metric (impact ratio)"
     if isinstance(reference, (list, tuple)):
         return " × ".join(str(v) for v in reference)
     return str(reference)
@@ -458,8 +458,13 @@ def _settings_rows(report: SubgroupReport, roles: ColumnRoles) -> list[tuple[str
         ("Metrics", ", ".join(METRICS[m].title for m in s.metrics)),
         ("Minimum people to judge a group", str(s.min_n)),
         ("Correction for many comparisons", CORRECTION_TITLES.get(s.correction, s.correction)),
-        ("Allowed gap for differences", f"{s.tolerance:g}"),
-        ("Allowed band for ratios", f"{s.ratio_threshold:g} to {1 / s.ratio_threshold:.3g}"),
+        ("Line for differences", f"{s.tolerance:g} in the direction that harms a group"),
+        (
+            "Line for ratios",
+            f"{s.ratio_threshold:g} where lower harms (the four-fifths rule), "
+            f"{1 / s.ratio_threshold:.4g} where higher harms",
+        ),
+        ("Significance level for adverse impact", f"{s.alpha:g}"),
         ("Confidence of intervals", f"{s.confidence:.0%}"),
         ("Bootstrap replicates (seed)", f"{s.n_bootstrap:,} (seed {s.seed})"),
         (

@@ -11,8 +11,14 @@ from streamlit.testing.v1 import AppTest
 
 from components import cache, state
 from fairness_core.data import check_audit_data, get_demo
-from fairness_core.metrics import compute_subgroup_report
-from fairness_core.report import build_review, identify_data, read_bundle, replay
+from fairness_core.metrics import VERDICTS, compute_subgroup_report
+from fairness_core.report import (
+    build_metrics_json,
+    build_review,
+    identify_data,
+    read_bundle,
+    replay,
+)
 
 
 def _pin(at: AppTest, title: str, note: str, severity: str) -> None:
@@ -119,3 +125,37 @@ def test_report_without_findings_explains_how_to_pin(app: AppTest) -> None:
     assert not app.exception, [e.value for e in app.exception]
     assert any("No findings yet" in i.value for i in app.info)
     assert any("No operating point recorded" in i.value for i in app.info)
+
+
+def test_non_default_subgroup_choices_reach_the_report_and_its_json(app: AppTest) -> None:
+    """race × gender, the largest group, n ≥ 50, α 0.01, BH: the report and JSON say so."""
+    app.switch_page("pages/subgroups.py").run()
+    app.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["race", "gender"]).run()
+    app.selectbox(key=state.SUBGROUPS_REFERENCE).set_value("The largest group").run()
+    app.number_input(key=state.SUBGROUPS_MIN_N).set_value(50).run()
+    app.number_input(key=state.SUBGROUPS_ALPHA).set_value(0.01).run()
+    app.selectbox(key=state.SUBGROUPS_CORRECTION).set_value("benjamini-hochberg").run()
+    app.switch_page("pages/data.py").run()  # leave and come back through another page
+    app.switch_page("pages/report.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    # st.table renders Markdown, so the page escapes it ("0\\.01"): read it unescaped
+    settings = app.table[1].value.set_index("Setting")["Value"].str.replace("\\", "")
+    assert settings["Groups compared by"] == "race × gender"
+    assert settings["Reference group"] == "the largest group"
+    assert settings["Minimum people to judge a group"] == "50"
+    assert settings["Significance level for adverse impact"] == "0.01"
+    assert settings["Correction for many comparisons"].startswith("Benjamini")
+    chosen = app.session_state[state.REPORT_SUBGROUP_SETTINGS]
+    dataset, roles = app.session_state[state.DATASET], app.session_state[state.ROLES]
+    audit = check_audit_data(dataset.frame, roles)
+    review = build_review(
+        compute_subgroup_report(audit, **chosen.options()),
+        roles=roles,
+        data=identify_data(dataset, audit),
+    )
+    document = json.loads(build_metrics_json(review))
+    assert document["settings"]["attributes"] == ["race", "gender"]
+    assert document["settings"]["reference"] == "largest"
+    assert document["settings"]["alpha"] == 0.01
+    assert document["settings"]["min_n"] == 50
+    assert {d["verdict"] for d in document["disparities"]} <= {*VERDICTS, None}

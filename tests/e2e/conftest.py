@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
@@ -192,7 +193,11 @@ def wait_idle(page: Page) -> None:
 def go_to(page: Page, title: str) -> None:
     """Follow the sidebar link to a page and wait for its heading."""
     page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
-    page.get_by_role("heading", name=title).first.wait_for()
+    try:
+        page.get_by_role("heading", name=title).first.wait_for()
+    except PlaywrightTimeoutError:  # keep what the page showed, for whoever reads the failure
+        screenshot(page, f"go-to-{title.lower().replace(' ', '-')}-timed-out")
+        raise
     wait_idle(page)
 
 

@@ -12,6 +12,7 @@ import pytest
 import skops.io as sio
 from onnx import TensorProto, numpy_helper
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -33,10 +34,21 @@ def _choose_uploads(page: Page, server: Server) -> None:
 
 
 def _upload(page: Page, index: int, name: str, data: bytes) -> None:
-    """Upload bytes through the index-th file uploader (0 = data, 1 = model)."""
-    page.locator('input[type="file"]').nth(index).set_input_files(
-        {"name": name, "mimeType": "application/octet-stream", "buffer": data}
-    )
+    """Upload bytes through the index-th file uploader (0 = data, 1 = model).
+
+    Waits for the upload request itself to finish: starting the next upload earlier makes
+    the browser cancel this one (a console error), which a busy machine can otherwise cause.
+    """
+    uploader = page.locator('input[type="file"]').nth(index)
+    file = {"name": name, "mimeType": "application/octet-stream", "buffer": data}
+    try:
+        with page.expect_response(
+            lambda r: "/_stcore/upload_file" in r.url and r.request.method == "PUT",
+            timeout=10_000,
+        ):
+            uploader.set_input_files(file)
+    except PlaywrightTimeoutError:
+        pass  # refused in the browser (over the size limit, empty): no request is made
     wait_idle(page)
 
 

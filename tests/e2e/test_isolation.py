@@ -60,7 +60,7 @@ def test_two_sessions_never_share_data_findings_or_settings(
 
         # Each sees only their own work, while both sessions are alive.
         go_to(bob, "Subgroups")
-        expect(bob.get_by_text("Demographic parity ratio").first).to_be_visible()
+        expect(bob.get_by_text("Disparate impact ratio (four-fifths rule)").first).to_be_visible()
         alice.bring_to_front()
         expect(alice.get_by_text("Findings pinned: 1")).to_be_visible()
         assert "resume" not in _sidebar(bob)

@@ -31,7 +31,7 @@ def test_demo_opens_and_subgroups_show_verdicts(
     expect(page.get_by_text("Ready to audit 4,000 rows")).to_be_visible()
     screenshot(page, "demo-data-page")
     go_to(page, "Subgroups")
-    expect(page.get_by_text("Demographic parity ratio").first).to_be_visible()
+    expect(page.get_by_text("Disparate impact ratio (four-fifths rule)").first).to_be_visible()
     expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
     screenshot(page, "demo-subgroups")
     assert shown_exceptions(page) == []
@@ -61,7 +61,7 @@ def test_upload_csv_and_skops_model_then_audit(
     expect(page.get_by_text("Ready to audit 4,000 rows").first).to_be_visible()
     screenshot(page, "upload-data-page")
     go_to(page, "Subgroups")
-    expect(page.get_by_text("Demographic parity ratio").first).to_be_visible()
+    expect(page.get_by_text("Disparate impact ratio (four-fifths rule)").first).to_be_visible()
     assert shown_exceptions(page) == []
     assert errors == []
 
