@@ -6,14 +6,19 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import cache, state
+from components import cache, extras_cache, state
 from components.audit import require_audit
 from components.errors import render_error
 from components.report_downloads import render_downloads
 from components.router import ensure_routed
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
-from fairness_core.metrics import DEFAULT_METRICS, METRICS, SubgroupSettings
+from fairness_core.metrics import (
+    DEFAULT_METRICS,
+    METRICS,
+    SubgroupSettings,
+    calibration_to_dict,
+)
 from fairness_core.report import (
     MAX_NOTE_CHARS,
     SEVERITIES,
@@ -117,8 +122,13 @@ with right:
 try:
     settings = replace(chosen, metrics=metrics, suppress_below=int(suppress) or None)
     report = cache.subgroup_report(inputs, audit, **settings.options())
+    calibration = None
+    if audit.y_score is not None:  # the JSON export carries it, as `audit` does
+        by_group = extras_cache.calibration(inputs, audit, tuple(attributes))
+        calibration = {" × ".join(attributes): calibration_to_dict(by_group)}
     review = build_review(
         report,
+        calibration=calibration,
         roles=inputs.roles,
         data=identify_data(inputs.dataset, audit),
         model=identify_model(inputs.model),

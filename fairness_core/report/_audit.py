@@ -46,7 +46,7 @@ from fairness_core.metrics import (
 )
 from fairness_core.models import ModelPolicy, load_model
 from fairness_core.plots import metric_table
-from fairness_core.report._review import inequality_section
+from fairness_core.report._review import calibration_section, inequality_section
 
 __all__ = ["AuditOutcome", "AuditRequest", "render_audit", "run_audit"]
 
@@ -140,6 +140,9 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         {"file": model.name, "sha256": model.sha256, "kind": model.kind} if model else None
     )
     document["inequality"] = inequality_section(reports)
+    document["calibration"] = (
+        calibration_section(audit, groupings) if audit.y_score is not None else None
+    )
     rules = [parse_rule(text, known=list(document["summary"])) for text in request.fail_on]
     reasons = {
         name: detail["undefined_because"] or ""

@@ -123,7 +123,10 @@ def build_metrics_csv(review: ReviewReport) -> bytes:
 
 def build_metrics_json(review: ReviewReport) -> str:
     """Metrics in the ``fairness-explorer audit`` JSON schema (NaN as null)."""
-    document = metrics_document(review.subgroup, data=review.data, model=review.model)
+    calibration = None if review.calibration_json is None else json.loads(review.calibration_json)
+    document = metrics_document(
+        review.subgroup, data=review.data, model=review.model, calibration=calibration
+    )
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 

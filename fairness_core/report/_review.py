@@ -23,6 +23,7 @@ a group (a chart cannot be redacted reliably).
 
 from __future__ import annotations
 
+import json
 import platform
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,8 @@ from fairness_core.metrics import (
     SUMMARIES,
     VERDICTS,
     SubgroupReport,
+    calibration_to_dict,
+    compute_calibration_by_group,
     compute_inequality,
     inequality_to_dict,
     report_to_dict,
@@ -143,6 +146,8 @@ class ReviewReport:
     versions: tuple[tuple[str, str], ...]
     #: Findings whose chart is left out because it may show a suppressed group.
     hidden_figures: frozenset[str] = frozenset()
+    #: Calibration by group as JSON text (None without scores), for the metrics exports.
+    calibration_json: str | None = None
 
     @property
     def suppress_below(self) -> int | None:
@@ -332,7 +337,11 @@ def _has_small_group(table: pd.DataFrame | None, k: int | None) -> bool:
 
 
 def metrics_document(
-    report: SubgroupReport, *, data: FileIdentity, model: FileIdentity | None
+    report: SubgroupReport,
+    *,
+    data: FileIdentity,
+    model: FileIdentity | None,
+    calibration: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The metrics in the ``fairness-explorer audit`` JSON schema (README, "JSON output").
 
@@ -348,7 +357,16 @@ def metrics_document(
     )
     document["rules"] = []
     document["inequality"] = inequality_section([report])
+    document["calibration"] = None if calibration is None else dict(calibration)
     return document
+
+
+def calibration_section(data: AuditData, groupings: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """Per grouping, mean score against observed rate by score bin, with the ECE."""
+    return {
+        " × ".join(grouping): calibration_to_dict(compute_calibration_by_group(data, grouping))
+        for grouping in groupings
+    }
 
 
 def inequality_section(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
@@ -379,8 +397,13 @@ def build_review(
     title: str = "Fairness review",
     created: str | None = None,
     versions: Sequence[tuple[str, str]] | None = None,
+    calibration: Mapping[str, Any] | None = None,
 ) -> ReviewReport:
-    """Assemble the report content from a subgroup report and the session's review."""
+    """Assemble the report content from a subgroup report and the session's review.
+
+    ``calibration`` is :func:`calibration_section`'s result when the audit has scores; the
+    JSON export carries it as the command line does.
+    """
     if not title.strip():
         raise InvalidInputError("The report needs a title. Type a few words, e.g. 'Loan review'.")
     k = report.settings.suppress_below
@@ -409,6 +432,7 @@ def build_review(
         limitations=tuple(_limitations(report, kept, data)),
         versions=tuple(versions) if versions is not None else package_versions(),
         hidden_figures=hidden,
+        calibration_json=None if calibration is None else json.dumps(calibration),
     )
 
 

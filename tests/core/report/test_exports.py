@@ -14,13 +14,18 @@ import pytest
 
 from fairness_core.cli import _main as cli
 from fairness_core.data import ColumnRoles, Dataset, check_audit_data, load_dataset
-from fairness_core.metrics import compute_subgroup_report
+from fairness_core.metrics import (
+    calibration_to_dict,
+    compute_calibration_by_group,
+    compute_subgroup_report,
+)
 from fairness_core.report import (
     build_metrics_csv,
     build_metrics_excel,
     build_metrics_json,
     build_model_card,
     build_review,
+    calibration_section,
     identify_data,
     make_finding,
 )
@@ -144,8 +149,16 @@ def test_json_equals_the_audit_command_json(capsys: pytest.CaptureFixture[str]) 
                         source="score", score="score")  # fmt: skip
     audit = check_audit_data(dataset.frame, roles)
     report = compute_subgroup_report(audit, attributes=("race",), min_n=25)
-    review = build_review(report, roles=roles, data=identify_data(dataset, audit))
+    calibration = calibration_section(audit, [("race",)])
+    review = build_review(
+        report, roles=roles, data=identify_data(dataset, audit), calibration=calibration
+    )
     assert json.loads(build_metrics_json(review)) == expected
+    ece = expected["calibration"]["race"]
+    assert ece == json.loads(json.dumps(calibration_to_dict(
+        compute_calibration_by_group(audit, ("race",))
+    )))  # fmt: skip
+    assert set(expected["inequality"]) == {"race"}
 
 
 def test_model_card_has_every_section_and_escapes_names() -> None:
