@@ -33,8 +33,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fairness_core.data import check_audit_data, get_demo
-from fairness_core.metrics import compute_subgroup_report
-from fairness_core.plots import metric_table, plot_metric_by_group
+from fairness_core.metrics import compute_subgroup_report, metric_table
+from fairness_core.plots import plot_metric_by_group
 from fairness_core.report import (
     build_bundle,
     build_html_report,

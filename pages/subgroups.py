@@ -22,24 +22,21 @@ from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
 from fairness_core.formatting import format_number
 from fairness_core.metrics import (
+    CORRECTION_TITLES,
     DEFAULT_METRICS,
     GUIDE,
+    METRIC_TABLE_COLUMNS,
     METRICS,
     SUMMARIES,
     VERDICTS,
     Reference,
     SubgroupSettings,
     describe_disparity,
-    rank_disadvantaged,
-)
-from fairness_core.plots import (
-    CORRECTION_TITLES,
-    METRIC_TABLE_COLUMNS,
     metric_table,
     plain_column_title,
-    plot_intersection_heatmap,
-    plot_metric_by_group,
+    rank_disadvantaged,
 )
+from fairness_core.plots import plot_intersection_heatmap, plot_metric_by_group
 
 ensure_routed()
 

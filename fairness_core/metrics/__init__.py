@@ -86,6 +86,13 @@ from fairness_core.metrics._summaries import (
     SummarySpec,
     summary_spec,
 )
+from fairness_core.metrics._tables import (
+    COLUMN_TITLES,
+    CORRECTION_TITLES,
+    METRIC_TABLE_COLUMNS,
+    metric_table,
+    plain_column_title,
+)
 from fairness_core.metrics._verdicts import (
     FLAGGED_VERDICTS,
     VERDICTS,
@@ -96,10 +103,13 @@ from fairness_core.metrics._verdicts import (
 
 __all__ = [
     "BENEFITS",
+    "COLUMN_TITLES",
+    "CORRECTION_TITLES",
     "DEFAULT_METRICS",
     "FLAGGED_VERDICTS",
     "GUIDE",
     "METRICS",
+    "METRIC_TABLE_COLUMNS",
     "SUMMARIES",
     "VERDICTS",
     "CalibrationByGroup",
@@ -142,9 +152,11 @@ __all__ = [
     "group_intervals",
     "inequality_to_dict",
     "jeffreys_interval",
+    "metric_table",
     "metric_values",
     "newcombe_difference_interval",
     "parse_rule",
+    "plain_column_title",
     "rank_disadvantaged",
     "report_to_dict",
     "score_ratio_interval",

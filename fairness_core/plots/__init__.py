@@ -38,11 +38,6 @@ from fairness_core.plots._dataset_check import (
     plot_slices,
 )
 from fairness_core.plots._subgroups import (
-    COLUMN_TITLES,
-    CORRECTION_TITLES,
-    METRIC_TABLE_COLUMNS,
-    metric_table,
-    plain_column_title,
     plot_intersection_heatmap,
     plot_metric_by_group,
 )
@@ -77,11 +72,8 @@ from fairness_core.plots._whatif import (
 )
 
 __all__ = [
-    "COLUMN_TITLES",
-    "CORRECTION_TITLES",
     "EXTRA_POINT_KINDS",
     "GROUP_COLOURS",
-    "METRIC_TABLE_COLUMNS",
     "SMALL_GROUP_ROWS",
     "decision_word",
     "describe_average_odds",
@@ -107,8 +99,6 @@ __all__ = [
     "describe_score_distributions",
     "describe_slices",
     "format_value",
-    "metric_table",
-    "plain_column_title",
     "plot_average_odds",
     "plot_base_rates",
     "plot_calibration",

@@ -41,11 +41,11 @@ from fairness_core.metrics import (
     SubgroupReport,
     compute_subgroup_report,
     evaluate_rules,
+    metric_table,
     parse_rule,
     report_to_dict,
 )
 from fairness_core.models import ModelPolicy, load_model
-from fairness_core.plots import metric_table
 from fairness_core.report._review import calibration_section, inequality_section
 
 __all__ = ["AuditOutcome", "AuditRequest", "render_audit", "run_audit"]

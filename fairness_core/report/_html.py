@@ -35,7 +35,8 @@ import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from fairness_core.escaping import escape_chart_text, escape_html
-from fairness_core.plots import plain_column_title, plot_metric_by_group
+from fairness_core.metrics import plain_column_title
+from fairness_core.plots import plot_metric_by_group
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
     Finding,

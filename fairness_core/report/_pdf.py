@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.escaping import reveal_invisible
-from fairness_core.plots import GROUP_COLOURS, plain_column_title
+from fairness_core.metrics import plain_column_title
+from fairness_core.plots import GROUP_COLOURS
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
     Finding,

@@ -37,6 +37,8 @@ import pandas as pd
 from fairness_core.data import AuditData, Binning, ColumnRoles, Dataset
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import (
+    CORRECTION_TITLES,
+    METRIC_TABLE_COLUMNS,
     METRICS,
     SUMMARIES,
     VERDICTS,
@@ -45,10 +47,10 @@ from fairness_core.metrics import (
     compute_calibration_by_group,
     compute_inequality,
     inequality_to_dict,
+    metric_table,
     report_to_dict,
 )
 from fairness_core.models import LoadedModel
-from fairness_core.plots import CORRECTION_TITLES, METRIC_TABLE_COLUMNS, metric_table
 from fairness_core.report._findings import Finding, OperatingPointRecord
 from fairness_core.report._summary import executive_summary
 

@@ -12,8 +12,7 @@ import pytest
 
 from fairness_core.data import check_audit_data, get_demo
 from fairness_core.errors import InvalidInputError
-from fairness_core.metrics import compute_subgroup_report
-from fairness_core.plots import metric_table
+from fairness_core.metrics import compute_subgroup_report, metric_table
 from fairness_core.report import (
     OperatingPointRecord,
     ReplayRefusedError,

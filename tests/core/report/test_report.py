@@ -12,8 +12,8 @@ import pytest
 
 from fairness_core.data import ColumnRoles, Dataset, check_audit_data, get_demo
 from fairness_core.errors import InvalidInputError
-from fairness_core.metrics import compute_subgroup_report
-from fairness_core.plots import metric_table, plot_metric_by_group
+from fairness_core.metrics import compute_subgroup_report, metric_table
+from fairness_core.plots import plot_metric_by_group
 from fairness_core.report import (
     build_html_report,
     build_review,
