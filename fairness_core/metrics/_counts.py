@@ -385,10 +385,14 @@ def check_sample_weight(sample_weight: np.ndarray | None, n_rows: int) -> np.nda
     return weight
 
 
-def _check_score(y_score: np.ndarray | None, n_rows: int) -> np.ndarray | None:
-    if y_score is None:
-        return None
+def check_scores(y_score: np.ndarray, n_rows: int) -> np.ndarray:
+    """The scores as float64, checked: one probability between 0 and 1 per row."""
     score = np.asarray(y_score, dtype=np.float64)
+    if score.ndim != 1:
+        raise InvalidInputError(
+            f"y_score (the model's scores) must be one value per row. Got an array of shape "
+            f"{score.shape} instead. Pass a 1-dimensional array."
+        )
     check_lengths(n_rows, {"y_score": len(score)})
     bad = ~np.isfinite(score) | (score < 0) | (score > 1)
     if bad.any():
@@ -398,3 +402,7 @@ def _check_score(y_score: np.ndarray | None, n_rows: int) -> np.ndarray | None:
             "probability of the positive outcome."
         )
     return score
+
+
+def _check_score(y_score: np.ndarray | None, n_rows: int) -> np.ndarray | None:
+    return None if y_score is None else check_scores(y_score, n_rows)

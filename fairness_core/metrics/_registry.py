@@ -54,6 +54,7 @@ __all__ = [
     "check_metrics",
     "compute_disparities",
     "compute_group_metrics",
+    "divide",
     "effective_denominators",
     "find_reference",
     "metric_denominators",
@@ -251,15 +252,15 @@ def values_from_cells(name: str, cells: np.ndarray) -> np.ndarray:
     if name == "count":
         return total.astype(np.float64)
     if name == "share":
-        return _divide(total, total.sum(axis=-1, keepdims=True))
+        return divide(total, total.sum(axis=-1, keepdims=True))
     if spec.kind == "rate":
         num = cells[..., [_INDEX[c] for c in spec.numerator_cells]].sum(axis=-1)
-        return _divide(num, cells[..., [_INDEX[c] for c in spec.denominator_cells]].sum(axis=-1))
+        return divide(num, cells[..., [_INDEX[c] for c in spec.denominator_cells]].sum(axis=-1))
     tp, fp, fn, tn = (cells[..., i] for i in range(4))
     if name == "balanced_accuracy":
-        return (_divide(tp, tp + fn) + _divide(tn, tn + fp)) / 2
+        return (divide(tp, tp + fn) + divide(tn, tn + fp)) / 2
     if name == "f1":
-        return _divide(2 * tp, 2 * tp + fp + fn)
+        return divide(2 * tp, 2 * tp + fp + fn)
     raise InvalidInputError(f"The metric {name!r} needs the model's scores, not only counts.")
 
 
@@ -275,9 +276,9 @@ def metric_values(counts: GroupCounts, name: str) -> np.ndarray:
     assert counts.scores is not None  # noqa: S101 - check_metrics raised otherwise
     s, w = counts.scores, counts.weighted_cells
     if name == "roc_auc":
-        return _divide(s.ranked_pairs, (w[:, 0] + w[:, 2]) * (w[:, 1] + w[:, 3]))
+        return divide(s.ranked_pairs, (w[:, 0] + w[:, 2]) * (w[:, 1] + w[:, 3]))
     field = {"brier_score": s.squared_error, "log_loss": s.log_loss, "mean_score": s.score}
-    return _divide(field[name], w.sum(axis=-1))
+    return divide(field[name], w.sum(axis=-1))
 
 
 def metric_denominators(counts: GroupCounts, name: str) -> np.ndarray:
@@ -403,7 +404,7 @@ def compute_disparities(
         others = np.array([g for g in range(counts.n_groups) if g != ref], dtype=np.int64)
         for kind, value in (
             ("difference", values[others] - values[ref]),
-            ("ratio", _divide(values[others], np.full(len(others), values[ref]))),
+            ("ratio", divide(values[others], np.full(len(others), values[ref]))),
         ):
             frames.append(
                 pd.DataFrame(
@@ -440,7 +441,7 @@ def between_groups(values: np.ndarray) -> tuple[float, float]:
     return high - low, (low / high if high != 0 else float("nan"))
 
 
-def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+def divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """num / den, NaN where den is 0 (an undefined rate is not an error)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.true_divide(num, den)

@@ -59,8 +59,10 @@ from fairness_core.metrics import (
     check_group_columns,
     check_lengths,
     check_sample_weight,
+    check_scores,
     combine_group_codes,
     decode_group_labels,
+    divide,
 )
 
 __all__ = [
@@ -216,7 +218,7 @@ def sweep_thresholds(
     columns = check_group_columns(groups)
     truth = check_binary(y_true, "y_true", "true outcome")
     n_rows = len(truth)
-    score = _check_scores(y_score, n_rows)
+    score = check_scores(y_score, n_rows)
     check_lengths(n_rows, {g.name: len(g.codes) for g in columns})
     weight = check_sample_weight(sample_weight, n_rows)
     if threshold is None and y_pred is None:
@@ -344,14 +346,14 @@ def group_rates(tp: np.ndarray, fp: np.ndarray, positives, negatives) -> dict[st
     Each is the metric registry's formula on the confusion cells; NaN where undefined.
     """
     cells = confusion_cells(tp, fp, positives, negatives)
-    return {name: _divide(*registry_parts(name, cells)) for name in RATES}
+    return {name: divide(*registry_parts(name, cells)) for name in RATES}
 
 
 def balanced_accuracy(tp, fp, positives, negatives) -> np.ndarray:
     """Mean of the registry's true positive and true negative rates (its balanced accuracy)."""
     cells = confusion_cells(tp, fp, positives, negatives)
-    tpr = _divide(*registry_parts("true_positive_rate", cells))
-    tnr = _divide(*registry_parts("true_negative_rate", cells))
+    tpr = divide(*registry_parts("true_positive_rate", cells))
+    tnr = divide(*registry_parts("true_negative_rate", cells))
     return (tpr + tnr) / 2
 
 
@@ -463,24 +465,6 @@ def check_cost_ratio(cost_ratio: float) -> float:
 
 
 # -- internals --------------------------------------------------------------------------
-
-
-def _check_scores(y_score: np.ndarray, n_rows: int) -> np.ndarray:
-    score = np.asarray(y_score, dtype=np.float64)
-    if score.ndim != 1:
-        raise InvalidInputError(
-            f"y_score (the model's scores) must be one value per row. Got an array of shape "
-            f"{score.shape} instead. Pass a 1-dimensional array."
-        )
-    check_lengths(n_rows, {"y_score": len(score)})
-    bad = ~np.isfinite(score) | (score < 0) | (score > 1)
-    if bad.any():
-        raise InvalidInputError(
-            "y_score (the model's scores) must be a probability between 0 and 1 in every row. "
-            f"Got {int(bad.sum()):,} rows empty or outside 0 to 1. Use the predicted "
-            "probability of the positive outcome."
-        )
-    return score
 
 
 def _group_codes(columns: list) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
@@ -608,8 +592,8 @@ def _calibration(
             "bin_high": np.tile(edges[1:], len(names)),
             "n": rows,
             "weight": total,
-            "mean_score": _divide(score_sum, total),
-            "observed_rate": _divide(positive_sum, total),
+            "mean_score": divide(score_sum, total),
+            "observed_rate": divide(positive_sum, total),
         }
     )
     return frame[frame["n"] > 0].reset_index(drop=True)
@@ -640,16 +624,9 @@ def _distribution(
             "bin_high": np.tile(edges[1:], 2 * len(names)),
             "n": rows,
             "weight": total,
-            "share": _divide(total, np.repeat(per_group, 2 * n_bins)),
+            "share": divide(total, np.repeat(per_group, 2 * n_bins)),
         }
     )
-
-
-def _divide(num, den) -> np.ndarray:
-    num, den = np.asarray(num, dtype=np.float64), np.asarray(den, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = num / den
-    return np.where(den > 0, out, np.nan)
 
 
 def _spread(values: np.ndarray, axis: int) -> np.ndarray:
