@@ -270,14 +270,18 @@ st.dataframe(
         "value": st.column_config.NumberColumn(spec.title, format="%.3f"),
         "ci_low": number_column("ci_low", "%.3f"),
         "ci_high": number_column("ci_high", "%.3f"),
-        "difference": number_column("difference", "%+.3f"),
-        "ratio": number_column("ratio", "%.2f"),
+        # shown as text that never rounds across the verdict's line (0.7992 → "0.799")
+        "difference_shown": st.column_config.TextColumn(plain_column_title("difference")),
+        "ratio_shown": st.column_config.TextColumn(plain_column_title("ratio")),
         "ratio_verdict": st.column_config.TextColumn(plain_column_title("ratio_verdict")),
         "difference_verdict": st.column_config.TextColumn(plain_column_title("difference_verdict")),
         "difference_p_adjusted": number_column("difference_p_adjusted", "%.3g"),
         "suppressed": st.column_config.CheckboxColumn(plain_column_title("suppressed")),
     },
-    column_order=METRIC_TABLE_COLUMNS,
+    column_order=[
+        {"difference": "difference_shown", "ratio": "ratio_shown"}.get(c, c)
+        for c in METRIC_TABLE_COLUMNS
+    ],
 )
 
 st.caption(

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fairness_core.errors import InvalidInputError
+from fairness_core.metrics._verdicts import LINE_TOLERANCE
 
 __all__ = ["Rule", "RuleResult", "evaluate_rules", "parse_rule"]
 
@@ -93,5 +94,9 @@ def evaluate_rules(
             why = (reasons or {}).get(rule.summary) or "the summary could not be computed"
             results.append(RuleResult(rule, None, True, f"not computable: {why}"))
             continue
-        results.append(RuleResult(rule, float(value), _OPERATORS[rule.op](value, rule.threshold)))
+        # Exact at the line, as the verdicts (docs/statistics.md): a value within one part in
+        # a billion of the threshold is on it (0.08 / 0.1 is 0.7999999999999999, not < 0.8).
+        slack = LINE_TOLERANCE * max(1.0, abs(rule.threshold))
+        judged = rule.threshold if abs(value - rule.threshold) <= slack else float(value)
+        results.append(RuleResult(rule, float(value), _OPERATORS[rule.op](judged, rule.threshold)))
     return results

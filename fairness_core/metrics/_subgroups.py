@@ -349,7 +349,8 @@ def describe_disparity(
         why = "too few people to show it" if row["suppressed"] else "it is undefined for one"
         return f"The {title} of group {name} cannot be compared with group {ref}: {why}."
     values = metric_values(report.counts, metric)
-    numbers = f"{format_number(values[index])} vs {format_number(values[row['reference_index']])}"
+    group_value, reference_value = values[index], values[row["reference_index"]]
+    numbers = f"{format_number(group_value, 3)} vs {format_number(reference_value, 3)}"
     rule = find_verdict_rule(
         kind,
         spec.harmful,
@@ -358,10 +359,17 @@ def describe_disparity(
         impact_ratio=report.impact_ratio and metric == "selection_rate",
     )
     shown = _shown_value(value, rule, row["verdict"], signed=kind == "difference")
-    if math.isfinite(row["ci_low"]) and not math.isnan(row["ci_high"]):
+    note = row.get("verdict_note") or ""
+    if math.isfinite(row["ci_low"]) and not math.isnan(row["ci_high"]) and "interval" not in note:
         level = f"{report.settings.confidence:.0%}"
-        high = "no upper limit" if math.isinf(row["ci_high"]) else format_number(row["ci_high"])
-        numbers += f"; {level} interval {format_number(row['ci_low'])} to {high}"
+        signed = kind == "difference"
+        low = _shown_value(row["ci_low"], rule, row["verdict"], signed=signed)
+        high = (
+            "no upper limit"
+            if math.isinf(row["ci_high"])
+            else _shown_value(row["ci_high"], rule, row["verdict"], signed=signed)
+        )
+        numbers += f"; {level} interval {low} to {high}"
     if kind == "ratio" and metric == "selection_rate":
         text = f"Group {name} is selected at {shown}× the rate of group {ref} ({numbers})"
     elif kind == "ratio":

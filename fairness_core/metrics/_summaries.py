@@ -173,8 +173,10 @@ def compute_summaries(
             _extreme(counts, metric, spec.kind, min_n=min_n, hidden=hidden.get(metric))
             for metric in spec.metrics
         ]
-        judged = sorted({g for _, used, _, _ in parts for g in used})
-        left = sorted({g for _, _, out_, _ in parts for g in out_} - set(judged))
+        # A group left out of any of the summary's rates is listed as left out (equalized
+        # odds: a group with no actual positives is judged on one rate only).
+        left = sorted({g for _, _, out_, _ in parts for g in out_})
+        judged = sorted({g for _, used, _, _ in parts for g in used} - set(left))
         reasons = [why for value, _, _, why in parts if not np.isfinite(value)]
         values = [value for value, _, _, _ in parts]
         if reasons:

@@ -7,10 +7,15 @@ table never needs a plotting library.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
+from fairness_core.formatting import format_against_line, format_number
+from fairness_core.metrics._registry import METRICS
 from fairness_core.metrics._stats import Correction
 from fairness_core.metrics._subgroups import SubgroupReport
+from fairness_core.metrics._verdicts import VerdictRule, beyond, find_verdict_rule
 
 __all__ = [
     "COLUMN_TITLES",
@@ -101,4 +106,28 @@ def metric_table(report: SubgroupReport, metric: str) -> pd.DataFrame:
     table["is_reference"] = table["group"] == reference
     for kind in ("difference", "ratio"):
         table.loc[table["is_reference"], f"{kind}_verdict"] = "reference group"
+    settings, harmful = report.settings, METRICS[metric].harmful
+    for kind, decimals in (("difference", 3), ("ratio", 2)):
+        rule = find_verdict_rule(
+            kind,  # type: ignore[arg-type]
+            harmful,
+            tolerance=settings.tolerance,
+            ratio_threshold=settings.ratio_threshold,
+        )
+        table[f"{kind}_shown"] = [
+            _shown(value, rule, decimals=decimals, signed=kind == "difference")
+            for value in table[kind].to_numpy(dtype=float)
+        ]
     return table.reset_index(drop=True)
+
+
+def _shown(value: float, rule: VerdictRule | None, *, decimals: int, signed: bool) -> str:
+    """A difference or ratio as text that never rounds across the line it is judged by."""
+    if math.isnan(value):
+        return ""
+    if rule is None or math.isinf(value):
+        return format_number(value, decimals, signed=signed)
+    past = beyond(value, rule.line, rule.harmful)
+    return format_against_line(
+        value, rule.line, past=past, harmful=rule.harmful, decimals=decimals, signed=signed
+    )

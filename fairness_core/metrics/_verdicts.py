@@ -43,6 +43,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from fairness_core.formatting import format_against_line, format_number
+
 __all__ = [
     "FLAGGED_VERDICTS",
     "LINE_TOLERANCE",
@@ -147,11 +149,23 @@ def judge_verdict(
 
 
 def interval_note(rule: VerdictRule, low: float, high: float, *, confidence: float) -> str:
-    """ "the 95% interval 0.62 to 0.91 includes the line 0.8 …" when it does, else ""."""
+    """What an interval that includes the line means for the verdict, or "" when it does not.
+
+    Significance tests "equal rates", not "past the line", so a gap can be significant while
+    the interval still reaches the line: the note says which side is uncertain.
+    """
     if math.isnan(low) or math.isnan(high) or not low <= rule.line <= high:
         return ""
-    shown = "no upper limit" if math.isinf(high) else f"{high:.3g}"
+    shown_low = format_against_line(low, rule.line, past=beyond(low, rule.line, rule.harmful),
+                                    harmful=rule.harmful)  # fmt: skip
+    shown_high = (
+        "no upper limit"
+        if math.isinf(high)
+        else format_against_line(
+            high, rule.line, past=beyond(high, rule.line, rule.harmful), harmful=rule.harmful
+        )
+    )
     return (
-        f"the {confidence:.0%} interval {low:.3g} to {shown} includes the line "
-        f"{rule.line:g}, so the data fit values on both sides of it"
+        f"the {confidence:.0%} interval {shown_low} to {shown_high} includes the line "
+        f"{format_number(rule.line)}, so the value could lie on either side of it"
     )

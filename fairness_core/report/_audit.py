@@ -200,6 +200,10 @@ def _merge(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
         "summary": {},
         "summary_details": {},
         "comparisons_judged": sum(d["comparisons_judged"] for d in documents),
+        "comparisons_judged_by_attribute": {
+            "×".join(r.settings.attributes): d["comparisons_judged"]
+            for r, d in zip(reports, documents, strict=True)
+        },
         "empty_groups": {
             "count": sum(d["empty_groups"]["count"] for d in documents),
             "examples": [e for d in documents for e in d["empty_groups"]["examples"]][:20],
@@ -217,13 +221,20 @@ def _merge(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
         values = [d["summary"].get(name) for d in documents]
         defined = [v for v in values if v is not None and not math.isnan(v)]
         worst = min if name.endswith("_ratio") else max
-        merged["summary"][name] = worst(defined) if defined else None
+        # Undefined for one attribute means the worst over them is unknown: undefined too,
+        # so a rule on it fails (saying why) instead of passing on the other attributes.
+        complete = len(defined) == len(values)
+        merged["summary"][name] = worst(defined) if defined and complete else None
         picked = [
             d["summary_details"][name]
             for d in documents
             if d["summary"].get(name) == merged["summary"][name]
         ]
-        reasons = [d["summary_details"][name]["undefined_because"] for d in documents]
+        reasons = [
+            f"{'×'.join(r.settings.attributes)}: {d['summary_details'][name]['undefined_because']}"
+            for r, d in zip(reports, documents, strict=True)
+            if d["summary_details"][name]["undefined_because"]
+        ]
         merged["summary_details"][name] = (
             picked[0]
             if picked and merged["summary"][name] is not None

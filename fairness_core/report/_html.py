@@ -325,9 +325,9 @@ _GROUP_COLUMNS = (
     ("value", "Value"),
     ("ci_low", "{level} interval, low"),
     ("ci_high", "{level} interval, high"),
-    ("difference", "Difference vs reference"),
+    ("difference_shown", "Difference vs reference"),
     ("difference_verdict", "Verdict on the difference"),
-    ("ratio", "Ratio vs reference"),
+    ("ratio_shown", "Ratio vs reference"),
     ("ratio_verdict", "Verdict on the ratio"),
     ("difference_p_adjusted", "Chance of a gap this large by luck (p, adjusted)"),
 )

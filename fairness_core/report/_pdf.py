@@ -273,8 +273,8 @@ _GROUP_HEAD = (
     ("value", "Value"),
     ("ci_low", "{level} interval, low"),
     ("ci_high", "{level} interval, high"),
-    ("difference", "Difference vs reference"),
-    ("ratio", "Ratio vs reference"),
+    ("difference_shown", "Difference vs reference"),
+    ("ratio_shown", "Ratio vs reference"),
     ("ratio_verdict", "Verdict on the ratio"),
     ("difference_verdict", "Verdict on the difference"),
 )

@@ -446,7 +446,9 @@ def _group_table(report: SubgroupReport, metric: str) -> GroupTable:
         title=spec.title,
         explanation=spec.explanation,
         denominator=spec.denominator,
-        table=table[list(METRIC_TABLE_COLUMNS)].reset_index(drop=True),
+        table=table[[*METRIC_TABLE_COLUMNS, "difference_shown", "ratio_shown"]].reset_index(
+            drop=True
+        ),
     )
 
 
@@ -515,7 +517,9 @@ def _method_notes(report: SubgroupReport) -> list[str]:
         f"Differences of rates carry Newcombe's {level} hybrid score interval and ratios the "
         f"Miettinen–Nurminen {level} score interval; composite metrics (F1, balanced accuracy) "
         f"{s.n_bootstrap:,} bootstrap resamples of the counts (seed {s.seed}).",
-        "Each group's rate is tested against the reference's with Fisher's exact test; "
+        "Each group's rate is tested against the reference's with Fisher's exact test (with "
+        "sample weights: the z test on effective counts; F1 and balanced accuracy: the "
+        "bootstrap; ROC AUC: the Hanley–McNeil standard error); "
         f"p-values are adjusted with {CORRECTION_TITLES.get(s.correction, s.correction)} "
         f"over the {report.comparisons_judged} comparisons that are judged.",
         _reference_note(s.reference),

@@ -256,3 +256,36 @@ def test_alpha_changes_what_counts_as_adverse_impact(
 
     assert verdict([]) == "adverse impact"
     assert verdict(["--alpha", "0.001"]) == "below the line, not statistically significant"
+
+
+def test_a_rule_exactly_on_the_line_does_not_fail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """8% vs 10% hired: the ratio 0.08 / 0.1 is on the four-fifths line, so '<0.8' passes."""
+    path = _hiring_file(tmp_path, {"a": (80, 1000), "b": (100, 1000)})
+    code, out, err = run([*_hiring_args(path), "--fail-on", "disparate_impact_ratio<0.8"], capsys)
+    assert json.loads(out)["summary"]["disparate_impact_ratio"] < 0.8  # the float is below
+    assert code == 0, err
+    code, _, _ = run([*_hiring_args(path), "--fail-on", "disparate_impact_ratio<=0.8"], capsys)
+    assert code == 1  # on the line counts as equal to it
+
+
+def test_an_attribute_with_an_undefined_summary_fails_the_rule_across_attributes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Audited one by one, a summary undefined for one attribute is undefined overall."""
+    rows = [
+        {"tier": t, "sex": s, "hired": int(i % 3 == 0), "qualified": i % 2}
+        for i, (t, s) in enumerate(
+            [("x", "M")] * 500 + [("y", "M")] * 480 + [("x", "F")] * 10 + [("y", "F")] * 10
+        )
+    ]
+    path = tmp_path / "two.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    args = [*_hiring_args(path), "--protected", "sex", "--fail-on", "disparate_impact_ratio<0.8"]
+    code, out, err = run(args, capsys)
+    doc = json.loads(out)
+    assert doc["summary_by_attribute"]["tier"]["disparate_impact_ratio"] is not None
+    assert doc["summary"]["disparate_impact_ratio"] is None
+    assert code == 1
+    assert "sex: only one group can be judged" in err

@@ -100,7 +100,7 @@ def test_four_fifths_sentence_and_verdict() -> None:
     assert row["rule"] == "four-fifths rule: impact ratio ≥ 0.8"
     low, high, p = row["ci_low"], row["ci_high"], row["p_value_adjusted"]
     assert describe_disparity(report, "selection_rate", "women") == (
-        "Group women is selected at 0.71× the rate of group men (0.40 vs 0.56; 95% interval "
+        "Group women is selected at 0.71× the rate of group men (0.400 vs 0.560; 95% interval "
         f"{low:.2f} to {high:.2f}), adverse impact: below the line (four-fifths rule: impact "
         f"ratio ≥ 0.8) and statistically significant (adjusted p = {p:.2g})."
     )
@@ -116,7 +116,7 @@ def test_sentences_for_small_groups_and_differences() -> None:
     )
     sentence = describe_disparity(report, "selection_rate", ("women",), kind="difference")
     assert sentence.startswith(
-        "The selection rate of group women is 0.16 lower than that of group men (0.40 vs 0.56;"
+        "The selection rate of group women is 0.16 lower than that of group men (0.400 vs 0.560;"
     )
     assert sentence.endswith("too few people to judge; measured on 10 people; at least 30 needed.")
     assert report.disparities["verdict"].eq("too few people to judge").all()
