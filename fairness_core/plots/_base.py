@@ -11,7 +11,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-__all__ = ["GROUP_COLOURS", "SMALL_GROUP_ROWS", "describe_group_overview", "plot_group_overview"]
+__all__ = [
+    "GROUP_COLOURS",
+    "SMALL_GROUP_ROWS",
+    "add_calibration_frame",
+    "describe_group_overview",
+    "plot_group_overview",
+]
 
 #: Okabe & Ito (2008), "Color Universal Design"; grey last, used for "(missing)".
 GROUP_COLOURS = (
@@ -93,3 +99,19 @@ def describe_group_overview(overview: pd.DataFrame, attribute: str) -> str:
         names = ", ".join(str(g) for g in tiny["group"])
         sentence += f" Too small to judge on their own (under {SMALL_GROUP_ROWS} rows): {names}."
     return sentence
+
+
+def add_calibration_frame(fig: go.Figure) -> None:
+    """The diagonal of perfect calibration and the axes every calibration chart shares."""
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            mode="lines",
+            line={"color": "#999999", "dash": "dot"},
+            name="perfectly calibrated",
+            hoverinfo="skip",
+        )
+    )
+    fig.update_xaxes(title_text="Mean score in the bin", range=[0, 1])
+    fig.update_yaxes(title_text="Share with the positive outcome", range=[0, 1.02])

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from fairness_core.dataset_check import ConsistencyResult
 from fairness_core.metrics import CalibrationByGroup, InequalityReport
-from fairness_core.plots._base import GROUP_COLOURS
+from fairness_core.plots._base import GROUP_COLOURS, add_calibration_frame
 
 __all__ = [
     "describe_average_odds",
@@ -189,18 +189,7 @@ def plot_calibration_by_group(result: CalibrationByGroup) -> go.Figure:
                 ),
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[0, 1],
-            y=[0, 1],
-            mode="lines",
-            line={"color": "#999999", "dash": "dot"},
-            name="perfectly calibrated",
-            hoverinfo="skip",
-        )
-    )
-    fig.update_xaxes(title_text="Mean score in the bin", range=[0, 1])
-    fig.update_yaxes(title_text="Share with the positive outcome", range=[0, 1.02])
+    add_calibration_frame(fig)
     fig.update_layout(title="Calibration by group (bars: 95% intervals)", **_LAYOUT)
     return fig
 

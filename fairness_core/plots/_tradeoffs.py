@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from fairness_core.metrics import METRICS
-from fairness_core.plots._base import GROUP_COLOURS
+from fairness_core.plots._base import GROUP_COLOURS, add_calibration_frame
 from fairness_core.tradeoffs import (
     CRITERIA,
     DISPARITIES,
@@ -205,18 +205,7 @@ def plot_calibration(sweep: ThresholdSweep) -> go.Figure:
                 ),
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[0, 1],
-            y=[0, 1],
-            mode="lines",
-            line={"color": "#999999", "dash": "dot"},
-            name="perfectly calibrated",
-            hoverinfo="skip",
-        )
-    )
-    fig.update_xaxes(title_text="Mean score in the bin", range=[0, 1])
-    fig.update_yaxes(title_text="Share with the positive outcome", range=[0, 1.02])
+    add_calibration_frame(fig)
     fig.update_layout(title="Calibration by group (marker size: people in the bin)", **_LAYOUT)
     return fig
 
