@@ -66,6 +66,7 @@ from fairness_core.metrics._rules import (
     evaluate_rules,
     parse_rule,
 )
+from fairness_core.metrics._sentences import describe_disparity, rank_disadvantaged
 from fairness_core.metrics._stats import (
     Correction,
     adjust_p_values,
@@ -78,8 +79,6 @@ from fairness_core.metrics._subgroups import (
     SubgroupReport,
     SubgroupSettings,
     compute_subgroup_report,
-    describe_disparity,
-    rank_disadvantaged,
     report_to_dict,
 )
 from fairness_core.metrics._summaries import (
