@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
-from components.demo import activate_demo
+from components import review_session, state
+from components.demo import DEFAULT_DEMO, activate_demo
+from components.identity import current_owner
+from components.reviews_panel import render_reviews_panel
 from components.router import mark_routed
 from fairness_core.escaping import escape_markdown
-
-DEFAULT_DEMO = "loan"
 
 st.set_page_config(page_title="Fairness Explorer", page_icon="⚖️", layout="wide")
 mark_routed()
 
-if state.get_inputs() is None:
+owner = current_owner()  # None until this browser has answered (its first visit)
+review_session.open_from_address(owner)  # a reload or a link reopens the saved review
+if state.get_inputs() is None and not review_session.missing_files():
     activate_demo(DEFAULT_DEMO)
 
 pages = [
@@ -64,5 +66,10 @@ summary = st.sidebar.container()
 try:
     navigation.run()
 finally:  # also after a page stops early (st.stop) or reruns
-    with summary:
-        render_session_summary()
+    try:  # saving first: drawing may be cut short when the reviewer has clicked on
+        review_session.autosave(owner)
+        review_session.show_in_address()
+    finally:
+        with summary:
+            render_session_summary()
+            render_reviews_panel(owner)

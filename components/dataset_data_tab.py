@@ -92,6 +92,7 @@ def render_data_tab(inputs: AuditInputs, data: AuditData) -> None:
         "Protected attribute",
         [g.name for g in data.groups],
         key=state.DATASETCHECK_ATTRIBUTE,
+        persist_state="session",
     )
     min_n = right.number_input(
         "Minimum rows to compare a group",
@@ -100,6 +101,7 @@ def render_data_tab(inputs: AuditInputs, data: AuditData) -> None:
         value=DEFAULT_MIN_N,
         step=1,
         key=state.DATASETCHECK_MIN_N,
+        persist_state="session",
         help="Smaller groups are flagged and left out of the disparate impact ratio.",
     )
     with st.expander("Compare with the population the model will serve (optional)"):
@@ -117,6 +119,7 @@ def render_data_tab(inputs: AuditInputs, data: AuditData) -> None:
                 value=0.0,
                 step=1.0,
                 key=state.reference_share_key(inputs.dataset.sha256, attribute, index),
+                persist_state="session",
             )
     try:
         audit = cache.dataset_audit(inputs, data, reference_shares(inputs, data), int(min_n))
@@ -185,7 +188,9 @@ def _distribution(
     st.subheader("How a feature is spread in each group")
     if not audit.features:
         return
-    feature = st.selectbox("Feature", list(audit.features), key=state.DATASETCHECK_FEATURE)
+    feature = st.selectbox(
+        "Feature", list(audit.features), key=state.DATASETCHECK_FEATURE, persist_state="session"
+    )
     try:
         spread = cache.feature_distribution(inputs, data, attribute, feature)
     except FairnessCoreError as exc:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import state
+from components.demo import data_label
 from components.errors import render_error
 from fairness_core.errors import FairnessCoreError
 from fairness_core.report import SEVERITIES, SEVERITY_TITLES, OperatingPointRecord, make_finding
@@ -61,7 +62,7 @@ def render_add_to_findings(
             severity=severity,
             note=note,
             summary=summary,
-            data_name=inputs.dataset.name if inputs else "",
+            data_name=data_label(inputs.source, inputs.dataset) if inputs else "",
             data_sha256=inputs.dataset.sha256 if inputs else "",
             settings=settings,
             figure=figure.to_json() if figure is not None else None,

@@ -205,6 +205,7 @@ def _settings(train: Dataset) -> tuple[tuple[str, ...], int, int]:
         default=list(DEFAULT_METHODS),
         format_func=MITIGATION_LABELS.__getitem__,
         key=state.MITIGATION_CHOSEN_METHODS,
+        persist_state="session",
         help=" ".join(f"{MITIGATION_LABELS[m]}: {METHOD_HELP[m]}" for m in MITIGATION_METHODS),
     )
     left, right = st.columns(2)
@@ -215,6 +216,7 @@ def _settings(train: Dataset) -> tuple[tuple[str, ...], int, int]:
         value=15,
         step=1,
         key=state.MITIGATION_MAX_ITER,
+        persist_state="session",
         help="More rounds meet the criterion more closely and take longer. Grid search "
         "tries 10 penalty strengths.",
     )
@@ -226,6 +228,7 @@ def _settings(train: Dataset) -> tuple[tuple[str, ...], int, int]:
         value=min(most, DEFAULT_MAX_ROWS),
         step=500,
         key=state.MITIGATION_MAX_ROWS,
+        persist_state="session",
         help="A random sample (the same every time) keeps long runs short. Use all rows for "
         "the final comparison.",
     )

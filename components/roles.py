@@ -44,6 +44,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
             index=_unless_set(state.DATA_TARGET, _index(columns, current.target)),
             placeholder="Choose the outcome column",
             key=state.DATA_TARGET,
+            persist_state="session",
             help="What really happened: repaid or not, qualified or not.",
         )
         positive = _positive_widget(frame, target, current)
@@ -54,6 +55,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
                 state.DATA_PROTECTED, [c for c in current.protected if c in columns]
             ),
             key=state.DATA_PROTECTED,
+            persist_state="session",
             help="Gender, race, age, ... Choose several to also see their combinations later.",
         )
         numeric = set(numeric_columns(frame))
@@ -67,6 +69,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
                     state.DATA_BINNED, [b.column for b in current.bins if b.column in candidates]
                 ),
                 key=state.DATA_BINNED,
+                persist_state="session",
                 help="Age becomes age bands (under 25, 25–34, …); other numbers become four "
                 "groups of about equal size.",
             )
@@ -78,6 +81,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
             index=_unless_set(state.DATA_SOURCE, sources.index(current.source)),
             format_func=SOURCE_LABELS.__getitem__,
             key=state.DATA_SOURCE,
+            persist_state="session",
         )
         prediction = score = None
         threshold = current.threshold
@@ -88,6 +92,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
                 index=_unless_set(state.DATA_PREDICTION, _index(columns, current.prediction)),
                 placeholder="Choose the decision column",
                 key=state.DATA_PREDICTION,
+                persist_state="session",
             )
         else:
             if source == "score":
@@ -97,6 +102,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
                     index=_unless_set(state.DATA_SCORE, _index(columns, current.score)),
                     placeholder="Choose the score column",
                     key=state.DATA_SCORE,
+                    persist_state="session",
                 )
             elif inputs.model is None:
                 st.info("No model is loaded. Upload one above, or use a column of the data.")
@@ -107,6 +113,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
                 value=_unless_set(state.DATA_THRESHOLD, float(current.threshold)),
                 step=0.01,
                 key=state.DATA_THRESHOLD,
+                persist_state="session",
             )
         weight = st.selectbox(
             "Sample weight (optional)",
@@ -114,6 +121,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
             index=_unless_set(state.DATA_WEIGHT, _index(columns, current.weight)),
             placeholder="None: every row counts once",
             key=state.DATA_WEIGHT,
+            persist_state="session",
         )
     role_columns = {target, prediction, score, weight, *protected}
     feature_default = [c for c in current.features if c in columns]
@@ -127,6 +135,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
             [c for c in feature_default if c not in role_columns - set(protected)],
         ),
         key=state.DATA_FEATURES,
+        persist_state="session",
     )
     return ColumnRoles(
         target=target or "",
@@ -159,6 +168,7 @@ def _positive_widget(frame: object, target: str | None, current: ColumnRoles) ->
         index=_unless_set(state.DATA_POSITIVE, _index(labels, wanted)),
         placeholder="Choose the favourable value",
         key=state.DATA_POSITIVE,
+        persist_state="session",
         help="The outcome a person would want: approved, hired, repaid.",
     )
     if chosen is None:

@@ -91,6 +91,7 @@ def _settings(options: list[str], default: list[str]) -> SliceSettings:
         options,
         default=[c for c in default if c in options],
         key=state.DATASETCHECK_SLICE_FEATURES,
+        persist_state="session",
         help="Protected attributes or not. More features take longer to search.",
     )
     metric = left.selectbox(
@@ -98,6 +99,7 @@ def _settings(options: list[str], default: list[str]) -> SliceSettings:
         list(SLICE_METRICS),
         format_func=SLICE_METRICS.__getitem__,
         key=state.DATASETCHECK_SLICE_METRIC,
+        persist_state="session",
         help="Error rates: higher is worse. Selection rate: lower is worse.",
     )
     order = right.selectbox(
@@ -106,6 +108,7 @@ def _settings(options: list[str], default: list[str]) -> SliceSettings:
         index=1,
         format_func=ORDERS.__getitem__,
         key=state.DATASETCHECK_SLICE_ORDER,
+        persist_state="session",
     )
     min_support = right.number_input(
         "Minimum people in a slice",
@@ -114,6 +117,7 @@ def _settings(options: list[str], default: list[str]) -> SliceSettings:
         value=30,
         step=1,
         key=state.DATASETCHECK_SLICE_SUPPORT,
+        persist_state="session",
         help="Counted among the people the metric is measured on (e.g. for the false "
         "negative rate: those who deserved the positive outcome). Smaller slices are ignored.",
     )
@@ -122,6 +126,7 @@ def _settings(options: list[str], default: list[str]) -> SliceSettings:
         list(CORRECTIONS),
         format_func=CORRECTIONS.__getitem__,
         key=state.DATASETCHECK_SLICE_CORRECTION,
+        persist_state="session",
     )
     return SliceSettings(
         features=tuple(features),
@@ -200,6 +205,7 @@ def _save_cohort(table: pd.DataFrame) -> None:
         "Slice",
         list(table["slice"]),
         key=state.DATASETCHECK_SLICE_CHOSEN,
+        persist_state="session",
     )
     if st.button("Save as a cohort", key=state.DATASETCHECK_SAVE_COHORT, icon=":material/add:"):
         conditions = table.loc[table["slice"] == chosen, "conditions"].iloc[0]

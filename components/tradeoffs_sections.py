@@ -15,6 +15,7 @@ import streamlit as st
 
 from components import state
 from components.charts import render_chart
+from components.demo import data_label
 from components.findings import record_operating_point, render_add_to_findings, titled
 from components.state import AuditInputs
 from fairness_core.escaping import escape_markdown
@@ -194,11 +195,15 @@ def render_record_form(
         # reviewer picks another point (a keyed widget keeps its value).
         default_title = f"Operating point: {point.label}"
         record_title = st.text_input(
-            "Title (optional)", placeholder=default_title, key=state.TRADEOFFS_RECORD_TITLE
+            "Title (optional)",
+            placeholder=default_title,
+            key=state.TRADEOFFS_RECORD_TITLE,
+            persist_state="session",
         )
         rationale = st.text_area(
             "Why this operating point? (rationale)",
             key=state.TRADEOFFS_RATIONALE,
+            persist_state="session",
             placeholder="Who was consulted, which harms were weighed, why this balance.",
         )
         if evaluation.warnings:
@@ -221,7 +226,7 @@ def render_record_form(
             rationale=rationale.strip(),
             settings={k: str(v) for k, v in settings.items()},
             created=datetime.now(UTC).isoformat(timespec="seconds"),
-            data_name=inputs.dataset.name,
+            data_name=data_label(inputs.source, inputs.dataset),
             data_sha256=inputs.dataset.sha256,
             rules=tuple(rule.to_dict() for rule in evaluation.rules),
             warnings=evaluation.warnings,

@@ -52,6 +52,7 @@ def render_explanations(
         "Compute explanations",
         value=kind != "permutation",
         key=state.WHATIF_EXPLAIN_ON,
+        persist_state="session",
         help="Explanations of this model take a few seconds each.",
     )
     st.caption(f"Method: {KIND_WORDS[kind]}.")
@@ -77,7 +78,12 @@ def render_explanations(
 
     st.subheader("Which features matter, for whom")
     protected = [g.name for g in audit.groups]
-    attribute = st.selectbox("Compare groups of", protected, key=state.WHATIF_IMPORTANCE_ATTRIBUTE)
+    attribute = st.selectbox(
+        "Compare groups of",
+        protected,
+        key=state.WHATIF_IMPORTANCE_ATTRIBUTE,
+        persist_state="session",
+    )
     per_group = 20 if kind == "permutation" else 200
     try:
         importance = whatif_cache.whatif_importance(inputs, audit, attribute, per_group)
@@ -100,7 +106,9 @@ def render_explanations(
     )
 
     st.subheader("One feature across its range")
-    feature = st.selectbox("Feature", list(features), key=state.WHATIF_ICE_FEATURE)
+    feature = st.selectbox(
+        "Feature", list(features), key=state.WHATIF_ICE_FEATURE, persist_state="session"
+    )
     try:
         curve = whatif_cache.whatif_ice(inputs, audit, row, edits, feature)
     except FairnessCoreError as exc:

@@ -58,6 +58,7 @@ def render_flip_tests(
         # Proxies found on the Dataset check page ("Use in the What-if flip tests").
         default=[f for f in state.get_whatif_proxy_default() if f in proxy_options],
         key=state.WHATIF_PROXIES,
+        persist_state="session",
         help="Features that stand in for a protected attribute, such as a zip code for race. "
         "They are set to what is typical of the new group along with the attribute.",
     )
@@ -82,7 +83,10 @@ def render_flip_tests(
 
     st.subheader("Everyone")
     attribute = st.selectbox(
-        "Move everyone to each other group of", protected, key=state.WHATIF_FLIP_ATTRIBUTE
+        "Move everyone to each other group of",
+        protected,
+        key=state.WHATIF_FLIP_ATTRIBUTE,
+        persist_state="session",
     )
     try:
         flip_test = whatif_cache.whatif_flip_test(inputs, audit, attribute, tuple(proxies))
@@ -142,11 +146,16 @@ def render_nearest(inputs: AuditInputs, audit: AuditData, row: int, decision: in
             list(SCOPES),
             format_func=SCOPES.__getitem__,
             key=state.WHATIF_CF_SCOPE,
+            persist_state="session",
             horizontal=True,
         )
     with attribute_col:
         attribute = st.selectbox(
-            "Group by", protected, key=state.WHATIF_CF_ATTRIBUTE, disabled=scope == "any"
+            "Group by",
+            protected,
+            key=state.WHATIF_CF_ATTRIBUTE,
+            persist_state="session",
+            disabled=scope == "any",
         )
     try:
         nearest = whatif_cache.whatif_nearest(
@@ -214,10 +223,13 @@ def render_minimal_change(
         options,
         default=[s.name for s in specs if s.kind == "number" and s.name in options],
         key=state.WHATIF_CHANGEABLE,
+        persist_state="session",
         help="Protected attributes always keep their values. Leave out anything the person "
         "cannot change (such as their credit history).",
     )
-    time_limit = st.slider("Time allowed (seconds)", 1, 10, 3, key=state.WHATIF_TIME_LIMIT)
+    time_limit = st.slider(
+        "Time allowed (seconds)", 1, 10, 3, key=state.WHATIF_TIME_LIMIT, persist_state="session"
+    )
     request = (row, edits, tuple(changeable), float(time_limit))
     if st.button("Search", key=state.WHATIF_SEARCH):
         st.session_state[state.WHATIF_SEARCH_REQUEST] = request

@@ -4,25 +4,36 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import cache, state
+from components import cache, review_session, state
 from components.charts import render_chart
+from components.data_switch import (
+    CARRY_TO_DEMO,
+    has_work,
+    offer_upload,
+    render_missing_files,
+    render_pending_upload,
+    work_summary,
+)
 from components.demo import (
     CONFIRM_DEMO,
+    PREVIOUS_UPLOAD,
     RESTORE_UPLOAD,
     activate_demo,
+    data_label,
     restore_upload,
     stash_upload,
+    stashed_review,
     stashed_upload_name,
 )
 from components.errors import render_problems
 from components.findings import render_add_to_findings, titled
+from components.identity import current_owner
 from components.roles import render_role_form
 from components.router import ensure_routed
 from fairness_core.data import (
     SUPPORTED_DATA_SUFFIXES,
     nested_column_message,
     nested_columns,
-    suggest_roles,
 )
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown, find_invisible_lookalikes
@@ -45,15 +56,19 @@ notice = state.pop_notice()
 if notice is not None:
     getattr(st, notice[0])(notice[1])
 
+render_missing_files()
+
 # --- 1. Where the data comes from --------------------------------------------------
 inputs = state.get_inputs()
-origin_default = 1 if inputs is not None and inputs.source == "upload" else 0
+waiting_for_files = bool(review_session.missing_files())
+origin_default = 1 if waiting_for_files or (inputs is not None and inputs.source == "upload") else 0
 origin = st.radio(
     "Where does the data come from?",
     [DEMO, UPLOAD],
     index=origin_default,
     horizontal=True,
     key=state.DATA_ORIGIN,
+    persist_state="session",
 )
 
 if origin == DEMO:
@@ -66,25 +81,41 @@ if origin == DEMO:
         index=names.index(current) if current in names else 0,
         format_func=lambda n: next(d.title for d in demos if d.name == n),
         key=state.DATA_DEMO,
+        persist_state="session",
     )
     demo = next(d for d in demos if d.name == choice)
     st.caption(demo.description)
     # Rerun after a switch so everything drawn before this page (the sidebar) shows it.
     switching = inputs is None or inputs.source != f"demo:{choice}"
-    if switching and inputs is not None and inputs.source == "upload":
-        # One click must not throw away an upload: ask, and keep it to come back to.
+    if waiting_for_files:  # the reopened review waits for its file: load nothing unasked
+        switching = st.button("Start a new review with the demo", key=CONFIRM_DEMO)
+    carry = False
+    if switching and inputs is not None and (inputs.source == "upload" or has_work()):
+        # One click must not throw away an upload or a review: ask, and keep both.
         st.warning(
             escape_markdown(
-                f"Your uploaded data ({inputs.dataset.name}) is loaded. Using the demo "
-                "replaces it on every page; you can come back to it under "
-                '"My own files".'
+                f"Your data ({data_label(inputs.source, inputs.dataset)}) is loaded"
+                + (f" and your review has {work_summary()}" if has_work() else "")
+                + ". Using the demo starts a new review; the current one stays saved under "
+                '"My reviews" in the sidebar'
+                + (
+                    '; your upload also stays under "My own files".'
+                    if inputs.source == "upload"
+                    else "."
+                )
             )
         )
-        switching = st.button("Use the demo instead", key=CONFIRM_DEMO)
+        left, right = st.columns(2)
+        switching = left.button("Start a new review with the demo", key=CONFIRM_DEMO)
+        if has_work() and right.button("Carry the findings over to the demo", key=CARRY_TO_DEMO):
+            switching = carry = True
         if switching:
-            stash_upload()
-    if switching and activate_demo(choice):
-        st.rerun()
+            stash_upload(review_session.current_id())
+    if switching:
+        if inputs is not None:
+            review_session.start_new_review(carry_findings=carry)
+        if activate_demo(choice):
+            st.rerun()
 else:
     suffixes = [s.lstrip(".") for s in SUPPORTED_DATA_SUFFIXES]
     left, right = st.columns(2)
@@ -107,43 +138,67 @@ else:
     # Each upload is handled once; the marker is written only after the file was handled, so
     # a run that Streamlit interrupts half-way (the reviewer clicked on) handles it again.
     if upload is not None and upload.file_id != st.session_state.get(LAST_UPLOAD):
+        payload = upload.getvalue()
         try:
-            dataset = cache.read_dataset(upload.getvalue(), upload.name)
+            dataset = cache.read_dataset(payload, upload.name)
         except FairnessCoreError as exc:
             state.push_notice("error", escape_markdown(str(exc)))
         else:
-            same_columns = (
-                inputs is not None
-                and inputs.source == "upload"
-                and list(inputs.dataset.frame.columns) == list(dataset.frame.columns)
-            )
-            # A corrected file with the same columns keeps the roles the reviewer chose.
-            roles = inputs.roles if same_columns and inputs is not None else None
-            roles = roles or suggest_roles(dataset.frame).to_roles()
-            model = inputs.model if inputs is not None and inputs.source == "upload" else None
-            state.set_inputs(dataset, model, roles, "upload")
-            state.push_notice("success", escape_markdown(dataset.describe()))
+            if review_session.missing_files():  # the reopened review's own file, or not
+                refused = review_session.supply_missing_file("data", upload.name, payload)
+                if refused is not None:
+                    state.push_notice("error", escape_markdown(refused))
+            else:
+                offer_upload(dataset, payload)
         st.session_state[LAST_UPLOAD] = upload.file_id
         st.rerun()
     if model_upload is not None and model_upload.file_id != st.session_state.get(LAST_MODEL_UPLOAD):
-        try:
-            model = cache.read_model(model_upload.getvalue(), model_upload.name)
-        except FairnessCoreError as exc:
-            state.push_notice("error", escape_markdown(str(exc)))
+        payload = model_upload.getvalue()
+        refused = (
+            review_session.supply_missing_file("model", model_upload.name, payload)
+            if review_session.missing_files()
+            else None
+        )
+        if refused is not None:
+            state.push_notice("error", escape_markdown(refused))
         else:
-            state.set_model(model)
-            state.push_notice("success", escape_markdown(f"Loaded the model {model.name}."))
+            try:
+                model = cache.read_model(payload, model_upload.name)
+            except FairnessCoreError as exc:
+                state.push_notice("error", escape_markdown(str(exc)))
+            else:
+                if state.get_inputs() is not None:
+                    state.set_model(model)
+                    review_session.remember_upload(
+                        "model", model_upload.name, payload, model.sha256
+                    )
+                state.push_notice("success", escape_markdown(f"Loaded the model {model.name}."))
         st.session_state[LAST_MODEL_UPLOAD] = model_upload.file_id
         st.rerun()
+    render_pending_upload()
     kept = stashed_upload_name()
     if (
         kept is not None
         and (inputs is None or inputs.source != "upload")
         and st.button(f"Go back to my upload ({escape_markdown(kept)})", key=RESTORE_UPLOAD)
     ):
-        restore_upload()
+        previous = stashed_review()
+        owner = current_owner()
+        if previous is not None and owner is not None:
+            review_session.open_review(owner, previous)
+            st.session_state.pop(PREVIOUS_UPLOAD, None)
+        else:
+            restore_upload()
         st.rerun()
-    if inputs is None or inputs.source != "upload":
+    if inputs is not None and inputs.source == "upload":
+        st.caption(
+            escape_markdown(
+                f"Loaded now: {data_label(inputs.source, inputs.dataset)}"
+                + (f" with the model {inputs.model.name}" if inputs.model else "")
+                + ". Upload another file to replace it."
+            )
+        )
+    else:
         st.info(
             "Upload a data file to start. Until then the pages show the demo that was "
             "loaded before."
@@ -196,6 +251,7 @@ attribute = st.selectbox(
     "Protected attribute",
     [g.name for g in audit.groups],
     key=state.DATA_OVERVIEW_ATTRIBUTE,
+    persist_state="session",
 )
 overview = cache.group_overview(inputs, audit, attribute)
 overview_chart = plot_group_overview(overview, attribute)

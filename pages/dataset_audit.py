@@ -73,6 +73,7 @@ def _proxies_tab(inputs: AuditInputs, data: AuditData, candidates: tuple[str, ..
         options,
         default=[c for c in candidates if c in options],
         key=state.DATASETCHECK_PROXY_FEATURES,
+        persist_state="session",
     )
     if not features:
         st.info("Choose at least one feature to check.")

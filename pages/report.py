@@ -106,6 +106,7 @@ with left:
         "Report title",
         value=f"Fairness review of {inputs.dataset.name}",
         key=state.REPORT_TITLE,
+        persist_state="session",
         max_chars=200,
     )
 with right:
@@ -116,6 +117,7 @@ with right:
         value=subgroups_suppress,
         step=1,
         key=state.REPORT_SUPPRESS,
+        persist_state="session",
         help="For privacy: in the report and every file, a number measured on fewer people "
         "than this is left out (and so is a pinned chart that shows such a group).",
     )

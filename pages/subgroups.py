@@ -83,6 +83,7 @@ with left:
         [g.name for g in audit.groups],
         default=[audit.groups[0].name],
         key=state.SUBGROUPS_ATTRIBUTES,
+        persist_state="session",
         help="Choose two or more to see their intersections, e.g. gender × race.",
     )
     available = [m for m, spec in METRICS.items() if has_scores or not spec.needs_scores]
@@ -92,6 +93,7 @@ with left:
         default=[m for m in DEFAULT_METRICS if m in available],
         format_func=lambda m: METRICS[m].title,
         key=state.SUBGROUPS_METRICS,
+        persist_state="session",
     )
 with right:
     min_n = st.number_input(
@@ -101,6 +103,7 @@ with right:
         value=30,
         step=1,
         key=state.SUBGROUPS_MIN_N,
+        persist_state="session",
         help="Below this many people measured (effective number with weights), a group "
         "gets 'too few people to judge' and is left out of the summaries.",
     )
@@ -112,6 +115,7 @@ with right:
         step=0.005,
         format="%.3f",
         key=state.SUBGROUPS_ALPHA,
+        persist_state="session",
         help="'Adverse impact' needs a gap past the rule's line and an adjusted p-value "
         "below this level (0.05 is the usual choice).",
     )
@@ -120,6 +124,7 @@ with right:
         list(CORRECTIONS),
         format_func=CORRECTIONS.__getitem__,
         key=state.SUBGROUPS_CORRECTION,
+        persist_state="session",
         help="Comparing many groups on many metrics finds some differences by chance; a "
         "correction keeps those false alarms in check.",
     )
@@ -130,6 +135,7 @@ with right:
         value=0,
         step=1,
         key=state.SUBGROUPS_SUPPRESS,
+        persist_state="session",
         help="For privacy: a metric measured on fewer people than this is not shown.",
     )
 
@@ -150,6 +156,7 @@ try:
         "Compare every group with",
         [BEST, LARGEST, *names],
         key=state.SUBGROUPS_REFERENCE,
+        persist_state="session",
     )
     reference: Reference = (
         "largest"
@@ -214,6 +221,7 @@ metric = st.selectbox(
     list(metrics),
     format_func=lambda m: METRICS[m].title,
     key=state.SUBGROUPS_METRIC,
+    persist_state="session",
 )
 spec = METRICS[metric]
 st.markdown(f"**{spec.title}.** {spec.explanation} *Counted among:* {spec.denominator}.")

@@ -71,6 +71,7 @@ with left:
         [g.name for g in audit.groups],
         default=[audit.groups[0].name],
         key=state.TRADEOFFS_ATTRIBUTES,
+        persist_state="session",
         help="Choose two or more to give each intersection (e.g. female · Black) its own "
         "threshold.",
     )
@@ -79,11 +80,13 @@ with left:
         list(CRITERIA),
         format_func=lambda c: CRITERIA[c].title,
         key=state.TRADEOFFS_CRITERION,
+        persist_state="session",
     )
     randomized = st.toggle(
         "Allow randomized decisions near the thresholds",
         value=False,
         key=state.TRADEOFFS_RANDOMIZED,
+        persist_state="session",
         help="Randomized rules decide some people whose scores lie between two thresholds "
         "by a random draw. They can reach exact equality where single thresholds cannot, "
         "but two people with the same score may be treated differently. Equalized odds "
@@ -95,6 +98,7 @@ with right:
         list(OBJECTIVES),
         format_func=OBJECTIVES.__getitem__,
         key=state.TRADEOFFS_OBJECTIVE,
+        persist_state="session",
     )
     cost_ratio = st.number_input(
         "Cost ratio: how much worse is a wrong positive decision than a wrong negative one?",
@@ -103,6 +107,7 @@ with right:
         value=1.0,
         step=0.5,
         key=state.TRADEOFFS_COST_RATIO,
+        persist_state="session",
         help="1 means both mistakes are equally bad; 2 means giving the positive decision to "
         "someone who should not get it is twice as bad as refusing someone who should.",
     )
@@ -110,6 +115,7 @@ with right:
         "What is a positive decision called here?",
         value="positive decisions",
         key=state.TRADEOFFS_VERB,
+        persist_state="session",
         help='Used in the summary, e.g. "approvals" or "shortlistings".',
     )
 if criterion is None or objective is None:  # the widgets always hold a value; for the types
@@ -168,6 +174,7 @@ choice = st.radio(
     list(CHOICES),
     format_func=CHOICES.__getitem__,
     key=state.TRADEOFFS_CHOICE,
+    persist_state="session",
     horizontal=True,
 )
 try:
@@ -179,6 +186,7 @@ try:
             index=list(STRATEGIES).index(criterion),
             format_func=lambda s: STRATEGIES[s].title,
             key=state.TRADEOFFS_STRATEGY,
+            persist_state="session",
         )
         tolerance = b.number_input(
             "Largest difference allowed between groups",
@@ -188,6 +196,7 @@ try:
             step=0.005,
             format="%.3f",
             key=state.TRADEOFFS_TOLERANCE,
+            persist_state="session",
             help="0 asks for exact equality, which usually needs randomized decisions. A small "
             "difference such as 0.01 can often be met with one threshold per group.",
         )
@@ -213,6 +222,7 @@ try:
                 max_value=count - 1,
                 value=0,
                 key=state.TRADEOFFS_FRONTIER_POINT,
+                persist_state="session",
             )
         point = main.operating_points[index]
         st.caption(escape_markdown(point.label))

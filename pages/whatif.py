@@ -74,17 +74,22 @@ protected = [g.name for g in audit.groups]
 st.header("1. Choose a person")
 left, middle, right = st.columns(3)
 with left:
-    attribute = st.selectbox("Group by", protected, key=state.WHATIF_FILTER_ATTRIBUTE)
+    attribute = st.selectbox(
+        "Group by", protected, key=state.WHATIF_FILTER_ATTRIBUTE, persist_state="session"
+    )
     labels = list(audit.group(attribute).labels)
-    chosen_groups = st.multiselect("Groups", labels, default=labels, key=state.WHATIF_FILTER_GROUPS)
+    chosen_groups = st.multiselect(
+        "Groups", labels, default=labels, key=state.WHATIF_FILTER_GROUPS, persist_state="session"
+    )
 with middle:
     decision_choice = st.selectbox(
-        "Model decision", list(DECISIONS), key=state.WHATIF_FILTER_DECISION
+        "Model decision", list(DECISIONS), key=state.WHATIF_FILTER_DECISION, persist_state="session"
     )
     outcome_choice = st.selectbox(
         "Right or wrong",
         [ANY, *OUTCOME_TYPES],
         key=state.WHATIF_FILTER_OUTCOME,
+        persist_state="session",
         format_func=lambda o: OUTCOME_WORDS.get(o, o),
         help="Compares the model's decision with what actually happened (the outcome "
         "column). 'Wrong: unfavourable decision, favourable outcome' are people the model "
@@ -92,7 +97,13 @@ with middle:
     )
 with right:
     score_range = st.slider(
-        "Score between", 0.0, 1.0, (0.0, 1.0), step=0.01, key=state.WHATIF_FILTER_SCORE
+        "Score between",
+        0.0,
+        1.0,
+        (0.0, 1.0),
+        step=0.01,
+        key=state.WHATIF_FILTER_SCORE,
+        persist_state="session",
     )
 if set(chosen_groups) - set(labels):  # the grouping changed under a stale selection
     chosen_groups = labels
@@ -145,7 +156,12 @@ if selected and selected != st.session_state.get(state.WHATIF_LAST_SELECTION):
 if state.WHATIF_ROW not in st.session_state:
     st.session_state[state.WHATIF_ROW] = int(filtered["row"].iloc[0]) + 1 if len(filtered) else 1
 number = st.number_input(
-    "Row number", min_value=1, max_value=audit.n_rows, step=1, key=state.WHATIF_ROW
+    "Row number",
+    min_value=1,
+    max_value=audit.n_rows,
+    step=1,
+    key=state.WHATIF_ROW,
+    persist_state="session",
 )
 row = int(number) - 1
 original = audit.frame.iloc[row]
@@ -201,6 +217,7 @@ with st.form(state.WHATIF_EDITOR):
                     step=step,
                     format=fmt,
                     key=key,
+                    persist_state="session",
                     help=f"Observed from {format_value(spec.minimum)} "
                     f"to {format_value(spec.maximum)}"
                     + (". Leave empty for a missing value." if spec.has_missing else "."),
@@ -214,6 +231,7 @@ with st.form(state.WHATIF_EDITOR):
                     escape_markdown(spec.name),
                     options,
                     key=key,
+                    persist_state="session",
                     format_func=format_value,
                     help=f"{len(spec.categories)} values seen in the data.",
                 )
@@ -295,7 +313,12 @@ with st.expander(f"Edit history ({len(history) - 1} re-scores)", expanded=len(hi
         state.set_whatif_history(kept)
         state.fill_whatif_editor({**originals, **kept[-1]})
 
-    st.selectbox("Go back to step", list(range(len(history))), key=state.WHATIF_REVERT_STEP)
+    st.selectbox(
+        "Go back to step",
+        list(range(len(history))),
+        key=state.WHATIF_REVERT_STEP,
+        persist_state="session",
+    )
     st.button("Revert", key="whatif.revert", on_click=revert)
 
 render_flip_tests(inputs, audit, row, features)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -17,3 +19,23 @@ def app() -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+class _RoutedPagesManager(PagesManager):
+    """AppTest's pages manager, routed through app.py as a real server is.
+
+    AppTest resets Streamlit's "legacy pages/ folder" flag before every run, and because
+    this project keeps its pages in ``pages/``, it would then run a page file directly,
+    skipping app.py (no autosave, no sidebar, no review opening). A real server switches
+    the flag off for good at the first ``st.navigation`` call, so every run after the
+    first goes through app.py; this does the same from the start.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def _route_through_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app_test_module, "PagesManager", _RoutedPagesManager)
