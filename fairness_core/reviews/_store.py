@@ -271,6 +271,8 @@ class ReviewStore:
                 self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
             )
             connection.execute("PRAGMA foreign_keys = ON")
+            # With WAL, NORMAL never corrupts the file; a power cut may lose the last save.
+            connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield connection
