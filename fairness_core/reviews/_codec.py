@@ -26,10 +26,13 @@ Layout (every tag is ``"__type__"``):
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import functools
 import math
 import re
+import types
+import typing
 from collections.abc import Mapping
 from typing import Any
 
@@ -258,7 +261,7 @@ def decode(data: Any) -> Any:
         return _decode(data, 0)
     except InvalidInputError:
         raise
-    except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
         raise _unreadable(f"a value is malformed ({exc})") from None
 
 
@@ -342,40 +345,71 @@ def _decode_dataclass(cls: type, data: Mapping[str, Any], depth: int) -> Any:
         raise _unreadable(f"a {cls.__name__} cannot be rebuilt ({exc})") from None
 
 
-_SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "bool": (bool,),
-    "int": (int,),
-    "float": (int, float),
-    "None": (type(None),),
-}
+@functools.cache
+def _field_types(cls: type) -> Mapping[str, Any]:
+    """The class's resolved field annotations (empty when they cannot be resolved)."""
+    try:
+        return typing.get_type_hints(cls)
+    except (NameError, TypeError):
+        return {}
 
 
 def _check_field(cls: type, f: dataclasses.Field[Any], value: Any) -> Any:
-    """``value`` checked against simple annotations (``str``, ``int | None``, ...).
+    """``value`` checked against the field's annotation, so a crafted document cannot put a
+    number where text belongs or a word outside a ``Literal``.
 
-    A list where the annotation is a tuple becomes a tuple (older or hand-written JSON);
-    annotations this cannot read (``Mapping[...]``, ``pd.DataFrame``, ``Literal``) are
-    checked by the class itself, or not at all.
+    A list where the annotation is a tuple becomes a tuple (older or hand-written JSON).
+    Parts of an annotation this does not know (``Hashable``, ``Any``) accept any value.
     """
-    annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
-    annotation = annotation.replace(" ", "")
-    if annotation.startswith("tuple[") and isinstance(value, list):
+    hint = _field_types(cls).get(f.name, Any)
+    if _origin(hint) is tuple and isinstance(value, list):
         value = tuple(value)
-    parts = annotation.split("|")
-    if annotation.startswith("tuple[") and not isinstance(value, tuple):
-        raise _unreadable(f"{cls.__name__}.{f.name} is not a list")
-    if all(p in _SIMPLE_TYPES for p in parts):
-        allowed = tuple(t for p in parts for t in _SIMPLE_TYPES[p])
-        bad_bool = isinstance(value, bool) and bool not in allowed
-        if not isinstance(value, allowed) or bad_bool:
-            raise _unreadable(
-                f"{cls.__name__}.{f.name} should be {' or '.join(parts)}, "
-                f"not {type(value).__name__}"
-            )
-    if "DataFrame" in annotation and value is not None and not _is_frame(value):
-        raise _unreadable(f"{cls.__name__}.{f.name} is not a table")
+    if not _fits(hint, value):
+        shown = f"{value[:40]!r}" if isinstance(value, str) else f"a {type(value).__name__}"
+        raise _unreadable(f"a {cls.__name__}'s {f.name.replace('_', ' ')} cannot be {shown}")
     return value
+
+
+def _origin(hint: Any) -> Any:
+    return typing.get_origin(hint) or hint
+
+
+def _fits(hint: Any, value: Any) -> bool:
+    """Whether ``value`` matches the annotation ``hint`` (unknown parts match anything)."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is typing.Literal:
+        return any(value == a and type(value) is type(a) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(a, value) for a in args)
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_fits(args[0], v) for v in value)
+        return not args or (len(args) == len(value) and all(map(_fits, args, value)))
+    if origin in (Mapping, dict, collections.abc.Mapping):
+        if not isinstance(value, Mapping):
+            return False
+        key, item = args if len(args) == 2 else (Any, Any)
+        return all(_fits(key, k) and _fits(item, v) for k, v in value.items())
+    if isinstance(hint, type) and (dataclasses.is_dataclass(hint) or _is_frame_type(hint)):
+        return isinstance(value, hint)
+    return True
+
+
+def _is_frame_type(hint: type) -> bool:
+    return hint.__module__.startswith("pandas") and hint.__name__ == "DataFrame"
 
 
 def _decode_frame(data: Mapping[str, Any], depth: int) -> Any:

@@ -147,7 +147,7 @@ def _content_json(content: Mapping[str, Any]) -> str:
         )
     try:
         return json.dumps(dict(content), allow_nan=False, ensure_ascii=False)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise ValueError(
             f"A review's content must be plain JSON ({exc}). Encode findings, operating points "
             "and tables with fairness_core.reviews.encode first."
@@ -368,7 +368,7 @@ class ReviewStore:
             row = self._row(db, owner, review_id)
         try:
             content = json.loads(row[5])
-        except ValueError:
+        except (ValueError, RecursionError):
             content = None
         if not isinstance(content, dict):
             raise InvalidInputError(

@@ -329,6 +329,17 @@ def test_the_allowlist_is_exactly_the_review_classes() -> None:
             "data": [{"dtype": "int64", "values": [1]}, {"dtype": "int64", "values": [1, 2]}],
         },
         {"__type__": "Finding", "table": {"__type__": "NA"}},
+        {**encode(make_finding(title="t", page="p", data_name="d", data_sha256="")),
+         "severity": "urgent"},  # outside the Literal
+        {**encode(make_finding(title="t", page="p", data_name="d", data_sha256="")),
+         "settings": {"alpha": 0.05}},  # settings are text
+        {**encode(make_finding(title="t", page="p", data_name="d", data_sha256="")),
+         "table": [[1, 2]]},
+        {"__type__": "ColumnRoles", "target": "y", "protected": ["g"], "source": "eval"},
+        {"__type__": "ColumnRoles", "target": "y", "protected": ["g"],
+         "bins": [{"__type__": "SubgroupSettings", "attributes": ["g"]}]},
+        {"__type__": "Cohort", "name": "c", "conditions": ["race = Black"]},
+        {"__type__": "SubgroupSettings", "attributes": ["race"], "min_n": True},
     ],
 )  # fmt: skip
 def test_a_malformed_document_gives_a_plain_error(document: dict[str, Any]) -> None:
