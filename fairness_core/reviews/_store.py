@@ -185,9 +185,9 @@ class ReviewStore:
     With ``shared=False`` (the default) a review is visible only to its owner: loading,
     saving, renaming, duplicating or deleting another owner's review raises
     :class:`ReviewNotFoundError` with the same message as an unknown id. With
-    ``shared=True`` (the operator's shared workspace) every owner lists, opens and edits
-    every review; each summary says who created it. Files above ``max_file_bytes`` are
-    refused with :class:`FileTooLargeError`.
+    ``shared=True`` (the operator's shared workspace) every owner lists, opens, saves,
+    renames, duplicates and deletes every review; each summary says who created it. Files
+    above ``max_file_bytes`` are refused with :class:`FileTooLargeError`.
     """
 
     def __init__(

@@ -412,3 +412,21 @@ def test_two_server_processes_share_one_file(path: Path) -> None:
         assert out.strip() == "done"
     assert len(store.list("owner")) == 1 + 2 * 40
     assert store.load("owner", review.id).content["n"] == 39
+
+
+def test_importing_the_store_is_cheap() -> None:
+    """The server can open the store early: no pandas, numpy or other sub-package is loaded."""
+    code = (
+        "import sys, fairness_core.reviews; "
+        "heavy = ('pandas', 'numpy', 'pyarrow', 'streamlit'); "
+        "print(sorted(m for m in heavy if m in sys.modules)); "
+        "print(sorted(m.split('.')[1] for m in sys.modules if m.count('.') == 1 "
+        "and m.startswith('fairness_core.') and not m.split('.')[1].startswith('_')))"
+    )
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    heavy, packages = result.stdout.strip().splitlines()
+    assert heavy == "[]"
+    assert packages == "['errors', 'reviews']"
