@@ -77,6 +77,11 @@ def render_add_to_findings(
     )
 
 
+def option_name(count: int) -> str:
+    """The default name of the next option: "Option A", "Option B", … "Option 27"."""
+    return f"Option {chr(ord('A') + count)}" if count < 26 else f"Option {count + 1}"
+
+
 def record_operating_point(record: OperatingPointRecord) -> OperatingPointRecord:
     """Add the point to the review's options; the same rule recorded again is updated."""
     before = len(state.get_operating_points())

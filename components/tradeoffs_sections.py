@@ -16,7 +16,12 @@ import streamlit as st
 
 from components import state
 from components.charts import render_chart
-from components.findings import record_operating_point, render_add_to_findings, titled
+from components.findings import (
+    option_name,
+    record_operating_point,
+    render_add_to_findings,
+    titled,
+)
 from components.state import AuditInputs
 from fairness_core.escaping import escape_markdown
 from fairness_core.metrics import METRICS
@@ -248,11 +253,6 @@ def render_record_form(
     )
     # Draw the page again so the list below shows the option and the next name is offered.
     st.rerun()
-
-
-def option_name(count: int) -> str:
-    """The default name of the next option: "Option A", "Option B", … "Option 27"."""
-    return f"Option {chr(ord('A') + count)}" if count < 26 else f"Option {count + 1}"
 
 
 def _recommend(point_id: str) -> None:

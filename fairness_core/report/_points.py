@@ -19,18 +19,22 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from fairness_core.metrics import METRICS
-from fairness_core.report._findings import OperatingPointRecord
+from fairness_core.report._findings import OperatingPointRecord, new_operating_point_id
+
+if TYPE_CHECKING:
+    from fairness_core.tradeoffs import MitigationResult
 
 __all__ = [
     "COMPARED_RATES",
     "OperatingPointComparison",
     "compare_operating_points",
     "lead_operating_point",
+    "record_retrained_model",
     "same_operating_point",
     "split_by_data",
     "strategy_title",
@@ -238,3 +242,102 @@ def lead_operating_point(
         if recommended is not None and record.id == recommended:
             return record
     return this[0] if len(this) == 1 else None
+
+
+def record_retrained_model(
+    result: MitigationResult,
+    label: str,
+    *,
+    title: str,
+    rationale: str,
+    data_name: str,
+    data_sha256: str,
+    created: str = "",
+    settings: Mapping[str, object] | None = None,
+) -> OperatingPointRecord:
+    """A retrained model from the mitigation panel as an option to compare.
+
+    ``label`` names the model in ``result.points``. Its per-group rates come from
+    ``result.by_group``; the change per 10,000 decisions is each group's change in
+    favourable decisions from the original model, over all the test rows; ``overall``
+    holds accuracy and balanced accuracy against the original model's.
+    """
+    from fairness_core.errors import InvalidInputError
+    from fairness_core.tradeoffs import MITIGATION_CRITERIA
+
+    points = result.points.set_index("label")
+    if label not in points.index or str(points.at[label, "kind"]) == "original":
+        raise InvalidInputError(
+            f"'{label}' is not a retrained model of this run. Choose one of "
+            + ", ".join(str(x) for x in points.index[points["kind"] != "original"])
+            + "."
+        )
+    original = str(points.index[points["kind"] == "original"][0])
+    wide = result.by_group.pivot_table(
+        index=["label", "group"], columns="metric", values="value", sort=False
+    )
+    sizes = result.by_group.drop_duplicates(["label", "group"]).set_index(["label", "group"])["n"]
+    groups = list(dict.fromkeys(result.by_group.loc[result.by_group["label"] == label, "group"]))
+    total = float(sum(sizes[(label, g)] for g in groups))
+    rows = []
+    for group in groups:
+        n = int(sizes[(label, group)])
+        row: dict[str, object] = {"group": group, "n": n}
+        for metric in wide.columns:
+            row[str(metric)] = _float(wide.at[(label, group), metric])
+        before = _float(wide.at[(original, group), "selection_rate"])
+        row["today_selection_rate"] = before
+        after = _float(wide.at[(label, group), "selection_rate"])
+        row["change_per_10000"] = (after - before) * n / total * 10_000 if total else math.nan
+        rows.append(row)
+    per_group = pd.DataFrame(rows)
+    overall = pd.DataFrame(
+        {
+            "measure": ["accuracy", "balanced_accuracy"],
+            "today": [_float(points.at[original, m]) for m in ("accuracy", "balanced_accuracy")],
+            "chosen": [_float(points.at[label, m]) for m in ("accuracy", "balanced_accuracy")],
+        }
+    )
+    overall["change"] = overall["chosen"] - overall["today"]
+    changes = ", ".join(f"{row['change_per_10000']:+,.0f} for {row['group']}" for row in rows)
+    accuracy = overall.iloc[0]
+    summary = (
+        f"Per 10,000 decisions, the retrained model '{label}' against the original: "
+        f"{changes} favourable decisions; accuracy {accuracy['chosen']:.1%} "
+        f"(was {accuracy['today']:.1%}), on {int(total):,} test rows."
+    )
+    cut = result.threshold
+    thresholds = pd.DataFrame(
+        {
+            "group": groups,
+            "threshold": [cut] * len(groups),
+            "note": [f"the retrained model's score of {cut:g} or more: yes; lower: no"]
+            * len(groups),
+        }
+    )
+    return OperatingPointRecord(
+        title=title,
+        criterion=str(result.criterion),
+        strategy="mitigation",
+        randomized="exponentiated" in label.lower(),
+        thresholds=thresholds,
+        per_group=per_group,
+        change_summary=summary,
+        rationale=rationale,
+        settings={
+            "model": label,
+            "criterion": MITIGATION_CRITERIA.get(result.criterion, str(result.criterion)),
+            **{str(k): str(v) for k, v in (settings or {}).items()},
+        },
+        created=created,
+        data_name=data_name,
+        data_sha256=data_sha256,
+        warnings=tuple(result.notes),
+        id=new_operating_point_id(),
+        overall=overall,
+    )
+
+
+def _float(value: Any) -> float:
+    """A table cell as a float (pandas types its cells loosely)."""
+    return float(value)

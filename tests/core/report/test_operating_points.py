@@ -14,6 +14,7 @@ import pypdf
 import pytest
 
 from fairness_core.data import GroupColumn, check_audit_data, get_demo
+from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import compute_subgroup_report
 from fairness_core.report import (
     OperatingPointRecord,
@@ -30,6 +31,7 @@ from fairness_core.report import (
     operating_point_from_dict,
     operating_point_to_dict,
     read_bundle,
+    record_retrained_model,
     replay,
     same_operating_point,
 )
@@ -330,8 +332,6 @@ def test_an_old_bundle_with_one_operating_point_still_reads_and_replays(
 def test_a_bundle_naming_an_unknown_recommended_point_is_refused(
     parts, options: list[OperatingPointRecord]
 ) -> None:  # type: ignore[no-untyped-def]
-    from fairness_core.errors import InvalidInputError
-
     data = build_bundle(_review(parts, options[:2], recommended=options[0].id))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -350,3 +350,68 @@ def test_a_recommended_id_that_names_no_option_is_ignored(
     review = _review(parts, options[:2], recommended="removed-since")
     assert review.recommended_point is None
     assert isinstance(review.operating_points[0].per_group, pd.DataFrame)
+
+
+def _mitigation_result():  # type: ignore[no-untyped-def]
+    """Two models on 1,000 test rows, with the per-group table recounted from the decisions."""
+    from fairness_core.tradeoffs import MitigationResult
+
+    rng = np.random.default_rng(3)
+    group = np.where(rng.random(1000) < 0.3, "women", "men")
+    y = (rng.random(1000) < 0.5).astype(int)
+    decisions = pd.DataFrame(
+        {
+            "Original model": (rng.random(1000) < np.where(group == "men", 0.6, 0.4)).astype(int),
+            "Reweighing": (rng.random(1000) < 0.5).astype(int),
+        }
+    )
+    rows = []
+    points = []
+    for label in decisions:
+        d = decisions[label].to_numpy()
+        for g in ("men", "women"):
+            m = group == g
+            values = {
+                "selection_rate": d[m].mean(),
+                "true_positive_rate": d[m & (y == 1)].mean(),
+                "false_positive_rate": d[m & (y == 0)].mean(),
+                "accuracy": (d[m] == y[m]).mean(),
+            }
+            rows += [{"label": label, "group": g, "n": int(m.sum()), "metric": k, "value": v}
+                     for k, v in values.items()]  # fmt: skip
+        kind = "original" if label == "Original model" else "mitigation"
+        points.append({"label": label, "kind": kind, "accuracy": (d == y).mean(),
+                       "balanced_accuracy": 0.5, "disparity": 0.1})  # fmt: skip
+    result = MitigationResult(
+        criterion="demographic_parity",
+        attributes=("gender",),
+        methods=("reweighing",),
+        points=pd.DataFrame(points),
+        by_group=pd.DataFrame(rows),
+        decisions=decisions,
+    )
+    return result, group, decisions
+
+
+def test_a_retrained_model_is_recorded_as_an_option_from_its_decisions() -> None:
+    """Its rates and its change per 10,000 equal a recount of the two models' decisions."""
+    result, group, decisions = _mitigation_result()
+    record = record_retrained_model(
+        result, "Reweighing", title="Option C: reweighing", rationale="Retrain.",
+        data_name="test.csv", data_sha256="f" * 64,
+    )  # fmt: skip
+    table = compare_operating_points([record]).table[record.title]
+    new, old = decisions["Reweighing"].to_numpy(), decisions["Original model"].to_numpy()
+    for g in ("men", "women"):
+        m = group == g
+        assert table[f"Selection rate: {g}"] == pytest.approx(new[m].mean())
+        change = (new[m].sum() - old[m].sum()) / len(group) * 10_000
+        assert table[f"Change in positive decisions per 10,000: {g}"] == pytest.approx(change)
+    expected = (new.sum() - old.sum()) / len(group) * 10_000
+    assert table["Change in positive decisions per 10,000: all groups"] == pytest.approx(expected)
+    assert table["Accuracy (overall)"] == pytest.approx(result.points.at[1, "accuracy"])
+    assert table["Strategy"] == "Retrained model"
+    with pytest.raises(InvalidInputError, match="not a retrained model"):
+        record_retrained_model(
+            result, "Original model", title="x", rationale="x", data_name="", data_sha256=""
+        )
