@@ -28,7 +28,7 @@ ABANDON_WAITING = "data.abandon_waiting"
 
 def has_work() -> bool:
     """True when the session's review holds something a data switch must not drop."""
-    return bool(state.get_findings() or state.get_operating_point() or state.get_cohorts())
+    return bool(state.get_findings() or state.get_operating_points() or state.get_cohorts())
 
 
 def work_summary() -> str:
@@ -36,7 +36,7 @@ def work_summary() -> str:
     parts = []
     for count, word in (
         (len(state.get_findings()), "finding"),
-        (1 if state.get_operating_point() else 0, "operating point"),
+        (len(state.get_operating_points()), "operating point"),
         (len(state.get_cohorts()), "saved cohort"),
     ):
         if count:

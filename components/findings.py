@@ -1,4 +1,4 @@
-"""The "Add to findings" control every chart and table carries, and the operating-point record.
+"""The "Add to findings" control every chart and table carries, and recording operating points.
 
 A finding keeps the figure (as plotly JSON), the table behind it, the page settings, a note
 and a severity. It is stored in the reviewer's session only (components.state) and read by
@@ -17,6 +17,7 @@ from components import state
 from components.demo import data_label
 from components.errors import render_error
 from fairness_core.errors import FairnessCoreError
+from fairness_core.escaping import escape_markdown
 from fairness_core.report import SEVERITIES, SEVERITY_TITLES, OperatingPointRecord, make_finding
 
 
@@ -77,10 +78,27 @@ def render_add_to_findings(
     )
 
 
-def record_operating_point(record: OperatingPointRecord) -> None:
-    """Keep the chosen operating point for the report (replaces an earlier one)."""
-    state.set_operating_point(record)
-    st.toast("Operating point recorded for the report.", icon=":material/bookmark_added:")
+def option_name(count: int) -> str:
+    """The default name of the next option: "Option A", "Option B", … "Option 27"."""
+    return f"Option {chr(ord('A') + count)}" if count < 26 else f"Option {count + 1}"
+
+
+def record_operating_point(record: OperatingPointRecord) -> OperatingPointRecord:
+    """Add the point to the review's options; the same rule recorded again is updated."""
+    before = len(state.get_operating_points())
+    stored = state.add_operating_point(record)
+    if len(state.get_operating_points()) > before:
+        st.toast(
+            f"Operating point “{escape_markdown(record.title)}” recorded: the report compares "
+            "it side by side with the other options.",
+            icon=":material/bookmark_added:",
+        )
+    else:
+        st.toast(
+            f"This rule was already recorded: updated it as “{escape_markdown(record.title)}”.",
+            icon=":material/bookmark_added:",
+        )
+    return stored
 
 
 def titled(table: pd.DataFrame, column_config: Mapping[str, object]) -> pd.DataFrame:

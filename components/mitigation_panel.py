@@ -15,17 +15,21 @@ is kept or cached.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pandas as pd
 import streamlit as st
 
 from components import cache, state
+from components.demo import data_label
 from components.errors import render_error
-from components.findings import render_add_to_findings
+from components.findings import option_name, record_operating_point, render_add_to_findings
 from components.state import AuditInputs
 from fairness_core.data import SUPPORTED_DATA_SUFFIXES, AuditData, Dataset
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
 from fairness_core.metrics import METRICS
+from fairness_core.report import record_retrained_model
 from fairness_core.tradeoffs import (
     MITIGATION_CRITERIA,
     MITIGATION_LABELS,
@@ -149,7 +153,54 @@ def render_mitigation_panel(
             )
         return None
     _show_result(stored, attribute, settings)
+    _render_record_model(stored, inputs, settings)
     return stored.points.copy()
+
+
+def _render_record_model(
+    result: MitigationResult, inputs: AuditInputs, settings: dict[str, object]
+) -> None:
+    """Record one retrained model as an option the report compares with the others."""
+    retrained = [str(x) for x in result.points.loc[result.points["kind"] != "original", "label"]]
+    if not retrained:
+        return
+    count = sum(p.data_sha256 == inputs.dataset.sha256 for p in state.get_operating_points())
+    with st.form("mitigation.record_form"):
+        st.markdown("**Record a retrained model** as an option for the report")
+        label = st.selectbox("Retrained model", retrained, key="mitigation.record_model")
+        name = st.text_input(
+            "Name of this option",
+            value=f"{option_name(count)}: retrained model",
+            key=f"mitigation.record_title.{count}",
+            max_chars=200,
+        )
+        rationale = st.text_area(
+            "Why this model? (rationale)",
+            key="mitigation.record_rationale",
+            placeholder="What retraining changes, and why it is worth it.",
+        )
+        submitted = st.form_submit_button("Record this model as an option")
+    if not submitted:
+        return
+    if not rationale.strip():
+        st.warning("Write down why this model is worth considering, then record it again.")
+        return
+    try:
+        record = record_retrained_model(
+            result,
+            label,
+            title=name.strip() or f"{option_name(count)}: {label}",
+            rationale=rationale.strip(),
+            data_name=data_label(inputs.source, inputs.dataset),
+            data_sha256=inputs.dataset.sha256,
+            created=datetime.now(UTC).isoformat(timespec="seconds"),
+            settings=settings,
+        )
+    except FairnessCoreError as exc:
+        render_error(exc)
+        return
+    record_operating_point(record)
+    st.rerun()
 
 
 def _training_data(inputs: AuditInputs) -> Dataset | None:

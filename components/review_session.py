@@ -117,7 +117,6 @@ def content() -> dict[str, Any] | None:
     if source is None or inputs is None:
         return None
     settings = state.get_subgroup_settings()
-    point = state.get_operating_point()
     return {
         "format": FORMAT,
         "source": source,
@@ -125,7 +124,8 @@ def content() -> dict[str, Any] | None:
         "roles": encode(inputs.roles),
         "choices": choices.snapshot_choices(),
         "findings": [encode(f) for f in state.get_findings()],
-        "operating_points": [] if point is None else [encode(point)],
+        "operating_points": [encode(p) for p in state.get_operating_points()],
+        "recommended_point": state.get_recommended_point(),
         "cohorts": [encode(c) for c in state.get_cohorts()],
         "subgroup_settings": None if settings is None else encode(settings),
     }
@@ -326,7 +326,8 @@ def _apply(
     choices.restore_choices(document.get("choices", {}))
     state.set_findings([decode(f) for f in document.get("findings", [])])
     points = [decode(p) for p in document.get("operating_points", [])]
-    state.set_operating_point(points[-1] if points else None)
+    state.set_operating_points(points)
+    state.set_recommended_point(document.get("recommended_point"))
     st.session_state[state.COHORTS] = tuple(decode(c) for c in document.get("cohorts", []))
     settings = document.get("subgroup_settings")
     if settings is not None:
@@ -407,6 +408,7 @@ def start_new_review(*, carry_findings: bool) -> None:
     st.query_params.pop("review", None)
     if not carry_findings:
         state.set_findings([])
-        state.set_operating_point(None)
+        state.set_operating_points([])
+        state.set_recommended_point(None)
         st.session_state[state.COHORTS] = ()
     st.session_state[LAST_CHOICES] = {}  # the next change (or item) saves the new review

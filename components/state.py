@@ -8,7 +8,7 @@ Page-scoped widget keys carry the page prefix ("data.target").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -16,7 +16,12 @@ from fairness_core.data import ColumnRoles, Dataset
 from fairness_core.dataset_check import Cohort
 from fairness_core.metrics import SubgroupSettings
 from fairness_core.models import LoadedModel
-from fairness_core.report import Finding, OperatingPointRecord
+from fairness_core.report import (
+    Finding,
+    OperatingPointRecord,
+    new_operating_point_id,
+    same_operating_point,
+)
 from fairness_core.tradeoffs import MitigationResult
 
 # Keys holding the audit inputs.
@@ -101,10 +106,12 @@ MITIGATION_STOP = "mitigation.stop"
 MITIGATION_STOP_REQUESTED = "mitigation.stop_requested"
 MITIGATION_RESULT = "mitigation.result"
 
-# Findings pinned during the review and the chosen operating point. Kept when new data is
-# loaded: a reviewer never loses a note; each finding records which data it came from.
+# Findings pinned during the review, the recorded operating points and the id of the
+# recommended one. Kept when new data is loaded: a reviewer never loses a note; each finding
+# and operating point records which data it came from.
 FINDINGS = "findings.items"
-OPERATING_POINT = "findings.operating_point"
+OPERATING_POINTS = "findings.operating_points"
+RECOMMENDED_POINT = "findings.recommended_point"
 
 # Widget keys of the Report page, and the Subgroups settings the report uses. Widget state
 # of a page disappears once another page runs, so the report keeps the last settings seen.
@@ -242,15 +249,50 @@ def add_finding(finding: Finding) -> None:
     set_findings([*get_findings(), finding])
 
 
-def get_operating_point() -> OperatingPointRecord | None:
-    """The operating point recorded on the Trade-offs page, if any."""
-    record: OperatingPointRecord | None = st.session_state.get(OPERATING_POINT)
-    return record
+def get_operating_points() -> list[OperatingPointRecord]:
+    """The recorded operating points, in the order recorded (a copy)."""
+    return list(st.session_state.get(OPERATING_POINTS, []))
 
 
-def set_operating_point(record: OperatingPointRecord | None) -> None:
-    """Record (or clear) the chosen operating point."""
-    st.session_state[OPERATING_POINT] = record
+def add_operating_point(record: OperatingPointRecord) -> OperatingPointRecord:
+    """Add a point; one with the same id or the same rule on the same data is updated.
+
+    An updated point keeps its place and its id (so a recommendation stays on it); the
+    stored record is returned.
+    """
+    points = get_operating_points()
+    for index, known in enumerate(points):
+        if (record.id and known.id == record.id) or same_operating_point(known, record):
+            stored = replace(record, id=known.id or record.id or new_operating_point_id())
+            points[index] = stored
+            st.session_state[OPERATING_POINTS] = points
+            return stored
+    stored = record if record.id else replace(record, id=new_operating_point_id())
+    st.session_state[OPERATING_POINTS] = [*points, stored]
+    return stored
+
+
+def set_operating_points(points: Sequence[OperatingPointRecord]) -> None:
+    """Replace the recorded operating points (a reopened review's)."""
+    st.session_state[OPERATING_POINTS] = list(points)
+
+
+def remove_operating_point(point_id: str) -> None:
+    """Remove a point (and its recommendation, when it was the recommended one)."""
+    st.session_state[OPERATING_POINTS] = [p for p in get_operating_points() if p.id != point_id]
+    if get_recommended_point() == point_id:
+        set_recommended_point(None)
+
+
+def get_recommended_point() -> str | None:
+    """The id of the recommended operating point, if one is marked."""
+    point_id: str | None = st.session_state.get(RECOMMENDED_POINT)
+    return point_id
+
+
+def set_recommended_point(point_id: str | None) -> None:
+    """Mark a point as recommended (None: none is)."""
+    st.session_state[RECOMMENDED_POINT] = point_id
 
 
 def get_training_data() -> Dataset | None:

@@ -1,4 +1,5 @@
-"""Sections of the Trade-offs page: the chosen point, its warnings, the record form, the curves.
+"""Sections of the Trade-offs page: the chosen point, its warnings, the record form, the
+recorded options (mark one as recommended, remove), the curves.
 
 Column and measure titles come from the metric registry (``METRICS[...].title``) wherever
 the registry has the metric, so "Accuracy" and "Selection rate" are spelled in one place.
@@ -16,7 +17,12 @@ import streamlit as st
 from components import state
 from components.charts import render_chart
 from components.demo import data_label
-from components.findings import record_operating_point, render_add_to_findings, titled
+from components.findings import (
+    option_name,
+    record_operating_point,
+    render_add_to_findings,
+    titled,
+)
 from components.state import AuditInputs
 from fairness_core.escaping import escape_markdown
 from fairness_core.metrics import METRICS
@@ -30,7 +36,12 @@ from fairness_core.plots import (
     plot_roc_curves,
     plot_score_distributions,
 )
-from fairness_core.report import OperatingPointRecord
+from fairness_core.report import (
+    OperatingPointRecord,
+    compare_operating_points,
+    new_operating_point_id,
+    strategy_title,
+)
 from fairness_core.tradeoffs import DISPARITIES, PointEvaluation, ThresholdSweep
 
 PAGE = "Trade-offs"
@@ -187,18 +198,24 @@ def render_record_form(
     criterion: str,
     settings: Mapping[str, object],
 ) -> None:
-    """Record the point for the report, with its exact rules, warnings and rationale."""
+    """Record the point as one more option for the report: its name, rules and rationale.
+
+    The name is prefilled "Option A: <strategy>" (the next letter); the widget's key
+    carries that default, so picking another point or recording one prefills a fresh name
+    while a name the reviewer typed stays as long as the point does.
+    """
     point = evaluation.point
+    same_data = [p for p in state.get_operating_points() if p.data_sha256 == inputs.dataset.sha256]
+    default_title = (
+        f"{option_name(len(same_data))}: {point.label or strategy_title(point.strategy)}"
+    )
     with st.form("tradeoffs.record_form"):
-        st.markdown("**Record this operating point** for the report")
-        # Empty by default: a pre-filled value would keep the first point's name after the
-        # reviewer picks another point (a keyed widget keeps its value).
-        default_title = f"Operating point: {point.label}"
+        st.markdown("**Record this operating point** as an option for the report")
         record_title = st.text_input(
-            "Title (optional)",
-            placeholder=default_title,
-            key=state.TRADEOFFS_RECORD_TITLE,
-            persist_state="session",
+            "Name of this option",
+            value=default_title,
+            key=f"{state.TRADEOFFS_RECORD_TITLE}.{default_title}",
+            max_chars=200,
         )
         rationale = st.text_area(
             "Why this operating point? (rationale)",
@@ -232,9 +249,70 @@ def render_record_form(
             warnings=evaluation.warnings,
             degenerate=evaluation.degenerate,
             group_specific=evaluation.group_specific,
+            id=new_operating_point_id(),
+            overall=evaluation.overall,
         )
     )
-    st.success("Recorded. It appears in the report with its rationale.")
+    # Draw the page again so the list below shows the option and the next name is offered.
+    st.rerun()
+
+
+def _recommend(point_id: str) -> None:
+    state.set_recommended_point(point_id)
+
+
+def _remove(point_id: str) -> None:
+    state.remove_operating_point(point_id)
+
+
+def render_recorded_points(inputs: AuditInputs, *, key_prefix: str) -> None:
+    """The recorded options: name, strategy, accuracy, the recommended mark and buttons.
+
+    Options recorded on other data are listed too, marked as such (the report keeps them
+    apart). ``key_prefix`` makes the buttons' keys unique per page.
+    """
+    points = state.get_operating_points()
+    recommended = state.get_recommended_point()
+    if not points:
+        st.info(
+            "No operating point recorded yet. Record one or more options above (for example "
+            "one threshold for everyone, and equal-opportunity thresholds) to compare them "
+            "side by side in the report.",
+            icon=":material/info:",
+        )
+        return
+    accuracy = compare_operating_points(points).text().set_index("What")
+    for point, column in zip(points, accuracy.columns, strict=True):
+        with st.container(border=True, key=f"{key_prefix}.{point.id}.box"):
+            text, mark, remove = st.columns([4, 2, 1])
+            with text:
+                badge = " :green-badge[Recommended]" if point.id == recommended else ""
+                st.markdown(f"**{escape_markdown(point.title)}**{badge}")
+                shown = str(accuracy.at["Accuracy (overall)", column])
+                st.caption(
+                    f"{escape_markdown(strategy_title(point.strategy))} · accuracy {shown} · "
+                    f"data {escape_markdown(point.data_name or 'not recorded')}"
+                )
+                if point.data_sha256 != inputs.dataset.sha256:
+                    st.caption(
+                        "Recorded on other data than the data loaded now: the report lists it "
+                        "apart, under “From other data”."
+                    )
+            mark.button(
+                "Mark as recommended",
+                key=f"{key_prefix}.{point.id}.recommend",
+                icon=":material/recommend:",
+                disabled=point.id == recommended,
+                on_click=_recommend,
+                args=(point.id,),
+            )
+            remove.button(
+                "Remove",
+                key=f"{key_prefix}.{point.id}.remove",
+                icon=":material/delete:",
+                on_click=_remove,
+                args=(point.id,),
+            )
 
 
 def render_curves(

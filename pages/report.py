@@ -1,4 +1,4 @@
-"""Report: the findings pinned during the review, the chosen operating point, and the exports."""
+"""Report: the findings pinned during the review, the operating points compared, the exports."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ from fairness_core.report import (
     MAX_NOTE_CHARS,
     SEVERITIES,
     SEVERITY_TITLES,
+    OperatingPointRecord,
     build_review,
+    compare_operating_points,
     identify_data,
     identify_model,
 )
@@ -68,13 +70,49 @@ def _save(finding_id: str) -> None:
     state.push_report_notice(f"Saved “{title}”.")
 
 
-def _forget_operating_point() -> None:
-    state.set_operating_point(None)
+def _forget_operating_point(point_id: str) -> None:
+    removed = [p for p in state.get_operating_points() if p.id == point_id]
+    state.remove_operating_point(point_id)
+    if removed:
+        state.push_report_notice(f"Removed the operating point “{removed[0].title}”.")
+
+
+def _recommend(point_id: str) -> None:
+    state.set_recommended_point(point_id)
+
+
+def _render_point(point: OperatingPointRecord, recommended: bool) -> None:
+    """One option: its name (marked when recommended), rationale, change, rules, buttons."""
+    with st.container(border=True, key=f"report.point.{point.id}.box"):
+        badge = " :green-badge[Recommended]" if recommended else ""
+        st.markdown(f"**{escape_markdown(point.title)}**{badge}")
+        st.markdown(f"*Why:* {escape_markdown(point.rationale)}")
+        st.caption(escape_markdown(point.change_summary))
+        with st.expander("Rules and each group's numbers"):
+            st.dataframe(point.thresholds, hide_index=True, key=f"report.point.{point.id}.rules")
+            st.dataframe(point.per_group, hide_index=True, key=f"report.point.{point.id}.groups")
+        mark, remove = st.columns(2)
+        mark.button(
+            "Mark as recommended",
+            key=f"report.point.{point.id}.recommend",
+            icon=":material/recommend:",
+            disabled=recommended,
+            on_click=_recommend,
+            args=(point.id,),
+        )
+        remove.button(
+            "Remove from the report",
+            key=f"report.point.{point.id}.remove",
+            icon=":material/delete:",
+            on_click=_forget_operating_point,
+            args=(point.id,),
+        )
 
 
 st.title("Report")
 st.caption(
-    "Everything pinned during this review, the operating point chosen on the Trade-offs page, "
+    "Everything pinned during this review, the operating points recorded on the Trade-offs "
+    "page side by side, "
     "and the files to share: a report for the meeting (HTML, PDF), the numbers for analysts "
     "(CSV, Excel, JSON), a model card draft, and an audit bundle a later reviewer can replay."
 )
@@ -135,7 +173,8 @@ try:
         data=identify_data(inputs.dataset, audit),
         model=identify_model(inputs.model),
         findings=state.get_findings(),
-        operating_point=state.get_operating_point(),
+        operating_points=state.get_operating_points(),
+        recommended=state.get_recommended_point(),
         title=title or "Fairness review",
     )
 except FairnessCoreError as exc:
@@ -220,22 +259,34 @@ for number, finding in enumerate(findings, start=1):
             with st.expander("Numbers behind it"):
                 st.dataframe(finding.table, hide_index=True, key=key(finding.id, "table"))
 
-# --- Operating point ----------------------------------------------------------------
-st.subheader("Chosen operating point")
-point = state.get_operating_point()
-if point is None:
-    st.info("No operating point recorded. Choose and record one on the Trade-offs page.")
-else:
-    st.markdown(f"**{escape_markdown(point.title)}**")
-    st.markdown(f"*Why:* {escape_markdown(point.rationale)}")
-    st.caption(escape_markdown(point.change_summary))
-    st.dataframe(point.thresholds, hide_index=True, key="report.point_thresholds")
-    st.dataframe(point.per_group, hide_index=True, key="report.point_per_group")
-    st.button(
-        "Remove the operating point from the report",
-        key="report.point_remove",
-        on_click=_forget_operating_point,
+# --- Operating points ---------------------------------------------------------------
+st.subheader(f"Operating points ({len(review.points_on_data)})")
+if not review.operating_points:
+    st.info(
+        "No operating point recorded. Choose and record one or more options on the Trade-offs "
+        "page to compare them here."
     )
+for part, heading in (
+    (review.points_on_data, None),
+    (review.points_from_other_data, "From other data"),
+):
+    if not part:
+        continue
+    if heading:
+        st.markdown(f"**{heading}**")
+        st.caption(
+            "Recorded on other data than the data loaded now: their numbers do not describe "
+            "this data, and they are not part of the executive summary."
+        )
+    recommended_id = review.recommended_point if heading is None else None
+    side_by_side = compare_operating_points(part, recommended=recommended_id).text()
+    st.dataframe(
+        side_by_side,
+        hide_index=True,
+        key="report.points_compared" if heading is None else "report.points_compared_other",
+    )
+    for point in part:
+        _render_point(point, point.id == review.recommended_point)
 
 # --- Summary, identity, settings, versions --------------------------------------------
 st.subheader("Executive summary")

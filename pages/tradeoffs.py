@@ -21,6 +21,7 @@ from components.tradeoffs_sections import (
     render_curves,
     render_point_summary,
     render_record_form,
+    render_recorded_points,
 )
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
@@ -345,6 +346,12 @@ with chart_area:
 
     render_chosen_point(evaluation, verb=verb, settings=settings)
     render_record_form(evaluation, inputs, criterion=criterion, settings=settings)
+    st.subheader("Recorded operating points")
+    st.caption(
+        "Each option you record is kept for the report, where they are compared side by "
+        "side. Mark the one you recommend; the report states it first, with its rationale."
+    )
+    render_recorded_points(inputs, key_prefix="tradeoffs.points")
 
 st.divider()
 render_curves(

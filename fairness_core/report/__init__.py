@@ -1,7 +1,9 @@
 """Report: findings, the review report and every export built from it.
 
 - *finding*: a chart or table the reviewer pinned, with their note and severity
-  (:class:`Finding`); *operating point record*: a chosen rule with its rationale;
+  (:class:`Finding`); *operating point record*: a named option (a rule per group, or a
+  retrained model) with its rationale; several are compared side by side
+  (:func:`compare_operating_points`) and one may be marked as recommended;
 - *review report*: everything the reviewer decided, assembled once
   (:func:`build_review` → :class:`ReviewReport`); the HTML and PDF reports, the CSV, Excel
   and JSON metrics, the model card and the audit bundle are all built from it;
@@ -40,6 +42,7 @@ from fairness_core.report._findings import (
     finding_from_dict,
     finding_to_dict,
     make_finding,
+    new_operating_point_id,
     operating_point_from_dict,
     operating_point_to_dict,
 )
@@ -48,6 +51,15 @@ from fairness_core.report._html import (
 )
 from fairness_core.report._pdf import (
     build_pdf_report,
+)
+from fairness_core.report._points import (
+    OperatingPointComparison,
+    compare_operating_points,
+    lead_operating_point,
+    record_retrained_model,
+    same_operating_point,
+    split_by_data,
+    strategy_title,
 )
 from fairness_core.report._review import (
     FileIdentity,
@@ -71,6 +83,7 @@ __all__ = [
     "FileIdentity",
     "Finding",
     "GroupTable",
+    "OperatingPointComparison",
     "OperatingPointRecord",
     "ReplayRefusedError",
     "ReplayResult",
@@ -84,17 +97,24 @@ __all__ = [
     "build_pdf_report",
     "build_review",
     "calibration_section",
+    "compare_operating_points",
     "finding_from_dict",
     "finding_to_dict",
     "identify_data",
     "identify_model",
+    "lead_operating_point",
     "make_finding",
+    "new_operating_point_id",
     "operating_point_from_dict",
     "operating_point_to_dict",
     "package_versions",
     "read_bundle",
+    "record_retrained_model",
     "render_audit",
     "replay",
     "run_audit",
+    "same_operating_point",
+    "split_by_data",
+    "strategy_title",
     "suppress_small_groups",
 ]

@@ -7,7 +7,9 @@ A bundle holds only JSON files (never pickle, never code):
 - ``settings.json``: the column roles and the subgroup report settings;
 - ``inputs.json``: the data and model files' names, SHA-256 hashes and row counts (not the
   files themselves: data about people stays where it is kept);
-- ``findings.json`` and ``operating_point.json``: what the reviewer pinned and chose;
+- ``findings.json`` and ``operating_points.json``: what the reviewer pinned, and the
+  operating points recorded (``points``) with the id of the recommended one
+  (``recommended``);
 - ``results.json``: the metrics in the ``fairness-explorer audit`` JSON schema.
 
 :func:`replay` (``fairness-explorer replay BUNDLE --data FILE [--model FILE]``) checks that
@@ -18,7 +20,8 @@ file and both hashes, when a file differs.
 A bundle from somewhere else is untrusted input: :func:`read_bundle` accepts exactly the
 entries above, each at most :data:`MAX_ENTRY_BYTES` once unpacked (checked while reading,
 not only from the zip's own headers), no encryption, no other compression than deflate,
-and strict JSON (no NaN constants).
+and strict JSON (no NaN constants). Bundles of format version 1 (one
+``operating_point.json``, the single chosen point or null) still read and replay.
 """
 
 from __future__ import annotations
@@ -68,15 +71,21 @@ __all__ = [
 ]
 
 BUNDLE_FORMAT = "fairness-explorer-audit-bundle"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
 BUNDLE_ENTRIES = (
     "manifest.json",
     "settings.json",
     "inputs.json",
     "findings.json",
-    "operating_point.json",
+    "operating_points.json",
     "results.json",
 )
+#: The entries of each format version this version reads (1: one operating point).
+_ENTRIES_BY_VERSION = {
+    1: tuple(n if n != "operating_points.json" else "operating_point.json" for n in BUNDLE_ENTRIES),
+    2: BUNDLE_ENTRIES,
+}
+_KNOWN_ENTRIES = frozenset(n for names in _ENTRIES_BY_VERSION.values() for n in names)
 #: Largest bundle file accepted (a bundle is JSON text: findings, tables, figures).
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 #: Largest entry accepted once unpacked.
@@ -88,6 +97,8 @@ MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 MAX_BUNDLE_BOOTSTRAP = 100_000
 #: Most findings a bundle may hold.
 MAX_BUNDLE_FINDINGS = 1_000
+#: Most operating points a bundle may hold.
+MAX_BUNDLE_POINTS = 100
 #: Keys of ``results.json`` whose numbers a replay must reproduce.
 COMPARED_KEYS = ("overall", "groups", "disparities", "summary", "settings", "data")
 #: Differences listed in a replay's message (all are kept in the result).
@@ -124,7 +135,8 @@ class AuditBundle:
     data: FileIdentity
     model: FileIdentity | None
     findings: tuple[Finding, ...]
-    operating_point: OperatingPointRecord | None
+    operating_points: tuple[OperatingPointRecord, ...]
+    recommended_point: str | None
     results: Mapping[str, Any] = field(repr=False)
 
 
@@ -231,9 +243,10 @@ def build_bundle(review: ReviewReport) -> bytes:
             "model": _identity_dict(review.model) if review.model else None,
         },
         "findings.json": [finding_to_dict(f) for f in review.findings],
-        "operating_point.json": (
-            operating_point_to_dict(review.operating_point) if review.operating_point else None
-        ),
+        "operating_points.json": {
+            "points": [operating_point_to_dict(p) for p in review.operating_points],
+            "recommended": review.recommended_point,
+        },
         "results.json": metrics_document(review.subgroup, data=review.data, model=review.model),
     }
     buffer = io.BytesIO()
@@ -287,15 +300,25 @@ def read_bundle(data: bytes) -> AuditBundle:
 def _read_entries(archive: zipfile.ZipFile) -> dict[str, Any]:
     infos = archive.infolist()
     names = [info.filename for info in infos]
-    unexpected = sorted({n for n in names if n not in BUNDLE_ENTRIES})
+    unexpected = sorted({n for n in names if n not in _KNOWN_ENTRIES})
     if unexpected:
         shown = ", ".join(repr(n) for n in unexpected[:5])
         raise _refuse(f"it holds unexpected entries ({shown}); a bundle holds only JSON files.")
     if len(names) != len(set(names)):
         raise _refuse("it holds the same entry twice.")
-    missing = [n for n in BUNDLE_ENTRIES if n not in names]
+    version = _manifest_version(archive) if "manifest.json" in names else BUNDLE_VERSION
+    expected: tuple[str, ...] = BUNDLE_ENTRIES
+    if isinstance(version, int) and version in _ENTRIES_BY_VERSION:
+        expected = _ENTRIES_BY_VERSION[version]
+    missing = [n for n in expected if n not in names]
     if missing:
         raise _refuse(f"it lacks {', '.join(missing)}.")
+    extra = sorted(n for n in names if n not in expected)
+    if extra:
+        raise _refuse(
+            f"it holds {', '.join(extra)}, which a bundle of format version {version} does "
+            "not have."
+        )
     total = 0
     entries: dict[str, Any] = {}
     for info in infos:
@@ -322,6 +345,39 @@ def _read_entries(archive: zipfile.ZipFile) -> dict[str, Any]:
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise _refuse(f"{info.filename} is not valid JSON.") from None
     return entries
+
+
+def _manifest_version(archive: zipfile.ZipFile) -> object:
+    """The format version the manifest names (None when it cannot be read: refused later)."""
+    try:
+        info = archive.getinfo("manifest.json")
+        if info.file_size > MAX_ENTRY_BYTES or info.flag_bits & 0x1:
+            return None
+        with archive.open(info) as handle:
+            manifest = json.loads(handle.read(MAX_ENTRY_BYTES + 1).decode("utf-8"))
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            UnicodeDecodeError, RecursionError):  # fmt: skip
+        return None
+    return manifest.get("version") if isinstance(manifest, dict) else None
+
+
+def _points_from(entries: Mapping[str, Any]) -> tuple[tuple[OperatingPointRecord, ...], str | None]:
+    """The operating points and the recommended id, from a version 2 or a version 1 bundle."""
+    if "operating_points.json" not in entries:
+        point = entries["operating_point.json"]
+        return ((operating_point_from_dict(point),) if point else ()), None
+    section = entries["operating_points.json"]
+    if not isinstance(section, dict) or not isinstance(section.get("points"), list):
+        raise ValueError("operating_points.json does not list the points")
+    if len(section["points"]) > MAX_BUNDLE_POINTS:
+        raise _refuse(
+            f"it holds {len(section['points']):,} operating points; at most {MAX_BUNDLE_POINTS:,}."
+        )
+    points = tuple(operating_point_from_dict(p) for p in section["points"])
+    recommended = section.get("recommended")
+    if recommended is not None and not any(p.id == str(recommended) for p in points):
+        raise ValueError("the recommended operating point is not among the points")
+    return points, None if recommended is None else str(recommended)
 
 
 def _identity_from(data: Mapping[str, Any]) -> FileIdentity:
@@ -352,10 +408,11 @@ def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
     manifest = entries["manifest.json"]
     if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
         raise _refuse("its manifest does not name the audit bundle format.")
-    if manifest.get("version") != BUNDLE_VERSION:
+    if manifest.get("version") not in _ENTRIES_BY_VERSION:
+        readable = " and ".join(str(v) for v in _ENTRIES_BY_VERSION)
         raise _refuse(
             f"it has format version {manifest.get('version')!r}; this version of Fairness "
-            f"Explorer reads version {BUNDLE_VERSION}."
+            f"Explorer reads versions {readable}."
         )
     settings = entries["settings.json"]
     report = dict(settings["report"])
@@ -376,7 +433,7 @@ def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
     results = entries["results.json"]
     if not isinstance(results, dict) or any(k not in results for k in COMPARED_KEYS):
         raise ValueError("results.json lacks the audit's numbers")
-    point = entries["operating_point.json"]
+    points, recommended = _points_from(entries)
     findings = entries["findings.json"]
     if not isinstance(findings, list):
         raise ValueError("findings.json is not a list")
@@ -391,7 +448,8 @@ def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
         data=_identity_from(inputs["data"]),
         model=_identity_from(inputs["model"]) if inputs.get("model") else None,
         findings=tuple(finding_from_dict(f) for f in findings),
-        operating_point=operating_point_from_dict(point) if point else None,
+        operating_points=points,
+        recommended_point=recommended,
         results=results,
     )
 

@@ -5,10 +5,13 @@ render, so the files hold the same numbers.
 
 - :func:`build_metrics_csv` / :func:`build_metrics_excel`: one row per group and metric
   (the columns of ``fairness-explorer audit --format csv`` plus ``suppressed``). The Excel
-  workbook adds the named summaries, the findings and an "About" sheet (data and model
-  identity, settings, package versions).
+  workbook adds the named summaries, the findings, the operating points side by side and an
+  "About" sheet (data and model identity, settings, package versions).
 - :func:`build_metrics_json`: the ``fairness-explorer audit`` JSON schema (README, "JSON
-  output"); for the same data and settings the two documents are equal.
+  output") plus the review's ``operating_points`` (every recorded option, as
+  :func:`~fairness_core.report.operating_point_to_dict` writes it, with ``on_this_data``)
+  and ``recommended_operating_point`` (its id, or null); for the same data and settings the
+  rest equals the command's document.
 - :func:`build_model_card`: a model-card section in Markdown (intended use, evaluation
   data, metrics by group, limitations, ethical considerations) with placeholders for the
   reviewer to complete.
@@ -42,7 +45,12 @@ import pandas as pd
 from fairness_core.escaping import escape_markdown, neutralise_formula
 from fairness_core.metrics import SUMMARIES, summary_spec
 from fairness_core.report._audit import CSV_COLUMNS
-from fairness_core.report._findings import SEVERITY_TITLES, operating_point_warnings
+from fairness_core.report._findings import (
+    SEVERITY_TITLES,
+    operating_point_to_dict,
+    operating_point_warnings,
+)
+from fairness_core.report._points import compare_operating_points
 from fairness_core.report._review import ReviewReport, identity_rows, metrics_document
 
 if TYPE_CHECKING:
@@ -127,6 +135,11 @@ def build_metrics_json(review: ReviewReport) -> str:
     document = metrics_document(
         review.subgroup, data=review.data, model=review.model, calibration=calibration
     )
+    document["operating_points"] = [
+        {**operating_point_to_dict(p), "on_this_data": any(p is q for q in review.points_on_data)}
+        for p in review.operating_points
+    ]
+    document["recommended_operating_point"] = review.recommended_point
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
@@ -165,6 +178,20 @@ def build_metrics_excel(review: ReviewReport) -> bytes:
             for i, f in enumerate(review.findings, start=1)
         ),
     )
+    if review.operating_points:
+        points = book.create_sheet("Operating points")
+        this, other = review.points_on_data, review.points_from_other_data
+        for part, recommended, note in (
+            (this, review.recommended_point, None),
+            (other, None, "From other data: these numbers do not describe this data."),
+        ):
+            if not part:
+                continue
+            if note:
+                points.append([])
+                points.append([note])
+            text = compare_operating_points(part, recommended=recommended).text()
+            _write(points, list(text.columns), text.itertuples(index=False, name=None))
     about = book.create_sheet("About")
     rows: list[tuple[str, str]] = [("Report", review.title), ("Created", review.created)]
     rows += identity_rows(review.data, review.model)
@@ -275,10 +302,12 @@ def build_model_card(review: ReviewReport) -> str:
                 f"- {e(SEVERITY_TITLES[finding.severity].split(' — ')[0])}: "
                 f"{e(finding.title)}.{note}"
             )
-    point = review.operating_point
-    if point is not None:
-        lines.append(f"- Chosen operating point: {e(point.title)}. Why: {e(point.rationale)}")
-        lines.extend(f"- Warning: {e(w)}" for w in operating_point_warnings(point))
+    for point in review.points_on_data:
+        word = "Recommended" if point.id == review.recommended_point else "Considered"
+        if len(review.points_on_data) == 1 and word == "Considered":
+            word = "Chosen"
+        lines.append(f"- {word} operating point: {e(point.title)}. Why: {e(point.rationale)}")
+        lines.extend(f"  - Warning: {e(w)}" for w in operating_point_warnings(point))
     lines += [
         "- " + _PLACEHOLDER.format("who could be harmed by the model's mistakes, and how"),
         "- " + _PLACEHOLDER.format("what was done about the findings above, and who signed off"),

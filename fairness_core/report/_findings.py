@@ -33,6 +33,7 @@ __all__ = [
     "finding_from_dict",
     "finding_to_dict",
     "make_finding",
+    "new_operating_point_id",
     "operating_point_from_dict",
     "operating_point_to_dict",
 ]
@@ -90,6 +91,11 @@ class OperatingPointRecord:
     too few people, the protected attribute used at decision time); ``degenerate`` and
     ``group_specific`` say which apply. Records written before these fields existed read
     back with none of them.
+
+    ``id`` names the record among several (a stable hex string; "" in records written
+    before a review could hold several); ``title`` is its name ("Option A: one threshold").
+    ``overall`` holds the measures over everyone (``measure``: accuracy, balanced accuracy,
+    …; ``today``, ``chosen``, ``change``), or None in records written without it.
     """
 
     title: str
@@ -108,6 +114,13 @@ class OperatingPointRecord:
     warnings: tuple[str, ...] = ()
     degenerate: bool = False
     group_specific: bool = False
+    id: str = ""
+    overall: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+
+def new_operating_point_id() -> str:
+    """A fresh, stable id for an operating point record (32 hex characters)."""
+    return uuid.uuid4().hex
 
 
 def _now() -> str:
@@ -249,6 +262,7 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
 def operating_point_to_dict(record: OperatingPointRecord) -> dict[str, Any]:
     """A JSON-ready dict of an operating point record."""
     return {
+        "id": record.id,
         "title": record.title,
         "criterion": record.criterion,
         "strategy": record.strategy,
@@ -266,6 +280,7 @@ def operating_point_to_dict(record: OperatingPointRecord) -> dict[str, Any]:
         "warnings": list(record.warnings),
         "degenerate": record.degenerate,
         "group_specific": record.group_specific,
+        "overall": _table_to_json(record.overall),
     }
 
 
@@ -330,6 +345,8 @@ def operating_point_from_dict(data: Mapping[str, Any]) -> OperatingPointRecord:
             warnings=tuple(str(w) for w in data.get("warnings") or ()),
             degenerate=bool(data.get("degenerate", False)),
             group_specific=bool(data.get("group_specific", False)),
+            id=str(data.get("id") or ""),
+            overall=_table_from_json(data.get("overall")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInputError(

@@ -2,8 +2,9 @@
 
 :func:`build_html_report` renders a :class:`~fairness_core.report.ReviewReport`: the
 executive summary first, then the findings (each with its interactive chart, note and
-numbers), the operating point, the per-group tables with intervals, method notes,
-limitations, and the identity, settings and versions.
+numbers), the operating points side by side (the recommended one marked) with each one's
+rules and rationale, and apart those recorded on other data, the per-group tables with
+intervals, method notes, limitations, and the identity, settings and versions.
 
 Self-contained: plotly.js is inlined once (``plotly.offline.get_plotlyjs()``), nothing is
 fetched from a CDN, and a Content-Security-Policy allows only the page's own scripts (by
@@ -44,6 +45,7 @@ from fairness_core.report._findings import (
     exact_rule_lines,
     operating_point_warnings,
 )
+from fairness_core.report._points import compare_operating_points, strategy_title
 from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
 
 __all__ = ["build_html_report", "script_safe_json"]
@@ -84,6 +86,7 @@ th { background: #f1f4f8; } td.num { text-align: right; font-variant-numeric: ta
 .severity-info { background: #e6f0f8; color: #004a75; }
 .severity-concern { background: #fbecd2; color: #7a4b00; }
 .severity-critical { background: #f7d9cc; color: #8a2c00; }
+.recommended { background: #dcefdc; color: #1d5a1d; }
 .note { white-space: pre-wrap; background: #fafafa; border-left: 4px solid #0072B2;
        padding: .4rem .7rem; }
 .chart { width: 100%; min-height: 380px; }
@@ -126,8 +129,8 @@ def build_html_report(review: ReviewReport) -> str:
         page.add("<p>No findings were pinned during the review.</p>")
     for number, finding in enumerate(review.findings, start=1):
         _finding(page, number, finding, review)
-    page.add('<h2 id="operating-point">Chosen operating point</h2>')
-    _operating_point(page, review.operating_point, review.subgroup.settings.confidence)
+    page.add('<h2 id="operating-point">Operating points</h2>')
+    _operating_points(page, review)
     page.add('<h2 id="groups">Metrics by group</h2>')
     page.add(
         f'<p class="caption">For each metric: its value in each group with a {level} '
@@ -233,7 +236,7 @@ def _contents() -> str:
     entries = [
         ("summary", "Executive summary"),
         ("findings", "Findings"),
-        ("operating-point", "Chosen operating point"),
+        ("operating-point", "Operating points"),
         ("groups", "Metrics by group"),
         ("method", "Method notes"),
         ("limitations", "Limitations"),
@@ -287,26 +290,68 @@ def _finding(page: _Page, number: int, finding: Finding, review: ReviewReport) -
     page.add("</section>")
 
 
-def _operating_point(
-    page: _Page, point: OperatingPointRecord | None, confidence: float = 0.95
-) -> None:
-    if point is None:
+def _operating_points(page: _Page, review: ReviewReport) -> None:
+    """The options on this data side by side, each one's details, then other data's."""
+    confidence = review.subgroup.settings.confidence
+    this, other = review.points_on_data, review.points_from_other_data
+    if not this:
         page.add(
             "<p>No operating point (a decision threshold per group) was chosen on the "
             "Trade-offs page: the decisions are reviewed as they are.</p>"
         )
+    else:
+        _comparison(page, this, review.recommended_point)
+        for point in this:
+            _operating_point(page, point, confidence, point.id == review.recommended_point)
+    if other:
+        page.add('<h3 id="operating-points-other-data">From other data</h3>')
+        page.add(
+            '<p class="note">These operating points were recorded on other data than this '
+            f"report describes (SHA-256 <code>{_e(review.data.sha256)}</code>): their "
+            "numbers do not describe this data, and they are not part of the executive "
+            "summary.</p>"
+        )
+        _comparison(page, other, None)
+        for point in other:
+            _operating_point(page, point, confidence, False)
+
+
+def _comparison(
+    page: _Page, points: Sequence[OperatingPointRecord], recommended: str | None
+) -> None:
+    if not points:
         return
-    page.add(f"<h3>{_e(point.title)}</h3>")
+    text = compare_operating_points(points, recommended=recommended).text()
+    head = "".join(f"<th>{_e(c)}</th>" for c in text.columns)
+    body = "".join(
+        "<tr>"
+        + f"<th>{_e(row[0])}</th>"
+        + "".join(f'<td class="num">{_e(v)}</td>' for v in row[1:])
+        + "</tr>"
+        for row in text.itertuples(index=False, name=None)
+    )
+    page.add("<p><strong>The options side by side</strong></p>")
+    page.add(
+        f'<div class="scroll"><table class="comparison"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _operating_point(
+    page: _Page, point: OperatingPointRecord, confidence: float, recommended: bool
+) -> None:
+    mark = ' <span class="severity recommended">Recommended</span>' if recommended else ""
+    page.add(f'<h3 data-point="{_e(point.id)}">{_e(point.title)}{mark}</h3>')
     page.add(f'<p class="note">Why: {_e(point.rationale)}</p>')
     page.add(f"<p>{_e(point.change_summary)}</p>")
     for warning in operating_point_warnings(point):
         page.add(f'<p class="note"><strong>Warning:</strong> {_e(warning)}</p>')
     details = [
         ("Criterion", point.criterion),
-        ("Strategy", point.strategy),
+        ("Strategy", strategy_title(point.strategy)),
         ("Randomized", "yes" if point.randomized else "no"),
         ("Recorded", readable_time(point.created)),
-        ("Data", point.data_name),
+        ("Data", point.data_name or "not recorded"),
         *point.settings.items(),
     ]
     page.add(_pairs_table(details, ("Setting", "Value")))

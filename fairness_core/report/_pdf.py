@@ -34,6 +34,7 @@ from fairness_core.report._findings import (
     exact_rule_lines,
     operating_point_warnings,
 )
+from fairness_core.report._points import compare_operating_points, strategy_title
 from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
 
 if TYPE_CHECKING:
@@ -50,6 +51,10 @@ FONT_BOLD = "FairnessVera-Bold"
 MAX_PDF_ROWS = 60
 #: Columns of a finding's table printed side by side (A4 is narrow).
 MAX_PDF_COLUMNS = 8
+#: Operating points compared in one table (more are split across tables to fit the page).
+PDF_POINTS_PER_TABLE = 3
+#: Width a table may take on an A4 page inside the margins, in points (17.2 cm).
+PDF_WIDTH = 17.2 * 72 / 2.54
 
 
 def _register_fonts() -> None:
@@ -140,8 +145,8 @@ def build_pdf_report(review: ReviewReport) -> bytes:
     for number, finding in enumerate(review.findings, start=1):
         story.extend(_finding(number, finding, review, s))
 
-    para("Chosen operating point", "h2")
-    story.extend(_operating_point(review.operating_point, s, review.subgroup.settings.confidence))
+    para("Operating points", "h2")
+    story.extend(_operating_points(review, s))
 
     para("Metrics by group", "h2")
     para(
@@ -227,33 +232,100 @@ def _finding(
     return story
 
 
-def _operating_point(
-    point: OperatingPointRecord | None, s: dict[str, ParagraphStyle], confidence: float = 0.95
-) -> list[object]:
+def _operating_points(review: ReviewReport, s: dict[str, ParagraphStyle]) -> list[object]:
+    """The options on this data side by side and one by one, then other data's, apart."""
     from reportlab.platypus import Paragraph
 
-    if point is None:
-        return [
+    confidence = review.subgroup.settings.confidence
+    this, other = review.points_on_data, review.points_from_other_data
+    story: list[object] = []
+    if not this:
+        story.append(
             Paragraph(
                 "No operating point (a decision threshold per group) was chosen on the "
                 "Trade-offs page: the decisions are reviewed as they are.",
                 s["body"],
             )
-        ]
+        )
+    else:
+        story.extend(_comparison(this, review.recommended_point, s))
+        for point in this:
+            recommended = point.id == review.recommended_point
+            story.extend(_operating_point(point, s, confidence, recommended=recommended))
+    if other:
+        story.append(Paragraph("From other data", s["h3"]))
+        story.append(
+            Paragraph(
+                _t(
+                    "These operating points were recorded on other data than this report "
+                    f"describes (SHA-256 {review.data.sha256}): their numbers do not describe "
+                    "this data, and they are not part of the executive summary."
+                ),
+                s["body"],
+            )
+        )
+        story.extend(_comparison(other, None, s))
+        for point in other:
+            story.extend(_operating_point(point, s, confidence, recommended=False))
+    return story
+
+
+def _comparison(
+    points: Sequence[OperatingPointRecord], recommended: str | None, s: dict[str, ParagraphStyle]
+) -> list[object]:
+    """The side-by-side table, at most :data:`PDF_POINTS_PER_TABLE` options per table."""
+    from reportlab.platypus import Paragraph, Spacer
+
+    text = compare_operating_points(points, recommended=recommended).text()
+    options = list(text.columns[1:])
+    chunks = [
+        options[i : i + PDF_POINTS_PER_TABLE] for i in range(0, len(options), PDF_POINTS_PER_TABLE)
+    ]
+    story: list[object] = [Paragraph("The options side by side", s["h3"])]
+    first = 5.6 * 72 / 2.54  # 5.6 cm for the row titles
+    for number, chunk in enumerate(chunks, start=1):
+        if len(chunks) > 1:
+            story.append(
+                Paragraph(_t(f"Options {', '.join(chunk)} ({number} of {len(chunks)})"), s["meta"])
+            )
+        rows = [[Paragraph("What", s["head"])] + [Paragraph(_t(c), s["head"]) for c in chunk]]
+        long_texts: list[str] = []
+        for record in text.to_dict("records"):
+            rows.append(
+                [Paragraph(_t(_cell(record["What"], long_texts)), s["head"])]
+                + [Paragraph(_t(_cell(record[c], long_texts)), s["cell"]) for c in chunk]
+            )
+        other = (PDF_WIDTH - first) / PDF_POINTS_PER_TABLE
+        story.append(_styled_table(rows, repeat=1, widths=(first, *([other] * len(chunk)))))
+        story.extend(_long_text_notes(long_texts, s))
+        story.append(Spacer(1, 4))
+    return story
+
+
+def _operating_point(
+    point: OperatingPointRecord,
+    s: dict[str, ParagraphStyle],
+    confidence: float = 0.95,
+    *,
+    recommended: bool = False,
+) -> list[object]:
+    from reportlab.platypus import Paragraph
+
     details = [
         ("Criterion", point.criterion),
-        ("Strategy", point.strategy),
+        ("Strategy", strategy_title(point.strategy)),
         ("Randomized", "yes" if point.randomized else "no"),
         ("Recorded", readable_time(point.created)),
-        ("Data", point.data_name),
+        ("Data", point.data_name or "not recorded"),
         *point.settings.items(),
     ]
     warnings = [Paragraph(_t(f"Warning: {w}"), s["body"]) for w in operating_point_warnings(point)]
     rules = [Paragraph(_t(line), s["small"], bulletText="•") for line in exact_rule_lines(point)]
     if rules:
         rules.insert(0, Paragraph("Exact rule per group (unrounded)", s["h3"]))
+    title = f"{point.title} (Recommended)" if recommended else point.title
     return [
-        Paragraph(_t(point.title), s["h3"]),
+        Paragraph(_t(title), s["h3"]),
         Paragraph(_t(f"Why: {point.rationale}"), s["body"]),
         Paragraph(_t(point.change_summary), s["body"]),
         *warnings,

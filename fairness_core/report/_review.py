@@ -5,9 +5,10 @@ metrics files, the model card and the audit bundle all render the same object, s
 can never disagree with each other or with the Subgroups page. It holds, in reading order:
 
 1. an *executive summary*: a few plain sentences (who was audited, which groups fail which
-   rule, what the reviewer pinned, which operating point was chosen);
+   rule, what the reviewer pinned, which operating point is recommended);
 2. the reviewer's *findings* (:class:`~fairness_core.findings.Finding`) and the recorded
-   *operating point* with its rationale;
+   *operating points* side by side, the recommended one marked, each with its rationale
+   (options recorded on other data are kept apart and never enter the summary);
 3. *per-group tables*: each metric's value per group with its interval, and its difference
    and ratio against the reference group with the verdict;
 4. *method notes* (how intervals, tests and verdicts are made) and *limitations*;
@@ -52,6 +53,7 @@ from fairness_core.metrics import (
 )
 from fairness_core.models import LoadedModel
 from fairness_core.report._findings import Finding, OperatingPointRecord
+from fairness_core.report._points import lead_operating_point, split_by_data
 from fairness_core.report._summary import executive_summary
 
 __all__ = [
@@ -139,7 +141,10 @@ class ReviewReport:
     roles: ColumnRoles
     subgroup: SubgroupReport = field(repr=False, compare=False)
     findings: tuple[Finding, ...]
-    operating_point: OperatingPointRecord | None
+    #: Every recorded operating point, in the reviewer's order (see :attr:`points_on_data`).
+    operating_points: tuple[OperatingPointRecord, ...]
+    #: The id of the recommended operating point (None: none marked).
+    recommended_point: str | None
     executive_summary: tuple[str, ...]
     group_tables: tuple[GroupTable, ...] = field(repr=False, compare=False)
     settings: tuple[tuple[str, str], ...]
@@ -155,6 +160,21 @@ class ReviewReport:
     def suppress_below(self) -> int | None:
         """The smallest number of people a shown number may be measured on (None: all)."""
         return self.subgroup.settings.suppress_below
+
+    @property
+    def points_on_data(self) -> tuple[OperatingPointRecord, ...]:
+        """The operating points recorded on the data this report describes."""
+        return split_by_data(self.operating_points, self.data.sha256)[0]
+
+    @property
+    def points_from_other_data(self) -> tuple[OperatingPointRecord, ...]:
+        """The operating points recorded on other data (or with no data recorded)."""
+        return split_by_data(self.operating_points, self.data.sha256)[1]
+
+    @property
+    def lead_point(self) -> OperatingPointRecord | None:
+        """The point the executive summary states: the recommended one, else the only one."""
+        return lead_operating_point(self.operating_points, self.recommended_point, self.data.sha256)
 
 
 def readable_time(stamp: str) -> str:
@@ -395,7 +415,8 @@ def build_review(
     data: FileIdentity,
     model: FileIdentity | None = None,
     findings: Sequence[Finding] = (),
-    operating_point: OperatingPointRecord | None = None,
+    operating_points: Sequence[OperatingPointRecord] = (),
+    recommended: str | None = None,
     title: str = "Fairness review",
     created: str | None = None,
     versions: Sequence[tuple[str, str]] | None = None,
@@ -404,7 +425,9 @@ def build_review(
     """Assemble the report content from a subgroup report and the session's review.
 
     ``calibration`` is :func:`calibration_section`'s result when the audit has scores; the
-    JSON export carries it as the command line does.
+    JSON export carries it as the command line does. ``operating_points`` are the recorded
+    options in the reviewer's order and ``recommended`` the id of the recommended one (an
+    id that names none of them is ignored).
     """
     if not title.strip():
         raise InvalidInputError("The report needs a title. Type a few words, e.g. 'Loan review'.")
@@ -414,9 +437,19 @@ def build_review(
         replace(f, table=suppress_small_groups(f.table, k) if f.table is not None else None)
         for f in findings
     )
-    point = operating_point
-    if point is not None and k is not None:
-        point = replace(point, per_group=suppress_small_groups(point.per_group, k))
+    points = tuple(
+        replace(p, per_group=suppress_small_groups(p.per_group, k)) if k is not None else p
+        for p in operating_points
+    )
+    if recommended is not None and not any(p.id == recommended for p in points):
+        recommended = None
+    this, other = split_by_data(points, data.sha256)
+    lead = lead_operating_point(points, recommended, data.sha256)
+    summary = executive_summary(
+        report, roles, data, model, kept, lead,
+        recommended=lead is not None and lead.id == recommended,
+        points=this, other_points=other,
+    )  # fmt: skip
     tables = tuple(_group_table(report, metric) for metric in report.settings.metrics)
     return ReviewReport(
         title=title.strip(),
@@ -426,8 +459,9 @@ def build_review(
         roles=roles,
         subgroup=report,
         findings=kept,
-        operating_point=point,
-        executive_summary=tuple(executive_summary(report, roles, data, model, kept, point)),
+        operating_points=points,
+        recommended_point=recommended,
+        executive_summary=tuple(summary),
         group_tables=tables,
         settings=tuple(_settings_rows(report, roles)),
         method_notes=tuple(_method_notes(report)),

@@ -2,9 +2,9 @@
 
 What was audited and how decisions were made, whom every group is compared with, which
 groups fall outside each rule's allowed range (named), which groups or rates rest on too
-few people to judge, the disparate impact ratio, the chosen operating point and what it
-changes, and how many findings the reviewer pinned. Used by
-:func:`fairness_core.report.build_review`.
+few people to judge, the disparate impact ratio, the recommended (or only) operating point
+and what it changes, how many options were compared, whether some came from other data,
+and how many findings the reviewer pinned. Used by :func:`fairness_core.report.build_review`.
 """
 
 from __future__ import annotations
@@ -49,7 +49,16 @@ def executive_summary(
     model: FileIdentity | None,
     findings: Sequence[Finding],
     point: OperatingPointRecord | None,
+    *,
+    recommended: bool = False,
+    points: Sequence[OperatingPointRecord] = (),
+    other_points: Sequence[OperatingPointRecord] = (),
 ) -> list[str]:
+    """The summary's sentences; ``point`` is the option it states (recommended or only one).
+
+    ``points`` are every option recorded on this data, ``other_points`` those recorded on
+    other data: they are only counted, never described.
+    """
     s = report.settings
     counts = report.counts
     rows = data.audited_rows if data.audited_rows is not None else data.rows
@@ -128,12 +137,20 @@ def executive_summary(
         )
     elif impact is not None and impact.reason:
         lines.append(f"The disparate impact ratio is not defined: {impact.reason}.")
+    if len(points) > 1:
+        lines.append(
+            f"{len(points)} operating points were recorded and are compared side by side: "
+            + _names([p.title for p in points], limit=10)
+            + "."
+            + ("" if point is not None else " None of them is marked as recommended.")
+        )
     if point is not None:
-        lines.append(f"Chosen operating point: {point.title}. Why: {point.rationale}")
+        word = "Recommended" if recommended else "Chosen"
+        lines.append(f"{word} operating point: {point.title}. Why: {point.rationale}")
         if point.change_summary:
             lines.append(point.change_summary)
         lines.extend(f"Warning: {w}" for w in operating_point_warnings(point))
-    else:
+    elif not points:
         lines.append(
             "No operating point (a decision threshold per group) was chosen on the Trade-offs "
             "page: the decisions are reviewed as they are."
@@ -148,6 +165,14 @@ def executive_summary(
             lines.append("Critical: " + "; ".join(critical) + ".")
     else:
         lines.append("No findings were pinned during the review.")
+    if other_points:
+        noun = "operating point was" if len(other_points) == 1 else "operating points were"
+        lines.append(
+            f"{len(other_points)} {noun} recorded on other data ("
+            + _names([p.data_name or "data not recorded" for p in other_points])
+            + "); they are listed apart under “From other data” and are not part of this "
+            "summary."
+        )
     other = sorted({f.data_name for f in findings if f.data_sha256 != data.sha256})
     if other:
         lines.append(

@@ -123,3 +123,19 @@ def test_uploaded_data_asks_for_training_data_then_uses_it() -> None:
     assert any("8,000 rows and 11 columns" in c.value for c in at.caption)
     _run_small(at)
     assert len(at.session_state["test.points"]) == 2
+
+
+def test_a_retrained_model_can_be_recorded_as_an_option() -> None:
+    """After a run, "Record this model as an option" adds it with its name and rationale."""
+    at = _run_small(_panel())
+    at.text_area(key="mitigation.record_rationale").input("Retraining closes the gap.")
+    next(b for b in at.button if b.label == "Record this model as an option").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (record,) = at.session_state[state.OPERATING_POINTS]
+    assert record.title == "Option A: retrained model"
+    assert record.strategy == "mitigation"
+    assert record.settings["model"] == MITIGATION_LABELS["reweighing"]
+    assert record.rationale == "Retraining closes the gap."
+    points = at.session_state["test.points"].set_index("label")
+    accuracy = record.overall.set_index("measure").at["accuracy", "chosen"]
+    assert accuracy == points.at[MITIGATION_LABELS["reweighing"], "accuracy"]

@@ -114,12 +114,13 @@ def test_recording_an_operating_point_needs_a_rationale(tradeoffs: AppTest) -> N
     submit = next(b for b in tradeoffs.button if b.label == "Record this operating point")
     submit.click().run()
     assert any("why this operating point" in w.value for w in tradeoffs.warning)
-    assert tradeoffs.session_state.get(state.OPERATING_POINT) is None
+    assert not tradeoffs.session_state.get(state.OPERATING_POINTS)
+    assert "No operating point recorded yet" in " ".join(i.value for i in tradeoffs.info)
     tradeoffs.text_area(key=state.TRADEOFFS_RATIONALE).input("Agreed with the risk board.")
     submit = next(b for b in tradeoffs.button if b.label == "Record this operating point")
     submit.click().run()
     assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
-    record = tradeoffs.session_state[state.OPERATING_POINT]
+    record = tradeoffs.session_state[state.OPERATING_POINTS][-1]
     assert record.rationale == "Agreed with the risk board."
     assert record.criterion == "demographic_parity"
     assert record.change_summary.startswith("Per 10,000 decisions")
@@ -128,16 +129,16 @@ def test_recording_an_operating_point_needs_a_rationale(tradeoffs: AppTest) -> N
     assert record.settings["attributes"]
 
 
-def test_the_record_is_named_after_the_point_chosen_last(tradeoffs: AppTest) -> None:
+def test_the_option_is_named_after_the_point_chosen_last(tradeoffs: AppTest) -> None:
     """Switching strategy after the page first drew does not keep the first point's name."""
     tradeoffs.selectbox(key=state.TRADEOFFS_STRATEGY).set_value("equal_opportunity").run()
     tradeoffs.text_area(key=state.TRADEOFFS_RATIONALE).input("Equal chances for the qualified.")
     submit = next(b for b in tradeoffs.button if b.label == "Record this operating point")
     submit.click().run()
     assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
-    record = tradeoffs.session_state[state.OPERATING_POINT]
+    record = tradeoffs.session_state[state.OPERATING_POINTS][-1]
     assert record.strategy == "equal_opportunity"
-    assert record.title == f"Operating point: {STRATEGIES['equal_opportunity'].title}"
+    assert record.title == f"Option A: {STRATEGIES['equal_opportunity'].title}"
 
 
 def test_page_without_scores_explains_what_to_supply(app: AppTest) -> None:
@@ -209,7 +210,7 @@ def test_group_thresholds_say_they_use_the_protected_attribute(tradeoffs: AppTes
     submit = next(b for b in tradeoffs.button if b.label == "Record this operating point")
     submit.click().run()
     assert not tradeoffs.exception, [e.value for e in tradeoffs.exception]
-    record = tradeoffs.session_state[state.OPERATING_POINT]
+    record = tradeoffs.session_state[state.OPERATING_POINTS][-1]
     assert record.group_specific
     assert any("unlawful disparate treatment" in w for w in record.warnings)
     rules = _frame(tradeoffs, "group", "threshold", "randomized")

@@ -94,7 +94,7 @@ def test_review_journey_from_subgroups_to_a_replayed_report(
     )
     page.get_by_role("button", name="Record this operating point").click()
     wait_idle(page)
-    expect(page.get_by_text("Operating point recorded").first).to_be_visible()
+    expect(page.get_by_text("Option A: Equal opportunity").first).to_be_visible()
     screenshot(page, "journey-tradeoffs")
 
     go_to(page, "What-if")
@@ -112,7 +112,9 @@ def test_review_journey_from_subgroups_to_a_replayed_report(
 
     go_to(page, "Report")
     expect(page.get_by_text("Qualified applicants get the same chance").first).to_be_visible()
-    expect(page.get_by_text("Operating point: Equal opportunity").first).to_be_visible()
+    expect(
+        page.get_by_text("Chosen operating point: Option A: Equal opportunity").first
+    ).to_be_visible()
     screenshot(page, "journey-report")
     html = _download(page, "HTML report", tmp_path)
     bundle = _download(page, "Audit bundle", tmp_path)

@@ -47,10 +47,11 @@ def _bundle(*, source: str = "score", **settings: object) -> bytes:
         randomized=False, thresholds=pd.DataFrame({"group": ["a"], "threshold": [0.4]}),
         per_group=pd.DataFrame({"group": ["a"], "n": [10], "selection_rate": [0.5]}),
         change_summary="30 more approvals per 10,000.", rationale="Agreed with the panel.",
+        id="a1", data_name=dataset.name, data_sha256=dataset.sha256,
     )  # fmt: skip
     review = build_review(
         report, roles=roles, data=identify_data(dataset, audit), model=identify_model(model),
-        findings=[finding], operating_point=point,
+        findings=[finding], operating_points=[point], recommended="a1",
     )  # fmt: skip
     return build_bundle(review)
 
@@ -83,7 +84,8 @@ def test_bundle_holds_only_json_with_settings_hashes_findings_and_results(
     assert contents["settings.json"]["report"]["correction"] == "benjamini-hochberg"
     assert contents["settings.json"]["roles"]["bins"][0]["column"] == "age"
     assert contents["findings.json"][0]["note"] == "<b>look</b>"
-    assert contents["operating_point.json"]["rationale"] == "Agreed with the panel."
+    assert contents["operating_points.json"]["points"][0]["rationale"] == "Agreed with the panel."
+    assert contents["operating_points.json"]["recommended"] == "a1"
     assert set(contents["results.json"]) >= {"overall", "groups", "disparities", "summary"}
     bundle = read_bundle(loan_bundle)
     assert bundle.findings[0].title == "Race × gender gap"

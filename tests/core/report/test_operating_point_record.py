@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -88,8 +89,9 @@ def test_report_carries_the_warnings_and_the_exact_rules(review_parts) -> None: 
     """HTML, executive summary and model card say the protected attribute is used."""
     demo, dataset, audit, report = review_parts
     point = _record("best_per_group")
+    point = replace(point, data_name=dataset.name, data_sha256=dataset.sha256)
     review = build_review(
-        report, roles=demo.roles, data=identify_data(dataset, audit), operating_point=point
+        report, roles=demo.roles, data=identify_data(dataset, audit), operating_points=[point]
     )
     html = build_html_report(review)
     assert "unlawful disparate treatment" in html
@@ -104,7 +106,8 @@ def test_one_threshold_for_everyone_is_reported_without_the_note(review_parts) -
     demo, dataset, audit, report = review_parts
     point = _record("single_threshold")
     assert not point.group_specific
+    point = replace(point, data_name=dataset.name, data_sha256=dataset.sha256)
     review = build_review(
-        report, roles=demo.roles, data=identify_data(dataset, audit), operating_point=point
+        report, roles=demo.roles, data=identify_data(dataset, audit), operating_points=[point]
     )
     assert "unlawful disparate treatment" not in build_html_report(review)
