@@ -70,9 +70,8 @@ def test_a_reload_reopens_choices_and_findings_and_others_cannot(database: Path)
     again = _browser("alice", review_id)
     assert [f.note for f in again.session_state[state.FINDINGS]] == ["Approval gap by race"]
     finding = again.session_state[state.FINDINGS][0]
-    assert finding.data_name.startswith("Loan approval") and finding.data_sha256[:8] in (
-        finding.data_name
-    )
+    assert finding.data_name.startswith("Loan approval")
+    assert finding.data_sha256[:8] in finding.data_name
     _go(again, "pages/subgroups.py")
     assert again.multiselect(key=state.SUBGROUPS_ATTRIBUTES).value == ["race"]
     assert again.number_input(key=state.SUBGROUPS_MIN_N).value == 40
