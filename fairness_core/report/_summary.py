@@ -148,12 +148,6 @@ def executive_summary(
             lines.append("Critical: " + "; ".join(critical) + ".")
     else:
         lines.append("No findings were pinned during the review.")
-    other = sorted({f.data_name for f in findings if f.data_sha256 != data.sha256})
-    if other:
-        lines.append(
-            "Some findings were pinned on other data (" + ", ".join(other) + "); their numbers "
-            "do not come from the data this report describes."
-        )
     return lines
 
 
