@@ -9,7 +9,8 @@ A bundle holds only JSON files (never pickle, never code):
   one ``report`` block instead; they are still read and replayed);
 - ``inputs.json``: the data and model files' names, SHA-256 hashes and row counts (not the
   files themselves: data about people stays where it is kept);
-- ``findings.json`` and ``operating_point.json``: what the reviewer pinned and chose;
+- ``findings.json`` and ``operating_point.json``: what the reviewer pinned and chose
+  (findings from other data last, each naming its data);
 - ``results.json``: the metrics in the ``fairness-explorer audit`` JSON schema.
 
 :func:`replay` (``fairness-explorer replay BUNDLE --data FILE [--model FILE]``) checks that
@@ -105,6 +106,7 @@ _SETTING_NAMES = (
     "reference",
     "min_n",
     "correction",
+    "alpha",
     "n_bootstrap",
     "seed",
     "confidence",
@@ -202,6 +204,7 @@ def _settings_of(settings: ReportSettings) -> dict[str, Any]:
         ),
         "min_n": settings.min_n,
         "correction": settings.correction,
+        "alpha": settings.alpha,
         "n_bootstrap": settings.n_bootstrap,
         "seed": settings.seed,
         "confidence": settings.confidence,
@@ -242,7 +245,8 @@ def build_bundle(review: ReviewReport) -> bytes:
             "data": _identity_dict(review.data),
             "model": _identity_dict(review.model) if review.model else None,
         },
-        "findings.json": [finding_to_dict(f) for f in review.findings],
+        # Findings from other data too: each names its data, so reading it back keeps them apart.
+        "findings.json": [finding_to_dict(f) for f in (*review.findings, *review.other_findings)],
         "operating_point.json": (
             operating_point_to_dict(review.operating_point) if review.operating_point else None
         ),

@@ -481,8 +481,12 @@ def merge_documents(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
             a for d in documents for a in d["settings"]["attributes"]
         ]},
     }  # fmt: skip
-    for name in documents[0]["summary"]:
-        values = [d["summary"].get(name) for d in documents]
+    # A summary exists only for the metrics an analysis chose: each is merged over the
+    # analyses that have it (the command's attributes all have the same metrics).
+    names = list(dict.fromkeys(name for d in documents for name in d["summary"]))
+    for name in names:
+        holders = [(r, d) for r, d in zip(reports, documents, strict=True) if name in d["summary"]]
+        values = [d["summary"][name] for _, d in holders]
         defined = [v for v in values if v is not None and not math.isnan(v)]
         worst = min if name.endswith("_ratio") else max
         # Undefined for one attribute means the worst over them is unknown: undefined too,
@@ -491,18 +495,18 @@ def merge_documents(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
         merged["summary"][name] = worst(defined) if defined and complete else None
         picked = [
             d["summary_details"][name]
-            for d in documents
-            if d["summary"].get(name) == merged["summary"][name]
+            for _, d in holders
+            if d["summary"][name] == merged["summary"][name]
         ]
         reasons = [
             f"{'×'.join(r.settings.attributes)}: {d['summary_details'][name]['undefined_because']}"
-            for r, d in zip(reports, documents, strict=True)
+            for r, d in holders
             if d["summary_details"][name]["undefined_because"]
         ]
         merged["summary_details"][name] = (
             picked[0]
             if picked and merged["summary"][name] is not None
-            else {**documents[0]["summary_details"][name], "undefined_because": "; ".join(
+            else {**holders[0][1]["summary_details"][name], "undefined_because": "; ".join(
                 r for r in reasons if r
             ) or None}
         )  # fmt: skip
