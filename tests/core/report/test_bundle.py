@@ -203,7 +203,8 @@ def _edited(data: bytes, name: str, edit) -> bytes:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize(
     ("name", "edit", "message"),
     [
-        ("settings.json", lambda c: c["analyses"][0].update(n_bootstrap=10**9), "bootstrap resamples"),
+        ("settings.json", lambda c: c["analyses"][0].update(n_bootstrap=10**9),
+         "bootstrap resamples"),
         ("findings.json", lambda c: c[0].update(figure={"data": []}), "figure must be plotly"),
         ("findings.json", lambda c: c[0]["table"]["data"][0].__setitem__(0, {"x": 1}),
          "not text or a number"),
