@@ -501,3 +501,40 @@ def report_created(content: str, now: str) -> str:
         return stamp
     st.session_state[REPORT_CREATED] = (content, now)
     return now
+
+
+#: The analyses the reviewer added to the report ("Add this analysis to the report" on
+#: Subgroups), as SubgroupSettings in the report's order. Empty: the report shows the
+#: analysis currently chosen on Subgroups.
+REPORT_ANALYSES = "report.analyses"
+
+
+def get_report_analyses() -> list[SubgroupSettings]:
+    """The analyses added to the report, in its order (a copy: change it through the setters)."""
+    stored = st.session_state.get(REPORT_ANALYSES, [])
+    return [s for s in stored if isinstance(s, SubgroupSettings)]
+
+
+def add_report_analysis(settings: SubgroupSettings) -> None:
+    """Add an analysis at the end of the report (kept once when added twice)."""
+    analyses = get_report_analyses()
+    if settings not in analyses:
+        st.session_state[REPORT_ANALYSES] = [*analyses, settings]
+
+
+def remove_report_analysis(index: int) -> None:
+    """Take the analysis at ``index`` out of the report (nothing happens outside the list)."""
+    analyses = get_report_analyses()
+    if 0 <= index < len(analyses):
+        del analyses[index]
+        st.session_state[REPORT_ANALYSES] = analyses
+
+
+def move_report_analysis(index: int, offset: int) -> None:
+    """Move the analysis at ``index`` by ``offset`` places (-1 up, 1 down), within the list."""
+    analyses = get_report_analyses()
+    if not 0 <= index < len(analyses):
+        return
+    target = min(max(index + offset, 0), len(analyses) - 1)
+    analyses.insert(target, analyses.pop(index))
+    st.session_state[REPORT_ANALYSES] = analyses

@@ -121,22 +121,38 @@ if notice:
     st.info(escape_markdown(notice))
 inputs, audit = require_audit()
 
-# --- The settings the report uses: the Subgroups page's, else its defaults ---------------
-chosen = state.get_subgroup_settings()
+# --- The analyses the report holds: those added on Subgroups, else the current one -------
+audit = cache.with_cohorts(inputs, audit, state.get_cohorts())  # as the Subgroups page
 protected = [g.name for g in audit.groups]
 has_scores = audit.y_score is not None
 available = [m for m, spec in METRICS.items() if has_scores or not spec.needs_scores]
-if chosen is None or not set(chosen.attributes) <= set(protected):
-    # No Subgroups visit on this data yet: the Subgroups page's own defaults.
-    chosen = SubgroupSettings(
-        attributes=tuple(protected[:1]),
-        metrics=tuple(m for m in DEFAULT_METRICS if m in available),
+
+
+def _usable(settings: SubgroupSettings) -> SubgroupSettings | None:
+    """The settings with this data's metrics, or None when its attributes are not here."""
+    if not settings.attributes or not set(settings.attributes) <= set(protected):
+        return None
+    metrics = tuple(m for m in settings.metrics if m in available) or tuple(
+        m for m in DEFAULT_METRICS if m in available
     )
-metrics = tuple(m for m in chosen.metrics if m in available) or tuple(
-    m for m in DEFAULT_METRICS if m in available
-)
-attributes = list(chosen.attributes)
-subgroups_suppress = chosen.suppress_below or 0
+    return replace(settings, metrics=metrics)
+
+
+added = state.get_report_analyses()
+usable = [(index, _usable(s)) for index, s in enumerate(added)]
+chosen_list = [(index, s) for index, s in usable if s is not None]
+from_subgroups = not chosen_list
+if from_subgroups:
+    current = state.get_subgroup_settings()
+    fallback = _usable(current) if current is not None else None
+    if fallback is None:
+        # No Subgroups visit on this data yet: the Subgroups page's own defaults.
+        fallback = SubgroupSettings(
+            attributes=tuple(protected[:1]),
+            metrics=tuple(m for m in DEFAULT_METRICS if m in available),
+        )
+    chosen_list = [(-1, fallback)]
+subgroups_suppress = chosen_list[0][1].suppress_below or 0
 
 left, right = st.columns([2, 1])
 with left:
@@ -160,14 +176,18 @@ with right:
         "than this is left out (and so is a pinned chart that shows such a group).",
     )
 try:
-    settings = replace(chosen, metrics=metrics, suppress_below=int(suppress) or None)
-    report = cache.subgroup_report(inputs, audit, **settings.options())
+    analyses = [replace(s, suppress_below=int(suppress) or None) for _, s in chosen_list]
+    reports = [cache.subgroup_report(inputs, audit, **s.options()) for s in analyses]
     calibration = None
     if audit.y_score is not None:  # the JSON export carries it, as `audit` does
-        by_group = extras_cache.calibration(inputs, audit, tuple(attributes))
-        calibration = {" × ".join(attributes): calibration_to_dict(by_group)}
+        calibration = {
+            " × ".join(s.attributes): calibration_to_dict(
+                extras_cache.calibration(inputs, audit, tuple(s.attributes))
+            )
+            for s in analyses
+        }
     review = build_review(
-        report,
+        reports,
         calibration=calibration,
         roles=inputs.roles,
         data=identify_data(inputs.dataset, audit),
@@ -180,10 +200,59 @@ try:
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
-st.caption(
-    f"Groups by {escape_markdown(' × '.join(attributes))}; the metric tables follow the "
-    "settings last chosen on the Subgroups page (change them there)."
-)
+
+st.subheader(f"Analyses in the report ({len(review.analyses)})")
+if from_subgroups:
+    st.info(
+        "The report shows the analysis currently chosen on Subgroups. Add analyses there to "
+        "include several."
+    )
+skipped = len(added) - (0 if from_subgroups else len(chosen_list))
+if added and skipped:
+    st.caption(
+        f"{skipped} added {'analysis groups' if skipped == 1 else 'analyses group'} by "
+        "attributes the data loaded now does not have, so the report leaves "
+        f"{'it' if skipped == 1 else 'them'} out."
+    )
+for place, ((index, _), analysis) in enumerate(zip(chosen_list, review.analyses, strict=True)):
+    with st.container(border=True, key=f"report.analysis.{place}.box"):
+        head, buttons = st.columns([3, 2])
+        head.markdown(f"**{place + 1}. {escape_markdown(analysis.title)}**")
+        if index >= 0:
+            up, down, remove = buttons.columns(3)
+            up.button(
+                "Up",
+                icon=":material/arrow_upward:",
+                key=f"report.analysis.{place}.up",
+                help="Move up",
+                disabled=place == 0,
+                on_click=state.move_report_analysis,
+                args=(index, -1),
+            )
+            down.button(
+                "Down",
+                icon=":material/arrow_downward:",
+                key=f"report.analysis.{place}.down",
+                help="Move down",
+                disabled=place == len(chosen_list) - 1,
+                on_click=state.move_report_analysis,
+                args=(index, 1),
+            )
+            remove.button(
+                "Remove",
+                icon=":material/delete:",
+                key=f"report.analysis.{place}.remove",
+                help="Take this analysis out of the report",
+                on_click=state.remove_report_analysis,
+                args=(index,),
+            )
+        with st.expander("Settings of this analysis"):
+            st.table(
+                {
+                    "Setting": [k for k, _ in analysis.settings],
+                    "Value": [escape_markdown(v) for _, v in analysis.settings],
+                }
+            )
 
 # --- Findings -----------------------------------------------------------------------
 st.subheader(f"Findings ({len(review.findings)})")
@@ -204,7 +273,10 @@ for number, finding in enumerate(findings, start=1):
                 f"{escape_markdown(finding.page)} page · data {escape_markdown(finding.data_name)}"
             )
             if finding.data_sha256 != inputs.dataset.sha256:
-                st.caption("Pinned on other data than the data loaded now.")
+                st.caption(
+                    "Pinned on other data than the data loaded now: the report lists it "
+                    "under “Findings from other data”, outside the executive summary."
+                )
             if finding.note:
                 st.markdown(escape_markdown(finding.note))
             if finding.summary:

@@ -37,6 +37,7 @@ from fairness_core.metrics import (
     rank_disadvantaged,
 )
 from fairness_core.plots import plot_intersection_heatmap, plot_metric_by_group
+from fairness_core.report import analysis_title
 
 ensure_routed()
 
@@ -179,6 +180,28 @@ try:
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
+
+# --- The report's analyses ------------------------------------------------------------
+in_report = state.get_report_analyses()
+add_column, added_column = st.columns([1, 2])
+add_column.button(
+    "Add this analysis to the report",
+    key="subgroups.add_to_report",
+    icon=":material/playlist_add:",
+    on_click=state.add_report_analysis,
+    args=(settings,),
+    disabled=settings in in_report,
+    help="The report lists every analysis you add (by gender, by race, gender × race …), "
+    "each with these settings; reorder or remove them on the Report page.",
+)
+if settings in in_report:
+    position = in_report.index(settings) + 1
+    added_column.caption(
+        f"This analysis is number {position} of {len(in_report)} in the report: "
+        f"{escape_markdown(analysis_title(settings))}."
+    )
+elif in_report:
+    added_column.caption(f"The report holds {len(in_report)} other analyses.")
 
 # --- Summary --------------------------------------------------------------------------
 st.subheader("At a glance")

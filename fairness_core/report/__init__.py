@@ -5,8 +5,10 @@
   retrained model) with its rationale; several are compared side by side
   (:func:`compare_operating_points`) and one may be marked as recommended;
 - *review report*: everything the reviewer decided, assembled once
-  (:func:`build_review` → :class:`ReviewReport`); the HTML and PDF reports, the CSV, Excel
-  and JSON metrics, the model card and the audit bundle are all built from it;
+  (:func:`build_review` → :class:`ReviewReport`): the *analyses* they added to the report
+  (:class:`ReviewAnalysis`, titled by :func:`analysis_title`), in their order; the HTML
+  and PDF reports, the CSV, Excel and JSON metrics, the model card and the audit bundle
+  are all built from it;
 - *audit*: the headless subgroup audit behind ``fairness-explorer audit``
   (:func:`run_audit`); *replay*: an audit bundle re-run on its original files.
 """
@@ -64,7 +66,9 @@ from fairness_core.report._points import (
 from fairness_core.report._review import (
     FileIdentity,
     GroupTable,
+    ReviewAnalysis,
     ReviewReport,
+    analysis_title,
     build_review,
     calibration_section,
     identify_data,
@@ -87,7 +91,9 @@ __all__ = [
     "OperatingPointRecord",
     "ReplayRefusedError",
     "ReplayResult",
+    "ReviewAnalysis",
     "ReviewReport",
+    "analysis_title",
     "build_bundle",
     "build_html_report",
     "build_metrics_csv",

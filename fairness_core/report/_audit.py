@@ -1,7 +1,7 @@
 """The headless audit: a file (and optionally a model) in, a subgroup report and rule results out.
 
 This is what ``fairness-explorer audit`` runs. The document it produces is
-:func:`~fairness_core.subgroups.report_to_dict`'s schema with three additions:
+:func:`~fairness_core.subgroups.report_to_dict`'s schema with these additions:
 
 - ``summary_by_attribute``: when several protected attributes are audited one by one
   (without ``--intersect``), each attribute's named summaries; ``summary`` then holds the
@@ -9,6 +9,9 @@ This is what ``fairness-explorer audit`` runs. The document it produces is
   fails when any attribute breaks it;
 - ``data`` and ``model``: file name, SHA-256 and row count, so an auditor can check that
   the numbers belong to the files they hold;
+- ``analyses``: with several protected attributes audited one by one, each one's
+  document in order (title, settings, groups, disparities, summaries), as in the Report
+  page's JSON export with several analyses;
 - ``rules``: each ``--fail-on`` rule with the value it was checked against and whether it
   failed.
 """
@@ -43,10 +46,14 @@ from fairness_core.metrics import (
     evaluate_rules,
     metric_table,
     parse_rule,
-    report_to_dict,
 )
 from fairness_core.models import ModelPolicy, load_model
-from fairness_core.report._review import calibration_section, inequality_section
+from fairness_core.report._review import (
+    calibration_section,
+    identify_data,
+    identify_model,
+    metrics_document,
+)
 
 __all__ = ["AuditOutcome", "AuditRequest", "render_audit", "run_audit"]
 
@@ -134,14 +141,13 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         )
         for grouping in groupings
     )
-    document = _merge(reports)
-    document["data"] = {"file": dataset.name, "sha256": dataset.sha256, "rows": audit.n_rows}
-    document["model"] = (
-        {"file": model.name, "sha256": model.sha256, "kind": model.kind} if model else None
-    )
-    document["inequality"] = inequality_section(reports)
-    document["calibration"] = (
-        calibration_section(audit, groupings) if audit.y_score is not None else None
+    # One document per invocation, built as the Report page's JSON export is: the same
+    # function, so the same data and settings give the same document.
+    document = metrics_document(
+        reports,
+        data=identify_data(dataset, audit),
+        model=identify_model(model),
+        calibration=calibration_section(audit, groupings) if audit.y_score is not None else None,
     )
     rules = [parse_rule(text, known=list(document["summary"])) for text in request.fail_on]
     reasons = {
@@ -187,62 +193,6 @@ def _reference_for(
             + "."
         )
     return tuple(chosen[column] for column in grouping)
-
-
-def _merge(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
-    documents = [report_to_dict(report) for report in reports]
-    if len(documents) == 1:
-        return documents[0]
-    merged = {
-        "overall": documents[0]["overall"],
-        "groups": [g for d in documents for g in d["groups"]],
-        "disparities": [x for d in documents for x in d["disparities"]],
-        "summary": {},
-        "summary_details": {},
-        "comparisons_judged": sum(d["comparisons_judged"] for d in documents),
-        "comparisons_judged_by_attribute": {
-            "×".join(r.settings.attributes): d["comparisons_judged"]
-            for r, d in zip(reports, documents, strict=True)
-        },
-        "empty_groups": {
-            "count": sum(d["empty_groups"]["count"] for d in documents),
-            "examples": [e for d in documents for e in d["empty_groups"]["examples"]][:20],
-        },
-        "verdict_glossary": documents[0]["verdict_glossary"],
-        "summary_by_attribute": {
-            "×".join(r.settings.attributes): d["summary"]
-            for r, d in zip(reports, documents, strict=True)
-        },
-        "settings": {**documents[0]["settings"], "attributes": [
-            a for d in documents for a in d["settings"]["attributes"]
-        ]},
-    }  # fmt: skip
-    for name in documents[0]["summary"]:
-        values = [d["summary"].get(name) for d in documents]
-        defined = [v for v in values if v is not None and not math.isnan(v)]
-        worst = min if name.endswith("_ratio") else max
-        # Undefined for one attribute means the worst over them is unknown: undefined too,
-        # so a rule on it fails (saying why) instead of passing on the other attributes.
-        complete = len(defined) == len(values)
-        merged["summary"][name] = worst(defined) if defined and complete else None
-        picked = [
-            d["summary_details"][name]
-            for d in documents
-            if d["summary"].get(name) == merged["summary"][name]
-        ]
-        reasons = [
-            f"{'×'.join(r.settings.attributes)}: {d['summary_details'][name]['undefined_because']}"
-            for r, d in zip(reports, documents, strict=True)
-            if d["summary_details"][name]["undefined_because"]
-        ]
-        merged["summary_details"][name] = (
-            picked[0]
-            if picked and merged["summary"][name] is not None
-            else {**documents[0]["summary_details"][name], "undefined_because": "; ".join(
-                r for r in reasons if r
-            ) or None}
-        )  # fmt: skip
-    return merged
 
 
 CSV_COLUMNS = (

@@ -4,18 +4,20 @@ A bundle holds only JSON files (never pickle, never code):
 
 - ``manifest.json``: format name and version, when and with which package versions it was
   made, and how to replay it;
-- ``settings.json``: the column roles and the subgroup report settings;
+- ``settings.json``: the column roles and, under ``analyses``, the settings of each
+  analysis in the report, in its order (bundles made before several analyses existed hold
+  one ``report`` block instead; they are still read and replayed);
 - ``inputs.json``: the data and model files' names, SHA-256 hashes and row counts (not the
   files themselves: data about people stays where it is kept);
-- ``findings.json`` and ``operating_points.json``: what the reviewer pinned, and the
-  operating points recorded (``points``) with the id of the recommended one
-  (``recommended``);
+- ``findings.json`` and ``operating_points.json``: what the reviewer pinned (findings from
+  other data last, each naming its data), and the operating points recorded (``points``)
+  with the id of the recommended one (``recommended``);
 - ``results.json``: the metrics in the ``fairness-explorer audit`` JSON schema.
 
 :func:`replay` (``fairness-explorer replay BUNDLE --data FILE [--model FILE]``) checks that
-the files given are the files the audit was made from (SHA-256), re-runs the audit with the
-bundle's settings and compares every number with ``results.json``. It refuses, saying which
-file and both hashes, when a file differs.
+the files given are the files the audit was made from (SHA-256), re-runs every analysis
+with its settings from the bundle and compares every number with ``results.json``. It
+refuses, saying which file and both hashes, when a file differs.
 
 A bundle from somewhere else is untrusted input: :func:`read_bundle` accepts exactly the
 entries above, each at most :data:`MAX_ENTRY_BYTES` once unpacked (checked while reading,
@@ -99,8 +101,12 @@ MAX_BUNDLE_BOOTSTRAP = 100_000
 MAX_BUNDLE_FINDINGS = 1_000
 #: Most operating points a bundle may hold.
 MAX_BUNDLE_POINTS = 100
+#: Most analyses a bundle may ask a replay to re-run.
+MAX_BUNDLE_ANALYSES = 100
 #: Keys of ``results.json`` whose numbers a replay must reproduce.
 COMPARED_KEYS = ("overall", "groups", "disparities", "summary", "settings", "data")
+#: Compared too when the bundle holds several analyses (each one's numbers in order).
+ANALYSES_KEY = "analyses"
 #: Differences listed in a replay's message (all are kept in the result).
 SHOWN_DIFFERENCES = 20
 _REPLAY_COMMAND = "fairness-explorer replay BUNDLE.zip --data DATA_FILE [--model MODEL_FILE]"
@@ -110,6 +116,7 @@ _SETTING_NAMES = (
     "reference",
     "min_n",
     "correction",
+    "alpha",
     "n_bootstrap",
     "seed",
     "confidence",
@@ -131,13 +138,19 @@ class AuditBundle:
     created: str
     versions: tuple[tuple[str, str], ...]
     roles: ColumnRoles
-    report_settings: Mapping[str, Any]
+    #: Each analysis's subgroup report settings, in the report's order.
+    analyses: tuple[Mapping[str, Any], ...]
     data: FileIdentity
     model: FileIdentity | None
     findings: tuple[Finding, ...]
     operating_points: tuple[OperatingPointRecord, ...]
     recommended_point: str | None
     results: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def report_settings(self) -> Mapping[str, Any]:
+        """The first analysis's settings (the one the executive summary describes)."""
+        return self.analyses[0]
 
 
 @dataclass(frozen=True)
@@ -202,6 +215,7 @@ def _settings_of(settings: ReportSettings) -> dict[str, Any]:
         ),
         "min_n": settings.min_n,
         "correction": settings.correction,
+        "alpha": settings.alpha,
         "n_bootstrap": settings.n_bootstrap,
         "seed": settings.seed,
         "confidence": settings.confidence,
@@ -236,18 +250,19 @@ def build_bundle(review: ReviewReport) -> bytes:
         },
         "settings.json": {
             "roles": roles_to_dict(review.roles),
-            "report": _settings_of(review.subgroup.settings),
+            "analyses": [_settings_of(report.settings) for report in review.subgroups],
         },
         "inputs.json": {
             "data": _identity_dict(review.data),
             "model": _identity_dict(review.model) if review.model else None,
         },
-        "findings.json": [finding_to_dict(f) for f in review.findings],
+        # Findings from other data too: each names its data, so reading it back keeps them apart.
+        "findings.json": [finding_to_dict(f) for f in (*review.findings, *review.other_findings)],
         "operating_points.json": {
             "points": [operating_point_to_dict(p) for p in review.operating_points],
             "recommended": review.recommended_point,
         },
-        "results.json": metrics_document(review.subgroup, data=review.data, model=review.model),
+        "results.json": metrics_document(review.subgroups, data=review.data, model=review.model),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -404,18 +419,9 @@ def _row_count(value: object, key: str) -> int | None:
     return value
 
 
-def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
-    manifest = entries["manifest.json"]
-    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
-        raise _refuse("its manifest does not name the audit bundle format.")
-    if manifest.get("version") not in _ENTRIES_BY_VERSION:
-        readable = " and ".join(str(v) for v in _ENTRIES_BY_VERSION)
-        raise _refuse(
-            f"it has format version {manifest.get('version')!r}; this version of Fairness "
-            f"Explorer reads versions {readable}."
-        )
-    settings = entries["settings.json"]
-    report = dict(settings["report"])
+def _report_settings_from(block: Mapping[str, Any]) -> dict[str, Any]:
+    """One analysis's settings from the bundle, checked (keys, size of the work asked)."""
+    report = dict(block)
     unknown = sorted(set(report) - set(_SETTING_NAMES))
     if unknown:
         raise ValueError(f"unknown report settings {unknown}")
@@ -429,6 +435,29 @@ def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
             f"it asks for {n_bootstrap:,} bootstrap resamples; at most "
             f"{MAX_BUNDLE_BOOTSTRAP:,} are accepted."
         )
+    return report
+
+
+def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
+    manifest = entries["manifest.json"]
+    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
+        raise _refuse("its manifest does not name the audit bundle format.")
+    if manifest.get("version") not in _ENTRIES_BY_VERSION:
+        readable = " and ".join(str(v) for v in _ENTRIES_BY_VERSION)
+        raise _refuse(
+            f"it has format version {manifest.get('version')!r}; this version of Fairness "
+            f"Explorer reads versions {readable}."
+        )
+    settings = entries["settings.json"]
+    if "analyses" in settings:
+        blocks = settings["analyses"]
+        if not isinstance(blocks, list) or not blocks:
+            raise ValueError("settings.json lists no analyses")
+    else:  # a bundle made before several analyses existed: one settings block
+        blocks = [settings["report"]]
+    if len(blocks) > MAX_BUNDLE_ANALYSES:
+        raise _refuse(f"it holds {len(blocks):,} analyses; at most {MAX_BUNDLE_ANALYSES:,}.")
+    analyses = tuple(_report_settings_from(block) for block in blocks)
     inputs = entries["inputs.json"]
     results = entries["results.json"]
     if not isinstance(results, dict) or any(k not in results for k in COMPARED_KEYS):
@@ -444,7 +473,7 @@ def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
         created=str(manifest.get("created", "")),
         versions=tuple((str(k), str(v)) for k, v in dict(manifest.get("versions", {})).items()),
         roles=roles_from_dict(settings["roles"]),
-        report_settings=report,
+        analyses=analyses,
         data=_identity_from(inputs["data"]),
         model=_identity_from(inputs["model"]) if inputs.get("model") else None,
         findings=tuple(finding_from_dict(f) for f in findings),
@@ -498,15 +527,18 @@ def replay(
             policy=policy or ModelPolicy(),
         )
     audit = check_audit_data(dataset.frame, bundle.roles, model=model)
-    report = compute_subgroup_report(audit, **dict(bundle.report_settings))
-    document = metrics_document(report, data=identify_data(dataset, audit), model=bundle.model)
+    reports = [compute_subgroup_report(audit, **dict(block)) for block in bundle.analyses]
+    document = metrics_document(reports, data=identify_data(dataset, audit), model=bundle.model)
     # The data's name may differ (a renamed copy with the same content is the same data).
     replayed = json.loads(json.dumps(document, allow_nan=False))
     replayed["data"]["file"] = bundle.results["data"].get("file")
     differences: list[str] = []
     counter = [0]
-    for key in COMPARED_KEYS:
-        _compare(bundle.results[key], replayed[key], key, differences, counter)
+    compared = [*COMPARED_KEYS]
+    if ANALYSES_KEY in bundle.results or ANALYSES_KEY in replayed:
+        compared.append(ANALYSES_KEY)
+    for key in compared:
+        _compare(bundle.results.get(key), replayed.get(key), key, differences, counter)
     return ReplayResult(
         identical=not differences,
         compared=counter[0],

@@ -3,15 +3,18 @@
 Every builder takes the :class:`~fairness_core.report.ReviewReport` the HTML and PDF reports
 render, so the files hold the same numbers.
 
-- :func:`build_metrics_csv` / :func:`build_metrics_excel`: one row per group and metric
-  (the columns of ``fairness-explorer audit --format csv`` plus ``suppressed``). The Excel
-  workbook adds the named summaries, the findings, the operating points side by side and an
-  "About" sheet (data and model identity, settings, package versions).
+- :func:`build_metrics_csv` / :func:`build_metrics_excel`: one row per analysis, group and
+  metric, analyses in the report's order (the columns of ``fairness-explorer audit --format
+  csv`` plus ``suppressed`` and ``analysis``, the analysis's number and title). The Excel
+  workbook adds the named summaries of each analysis, the analyses' settings, the findings
+  (those from other data on their own sheet), the operating points side by side and an
+  "About" sheet (data and model identity, shared settings, package versions).
 - :func:`build_metrics_json`: the ``fairness-explorer audit`` JSON schema (README, "JSON
   output") plus the review's ``operating_points`` (every recorded option, as
   :func:`~fairness_core.report.operating_point_to_dict` writes it, with ``on_this_data``)
   and ``recommended_operating_point`` (its id, or null); for the same data and settings the
-  rest equals the command's document.
+  rest equals the command's document. With several analyses, ``analyses`` lists each one
+  in order.
 - :func:`build_model_card`: a model-card section in Markdown (intended use, evaluation
   data, metrics by group, limitations, ethical considerations) with placeholders for the
   reviewer to complete.
@@ -47,11 +50,17 @@ from fairness_core.metrics import SUMMARIES, summary_spec
 from fairness_core.report._audit import CSV_COLUMNS
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
+    Finding,
     operating_point_to_dict,
     operating_point_warnings,
 )
 from fairness_core.report._points import compare_operating_points
-from fairness_core.report._review import ReviewReport, identity_rows, metrics_document
+from fairness_core.report._review import (
+    ReviewAnalysis,
+    ReviewReport,
+    identity_rows,
+    metrics_document,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -65,37 +74,46 @@ __all__ = [
     "metric_rows",
 ]
 
-#: Columns of the CSV and of the Excel "Metrics" sheet (the audit command's CSV + suppressed).
-METRIC_COLUMNS = (*CSV_COLUMNS, "suppressed")
+#: Columns of the CSV and of the Excel "Metrics" sheet (the audit command's CSV, then
+#: suppressed and the analysis, "1: By race — …", that the row belongs to).
+METRIC_COLUMNS = (*CSV_COLUMNS, "suppressed", "analysis")
 # Characters an .xlsx file cannot hold (XML 1.0 forbids them).
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _PLACEHOLDER = "_[Reviewer: {}]_"
 
 
+def _analysis_label(number: int, title: str) -> str:
+    return f"{number}: {title}"
+
+
 def metric_rows(review: ReviewReport) -> list[dict[str, Any]]:
-    """One dict per group and metric with :data:`METRIC_COLUMNS` (numbers stay numbers)."""
-    attributes = " × ".join(review.subgroup.settings.attributes)
+    """One dict per analysis, group and metric with :data:`METRIC_COLUMNS` (numbers stay
+    numbers), analyses in the report's order."""
     rows = []
-    for table in review.group_tables:
-        for record in table.table.to_dict("records"):
-            rows.append(
-                {
-                    "attributes": attributes,
-                    "group": record["group"],
-                    "n": record["n"],
-                    "metric": table.metric,
-                    "measured_on": record["denominator"],
-                    "value": record["value"],
-                    "ci_low": record["ci_low"],
-                    "ci_high": record["ci_high"],
-                    "difference": record["difference"],
-                    "difference_verdict": record["difference_verdict"],
-                    "ratio": record["ratio"],
-                    "ratio_verdict": record["ratio_verdict"],
-                    "p_value_adjusted": record["difference_p_adjusted"],
-                    "suppressed": bool(record["suppressed"]),
-                }
-            )
+    for number, analysis in enumerate(review.analyses, start=1):
+        attributes = " × ".join(analysis.subgroup.settings.attributes)
+        label = _analysis_label(number, analysis.title)
+        for table in analysis.group_tables:
+            for record in table.table.to_dict("records"):
+                rows.append(
+                    {
+                        "attributes": attributes,
+                        "group": record["group"],
+                        "n": record["n"],
+                        "metric": table.metric,
+                        "measured_on": record["denominator"],
+                        "value": record["value"],
+                        "ci_low": record["ci_low"],
+                        "ci_high": record["ci_high"],
+                        "difference": record["difference"],
+                        "difference_verdict": record["difference_verdict"],
+                        "ratio": record["ratio"],
+                        "ratio_verdict": record["ratio_verdict"],
+                        "p_value_adjusted": record["difference_p_adjusted"],
+                        "suppressed": bool(record["suppressed"]),
+                        "analysis": label,
+                    }
+                )
     return rows
 
 
@@ -133,7 +151,7 @@ def build_metrics_json(review: ReviewReport) -> str:
     """Metrics in the ``fairness-explorer audit`` JSON schema (NaN as null)."""
     calibration = None if review.calibration_json is None else json.loads(review.calibration_json)
     document = metrics_document(
-        review.subgroup, data=review.data, model=review.model, calibration=calibration
+        review.subgroups, data=review.data, model=review.model, calibration=calibration
     )
     document["operating_points"] = [
         {**operating_point_to_dict(p), "on_this_data": any(p is q for q in review.points_on_data)}
@@ -157,7 +175,7 @@ def build_metrics_excel(review: ReviewReport) -> bytes:
     summary = book.create_sheet("Summary")
     _write(
         summary,
-        ("summary", "value", "definition", "undefined because", "groups left out"),
+        ("summary", "value", "definition", "undefined because", "groups left out", "analysis"),
         (
             (
                 name,
@@ -165,19 +183,30 @@ def build_metrics_excel(review: ReviewReport) -> bytes:
                 summary_spec(name).definition,
                 detail.reason,
                 ", ".join(detail.groups_left_out),
+                _analysis_label(number, analysis.title),
             )
-            for name, detail in review.subgroup.summary_details.items()
+            for number, analysis in enumerate(review.analyses, start=1)
+            for name, detail in analysis.subgroup.summary_details.items()
         ),
     )
-    findings = book.create_sheet("Findings")
+    analyses = book.create_sheet("Analyses")
     _write(
-        findings,
-        ("number", "title", "severity", "page", "note", "summary", "data", "created"),
+        analyses,
+        ("analysis", "title", "setting", "value"),
         (
-            (i, f.title, f.severity, f.page, f.note, f.summary, f.data_name, f.created)
-            for i, f in enumerate(review.findings, start=1)
+            (number, analysis.title, setting, value)
+            for number, analysis in enumerate(review.analyses, start=1)
+            for setting, value in analysis.settings
         ),
     )
+    finding_columns = ("number", "title", "severity", "page", "note", "summary", "data",
+                       "data SHA-256", "created")  # fmt: skip
+    findings = book.create_sheet("Findings")
+    _write(findings, finding_columns, _finding_rows(review.findings))
+    if review.other_findings:
+        other = book.create_sheet("Findings from other data")
+        first = len(review.findings) + 1
+        _write(other, finding_columns, _finding_rows(review.other_findings, first))
     if review.operating_points:
         points = book.create_sheet("Operating points")
         this, other = review.points_on_data, review.points_from_other_data
@@ -201,6 +230,13 @@ def build_metrics_excel(review: ReviewReport) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _finding_rows(findings: Iterable[Finding], first: int = 1) -> Iterable[Sequence[object]]:
+    return (
+        (i, f.title, f.severity, f.page, f.note, f.summary, f.data_name, f.data_sha256, f.created)
+        for i, f in enumerate(findings, start=first)
+    )
 
 
 def _write(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -228,8 +264,8 @@ def _number(value: object) -> str:
 def build_model_card(review: ReviewReport) -> str:
     """A model-card fairness section in Markdown, with placeholders for the reviewer."""
     e = escape_markdown
-    s = review.subgroup.settings
     data, model, roles = review.data, review.model, review.roles
+    groupings = "; ".join(" × ".join(a.subgroup.settings.attributes) for a in review.analyses)
     lines = [
         f"## Fairness: {e(review.title)}",
         "",
@@ -254,7 +290,7 @@ def build_model_card(review: ReviewReport) -> str:
         f"- File: {e(data.name)}, SHA-256 `{data.sha256}`, "
         f"{data.audited_rows if data.audited_rows is not None else data.rows or 0:,} rows audited.",
         f"- Outcome: {e(roles.target)} (favourable: {e(roles.positive_label)}).",
-        f"- Groups compared by: {e(' × '.join(s.attributes))}; protected attributes in the "
+        f"- Groups compared by: {e(groupings)}; protected attributes in the "
         f"data: {e(', '.join(roles.protected))}.",
         "- " + _PLACEHOLDER.format("where the data comes from, which period, and how it "
                                    "differs from the people the model will decide about"),
@@ -262,31 +298,8 @@ def build_model_card(review: ReviewReport) -> str:
         "### Metrics by group",
         "",
     ]  # fmt: skip
-    for table in review.group_tables:
-        lines += [
-            f"**{e(table.title)}**: {e(table.explanation)}",
-            "",
-            "| Group | People | Value | 95% interval | Ratio vs reference | Verdict |",
-            "|---|---|---|---|---|---|",
-        ]
-        for row in table.table.to_dict("records"):
-            verdict = row["ratio_verdict"]
-            verdict_text = "" if not isinstance(verdict, str) else e(verdict)
-            lines.append(
-                f"| {e(row['group'])} | {int(row['n']):,} | {_number(row['value'])} | "
-                f"{_number(row['ci_low'])}–{_number(row['ci_high'])} | "
-                f"{_number(row['ratio'])} | {verdict_text} |"
-            )
-        lines.append("")
-    details = review.subgroup.summary_details
-    named = [d for k, d in details.items() if k in SUMMARIES]
-    if named:
-        lines += ["| Summary | Value | Definition |", "|---|---|---|"]
-        for detail in named:
-            shown = _number(detail.value) if not detail.reason else f"n/a ({detail.reason})"
-            spec = SUMMARIES[detail.name]
-            lines.append(f"| {e(spec.title)} | {e(shown)} | {e(spec.definition)} |")
-        lines.append("")
+    for number, analysis in enumerate(review.analyses, start=1):
+        lines += _card_analysis(number, analysis)
     lines += ["### Limitations", ""]
     lines += [f"- {e(item)}" for item in review.limitations]
     lines += [
@@ -313,4 +326,55 @@ def build_model_card(review: ReviewReport) -> str:
         "- " + _PLACEHOLDER.format("what was done about the findings above, and who signed off"),
         "",
     ]
+    if review.other_findings:
+        lines += [
+            "### Findings from other data",
+            "",
+            "Pinned on other data than this card describes ("
+            + "; ".join(e(name) for name in review.other_data_names())
+            + "); their numbers do not come from the evaluation data above.",
+            "",
+        ]
+        for finding in review.other_findings:
+            note = f" {e(finding.note)}" if finding.note else ""
+            severity = SEVERITY_TITLES.get(finding.severity, finding.severity).split(" — ")[0]
+            lines.append(
+                f"- {e(severity)}: {e(finding.title)} (data {e(finding.data_name)}).{note}"
+            )
+        lines.append("")
     return "\n".join(lines)
+
+
+def _card_analysis(number: int, analysis: ReviewAnalysis) -> list[str]:
+    """One analysis in the model card: heading, settings, tables and named summaries."""
+    e = escape_markdown
+    level = f"{analysis.subgroup.settings.confidence:.0%}"
+    lines = [f"#### Analysis {number}: {e(analysis.title)}", ""]
+    lines += [f"- {e(setting)}: {e(value)}" for setting, value in analysis.settings]
+    lines.append("")
+    for table in analysis.group_tables:
+        lines += [
+            f"**{e(table.title)}**: {e(table.explanation)}",
+            "",
+            f"| Group | People | Value | {level} interval | Ratio vs reference | Verdict |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in table.table.to_dict("records"):
+            verdict = row["ratio_verdict"]
+            verdict_text = "" if not isinstance(verdict, str) else e(verdict)
+            lines.append(
+                f"| {e(row['group'])} | {int(row['n']):,} | {_number(row['value'])} | "
+                f"{_number(row['ci_low'])}–{_number(row['ci_high'])} | "
+                f"{_number(row['ratio'])} | {verdict_text} |"
+            )
+        lines.append("")
+    details = analysis.subgroup.summary_details
+    named = [d for k, d in details.items() if k in SUMMARIES]
+    if named:
+        lines += ["| Summary | Value | Definition |", "|---|---|---|"]
+        for detail in named:
+            shown = _number(detail.value) if not detail.reason else f"n/a ({detail.reason})"
+            spec = SUMMARIES[detail.name]
+            lines.append(f"| {e(spec.title)} | {e(shown)} | {e(spec.definition)} |")
+        lines.append("")
+    return lines

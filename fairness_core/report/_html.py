@@ -2,9 +2,11 @@
 
 :func:`build_html_report` renders a :class:`~fairness_core.report.ReviewReport`: the
 executive summary first, then the findings (each with its interactive chart, note and
-numbers), the operating points side by side (the recommended one marked) with each one's
-rules and rationale, and apart those recorded on other data, the per-group tables with
-intervals, method notes, limitations, and the identity, settings and versions.
+numbers), the findings from other data (when any were carried over), the operating points
+side by side (the recommended one marked) with each one's rules and rationale, and apart
+those recorded on other data, each analysis in the report's order (its heading, settings
+and per-group tables with intervals), method notes, limitations, and the identity, shared
+settings and versions.
 
 Self-contained: plotly.js is inlined once (``plotly.offline.get_plotlyjs()``), nothing is
 fetched from a CDN, and a Content-Security-Policy allows only the page's own scripts (by
@@ -36,7 +38,7 @@ import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from fairness_core.escaping import escape_chart_text, escape_html
-from fairness_core.metrics import plain_column_title
+from fairness_core.metrics import SubgroupReport, plain_column_title
 from fairness_core.plots import plot_metric_by_group
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
@@ -46,7 +48,13 @@ from fairness_core.report._findings import (
     operating_point_warnings,
 )
 from fairness_core.report._points import compare_operating_points, strategy_title
-from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
+from fairness_core.report._review import (
+    GroupTable,
+    ReviewAnalysis,
+    ReviewReport,
+    identity_rows,
+    readable_time,
+)
 
 __all__ = ["build_html_report", "script_safe_json"]
 
@@ -90,6 +98,7 @@ th { background: #f1f4f8; } td.num { text-align: right; font-variant-numeric: ta
 .note { white-space: pre-wrap; background: #fafafa; border-left: 4px solid #0072B2;
        padding: .4rem .7rem; }
 .chart { width: 100%; min-height: 380px; }
+.analysis { margin-top: 1.6rem; } h4 { margin-bottom: .3rem; }
 .hidden-chart { color: #555; font-style: italic; }
 code { font-size: .85rem; word-break: break-all; }
 .scroll { overflow-x: auto; }
@@ -121,7 +130,7 @@ def build_html_report(review: ReviewReport) -> str:
         + (f" · model {_e(review.model.name)}" if review.model else "")
         + "</p>"
     )
-    page.add(_contents())
+    page.add(_contents(review))
     page.add('<h2 id="summary">Executive summary</h2>')
     page.add(_list(review.executive_summary))
     page.add('<h2 id="findings">Findings</h2>')
@@ -129,18 +138,29 @@ def build_html_report(review: ReviewReport) -> str:
         page.add("<p>No findings were pinned during the review.</p>")
     for number, finding in enumerate(review.findings, start=1):
         _finding(page, number, finding, review)
+    if review.other_findings:
+        page.add('<h2 id="other-findings">Findings from other data</h2>')
+        page.add(
+            "<p>These findings were pinned on other data than this report describes ("
+            + "; ".join(_e(name) for name in review.other_data_names())
+            + "). Their numbers do not come from this report's data, and the executive "
+            "summary leaves them out.</p>"
+        )
+        first = len(review.findings) + 1
+        for number, finding in enumerate(review.other_findings, start=first):
+            _finding(page, number, finding, review)
     page.add('<h2 id="operating-point">Operating points</h2>')
     _operating_points(page, review)
     page.add('<h2 id="groups">Metrics by group</h2>')
     page.add(
-        f'<p class="caption">For each metric: its value in each group with a {level} '
-        "interval (the range the true value very likely lies in), then how far the group is "
-        "from the reference group, as a difference and as a ratio, with the verdict. "
+        f'<p class="caption">For each analysis and metric: its value in each group with a '
+        f"{level} interval (the range the true value very likely lies in), then how far the "
+        "group is from the reference group, as a difference and as a ratio, with the verdict. "
         "“n/a” means the number is not defined for that group, or is hidden because too few "
         "people are measured.</p>"
     )
-    for table in review.group_tables:
-        _group_table(page, table, review)
+    for number, analysis in enumerate(review.analyses, start=1):
+        _analysis(page, number, analysis)
     page.add('<h2 id="method">Method notes</h2>')
     page.add(_list(review.method_notes))
     page.add('<h2 id="limitations">Limitations</h2>')
@@ -148,6 +168,10 @@ def build_html_report(review: ReviewReport) -> str:
     page.add('<h2 id="identity">Data and model</h2>')
     page.add(_pairs_table(identity_rows(review.data, review.model), ("What", "Value")))
     page.add('<h2 id="settings">Settings</h2>')
+    page.add(
+        '<p class="caption">Shared by every analysis; each analysis lists its own settings '
+        "above its tables.</p>"
+    )
     page.add(_pairs_table(review.settings, ("Setting", "Value")))
     page.add('<h2 id="versions">Package versions</h2>')
     page.add(_pairs_table(review.versions, ("Package", "Version")))
@@ -232,10 +256,11 @@ def _list(items: Iterable[str]) -> str:
     return "<ul>" + "".join(f"<li>{_e(item)}</li>" for item in items) + "</ul>"
 
 
-def _contents() -> str:
+def _contents(review: ReviewReport) -> str:
     entries = [
         ("summary", "Executive summary"),
         ("findings", "Findings"),
+        *([("other-findings", "Findings from other data")] if review.other_findings else []),
         ("operating-point", "Operating points"),
         ("groups", "Metrics by group"),
         ("method", "Method notes"),
@@ -378,11 +403,23 @@ _GROUP_COLUMNS = (
 )
 
 
-def _group_table(page: _Page, table: GroupTable, review: ReviewReport) -> None:
-    level = f"{review.subgroup.settings.confidence:.0%}"
-    page.add(f'<h3 id="metric-{_e(table.metric)}">{_e(table.title)}</h3>')
+def _analysis(page: _Page, number: int, analysis: ReviewAnalysis) -> None:
+    anchor = "" if number == 1 else f"analysis-{number}-"
+    page.add(f'<section class="analysis" id="analysis-{number}" data-analysis="{number}">')
+    page.add(f"<h3>Analysis {number}: {_e(analysis.title)}</h3>")
+    page.add(_pairs_table(analysis.settings, ("Setting", "Value")))
+    for table in analysis.group_tables:
+        _group_table(page, table, analysis.subgroup, anchor, number)
+    page.add("</section>")
+
+
+def _group_table(
+    page: _Page, table: GroupTable, report: SubgroupReport, anchor: str, number: int
+) -> None:
+    level = f"{report.settings.confidence:.0%}"
+    page.add(f'<h4 id="{anchor}metric-{_e(table.metric)}">{_e(table.title)}</h4>')
     page.add(f"<p>{_e(table.explanation)} <em>Counted among:</em> {_e(table.denominator)}.</p>")
-    figure = plot_metric_by_group(review.subgroup, table.metric)
+    figure = plot_metric_by_group(report, table.metric)
     page.figure(
         figure.to_json(),
         f"{table.title} per group as bars with {level} intervals; the reference group has a "
@@ -400,8 +437,8 @@ def _group_table(page: _Page, table: GroupTable, review: ReviewReport) -> None:
                 cells.append(_cell(value))
         rows.append(f'<tr data-group="{_e(record["group"])}">{"".join(cells)}</tr>')
     page.add(
-        f'<table class="metric" data-metric="{_e(table.metric)}"><thead><tr>{head}</tr>'
-        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<table class="metric" data-metric="{_e(table.metric)}" data-analysis="{number}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 

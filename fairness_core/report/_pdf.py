@@ -1,8 +1,9 @@
 """The review report as a PDF for sign-off (reportlab; nothing outside the Python packages).
 
 :func:`build_pdf_report` renders the same :class:`~fairness_core.report.ReviewReport` as the
-HTML report, in the same order, with static bar charts drawn by ``reportlab.graphics`` from
-the per-group tables (the interactive charts are in the HTML report; the PDF says so).
+HTML report, in the same order (every analysis with its heading, settings and tables),
+with static bar charts drawn by ``reportlab.graphics`` from the per-group tables (the
+interactive charts are in the HTML report; the PDF says so).
 
 Text uses reportlab's bundled Bitstream Vera TrueType fonts, embedded in the file, so en
 dashes ("25–34"), typographic quotes and ≥ print and can be copied out of the PDF. Every
@@ -91,6 +92,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=13, leading=16,
                              spaceBefore=12, spaceAfter=4,
                              textColor=colors.HexColor("#0072B2")),
+        "analysis": ParagraphStyle("analysis", parent=base, fontName=FONT_BOLD, fontSize=11.5,
+                                   leading=14, spaceBefore=10, spaceAfter=4),
         "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=13,
                              spaceBefore=8, spaceAfter=3),
     }  # fmt: skip
@@ -145,20 +148,36 @@ def build_pdf_report(review: ReviewReport) -> bytes:
     for number, finding in enumerate(review.findings, start=1):
         story.extend(_finding(number, finding, review, s))
 
+    if review.other_findings:
+        para("Findings from other data", "h2")
+        para(
+            "These findings were pinned on other data than this report describes ("
+            + "; ".join(review.other_data_names())
+            + "). Their numbers do not come from this report's data, and the executive "
+            "summary leaves them out."
+        )
+        first = len(review.findings) + 1
+        for number, finding in enumerate(review.other_findings, start=first):
+            story.extend(_finding(number, finding, review, s))
+
     para("Operating points", "h2")
     story.extend(_operating_points(review, s))
 
     para("Metrics by group", "h2")
     para(
-        f"For each metric: its value in each group with a "
+        f"For each analysis and metric: its value in each group with a "
         f"{review.subgroup.settings.confidence:.0%} interval (the range the true value very "
         "likely lies in), then how far the group is from the reference group, as a difference "
         "and as a ratio, with the verdict. “n/a” means the number is not defined for that "
         "group, or is hidden because too few people are measured.",
         "small",
     )
-    for table in review.group_tables:
-        story.extend(_group_table(table, s, review.subgroup.settings.confidence))
+    for number, analysis in enumerate(review.analyses, start=1):
+        para(f"Analysis {number}: {analysis.title}", "analysis")
+        story.append(_pairs(analysis.settings, s))
+        confidence = analysis.subgroup.settings.confidence
+        for table in analysis.group_tables:
+            story.extend(_group_table(table, s, confidence))
 
     para("Method notes", "h2")
     bullets(review.method_notes)
@@ -167,6 +186,7 @@ def build_pdf_report(review: ReviewReport) -> bytes:
     para("Data and model", "h2")
     story.append(_pairs(identity_rows(review.data, review.model), s))
     para("Settings", "h2")
+    para("Shared by every analysis; each analysis lists its own settings above its tables.")
     story.append(_pairs(review.settings, s))
     para("Package versions", "h2")
     story.append(_pairs(review.versions, s))

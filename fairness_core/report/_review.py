@@ -9,11 +9,18 @@ can never disagree with each other or with the Subgroups page. It holds, in read
 2. the reviewer's *findings* (:class:`~fairness_core.findings.Finding`) and the recorded
    *operating points* side by side, the recommended one marked, each with its rationale
    (options recorded on other data are kept apart and never enter the summary);
-3. *per-group tables*: each metric's value per group with its interval, and its difference
-   and ratio against the reference group with the verdict;
+3. the *analyses* the reviewer added to the report (:class:`ReviewAnalysis`), in their
+   order, each with its heading, settings and *per-group tables*: each metric's value per
+   group with its interval, and its difference and ratio against the reference group with
+   the verdict (the first analysis drives the executive summary);
 4. *method notes* (how intervals, tests and verdicts are made) and *limitations*;
 5. the *identity* of the data and model (file name, SHA-256, rows), every *setting*
    (column roles and report settings) and the *package versions* that produced it.
+
+*Findings from other data*: a finding whose ``data_sha256`` differs from the report's data
+(carried over when other data was loaded) is kept apart, in :attr:`ReviewReport.other_findings`;
+every export lists them in their own section, naming that data, and they never enter the
+executive summary.
 
 *Suppression*: when the subgroup report was computed with ``suppress_below=k``, every
 number measured on fewer than ``k`` people is hidden in every export — in the group
@@ -25,6 +32,7 @@ a group (a chart cannot be redacted reliably).
 from __future__ import annotations
 
 import json
+import math
 import platform
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,7 +51,9 @@ from fairness_core.metrics import (
     METRICS,
     SUMMARIES,
     VERDICTS,
+    ReportSettings,
     SubgroupReport,
+    SubgroupSettings,
     calibration_to_dict,
     compute_calibration_by_group,
     compute_inequality,
@@ -60,11 +70,14 @@ __all__ = [
     "REPORT_PACKAGES",
     "FileIdentity",
     "GroupTable",
+    "ReviewAnalysis",
     "ReviewReport",
+    "analysis_title",
     "build_review",
     "identify_data",
     "identify_model",
     "identity_rows",
+    "merge_documents",
     "metrics_document",
     "package_versions",
     "readable_time",
@@ -131,6 +144,17 @@ class GroupTable:
 
 
 @dataclass(frozen=True)
+class ReviewAnalysis:
+    """One analysis the reviewer added to the report: its heading, settings and tables."""
+
+    title: str
+    subgroup: SubgroupReport = field(repr=False, compare=False)
+    group_tables: tuple[GroupTable, ...] = field(repr=False, compare=False)
+    #: The settings of this analysis as (label, value) rows (grouping, reference, metrics, …).
+    settings: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class ReviewReport:
     """Everything the exports render, in reading order (see the module docstring)."""
 
@@ -139,14 +163,16 @@ class ReviewReport:
     data: FileIdentity
     model: FileIdentity | None
     roles: ColumnRoles
-    subgroup: SubgroupReport = field(repr=False, compare=False)
+    #: The analyses in the reviewer's order; the first drives the executive summary.
+    analyses: tuple[ReviewAnalysis, ...] = field(repr=False)
+    #: Findings pinned on this report's data (or on data not recorded).
     findings: tuple[Finding, ...]
     #: Every recorded operating point, in the reviewer's order (see :attr:`points_on_data`).
     operating_points: tuple[OperatingPointRecord, ...]
     #: The id of the recommended operating point (None: none marked).
     recommended_point: str | None
     executive_summary: tuple[str, ...]
-    group_tables: tuple[GroupTable, ...] = field(repr=False, compare=False)
+    #: Settings shared by every analysis (column roles, decisions, bands, weights).
     settings: tuple[tuple[str, str], ...]
     method_notes: tuple[str, ...]
     limitations: tuple[str, ...]
@@ -155,11 +181,38 @@ class ReviewReport:
     hidden_figures: frozenset[str] = frozenset()
     #: Calibration by group as JSON text (None without scores), for the metrics exports.
     calibration_json: str | None = None
+    #: Findings carried over from other data (their ``data_sha256`` differs from ``data``).
+    other_findings: tuple[Finding, ...] = ()
+
+    @property
+    def subgroup(self) -> SubgroupReport:
+        """The first analysis's subgroup report (the one the executive summary describes)."""
+        return self.analyses[0].subgroup
+
+    @property
+    def group_tables(self) -> tuple[GroupTable, ...]:
+        """The first analysis's per-group tables."""
+        return self.analyses[0].group_tables
+
+    @property
+    def subgroups(self) -> tuple[SubgroupReport, ...]:
+        """Every analysis's subgroup report, in the report's order."""
+        return tuple(a.subgroup for a in self.analyses)
 
     @property
     def suppress_below(self) -> int | None:
-        """The smallest number of people a shown number may be measured on (None: all)."""
-        return self.subgroup.settings.suppress_below
+        """The smallest number of people a shown number may be measured on (None: all).
+
+        With several analyses, the strictest of their settings (findings follow it).
+        """
+        limits = [a.subgroup.settings.suppress_below for a in self.analyses]
+        shown = [k for k in limits if k is not None]
+        return max(shown) if shown else None
+
+    def other_data_names(self) -> list[str]:
+        """The data the findings from other data were pinned on: "name (SHA-256 …)"."""
+        named = {f"{f.data_name} (SHA-256 {f.data_sha256})": None for f in self.other_findings}
+        return list(named)
 
     @property
     def points_on_data(self) -> tuple[OperatingPointRecord, ...]:
@@ -359,7 +412,7 @@ def _has_small_group(table: pd.DataFrame | None, k: int | None) -> bool:
 
 
 def metrics_document(
-    report: SubgroupReport,
+    reports: SubgroupReport | Sequence[SubgroupReport],
     *,
     data: FileIdentity,
     model: FileIdentity | None,
@@ -369,18 +422,115 @@ def metrics_document(
 
     The same keys as the audit command: ``overall``, ``groups``, ``disparities``,
     ``summary``, ``settings``, ``data`` (file, sha256, audited rows), ``model`` and
-    ``rules`` (empty: rules belong to the command line).
+    ``rules`` (empty: rules belong to the command line). Several analyses are merged as
+    the command merges several protected attributes (:func:`merge_documents`), and
+    ``analyses`` then lists each one in order with its title, settings and numbers.
     """
-    document = report_to_dict(report)
+    reports = _as_reports(reports)
+    document = merge_documents(reports)
     rows = data.audited_rows if data.audited_rows is not None else data.rows
     document["data"] = {"file": data.name, "sha256": data.sha256, "rows": rows}
     document["model"] = (
         {"file": model.name, "sha256": model.sha256, "kind": model.kind} if model else None
     )
     document["rules"] = []
-    document["inequality"] = inequality_section([report])
+    document["inequality"] = inequality_section(reports)
     document["calibration"] = None if calibration is None else dict(calibration)
+    if len(reports) > 1:
+        document["analyses"] = [
+            {
+                "title": analysis_title(report.settings),
+                **report_to_dict(report),
+                "inequality": inequality_section([report])[_grouping_key(report)],
+                "calibration": (
+                    None if calibration is None else calibration.get(_grouping_key(report))
+                ),
+            }
+            for report in reports
+        ]
     return document
+
+
+def _grouping_key(report: SubgroupReport) -> str:
+    return " × ".join(report.settings.attributes)
+
+
+def _as_reports(reports: SubgroupReport | Sequence[SubgroupReport]) -> tuple[SubgroupReport, ...]:
+    if isinstance(reports, SubgroupReport):
+        return (reports,)
+    reports = tuple(reports)
+    if not reports:
+        raise InvalidInputError(
+            "The report needs at least one analysis. Add one on the Subgroups page "
+            "('Add this analysis to the report')."
+        )
+    return reports
+
+
+def merge_documents(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
+    """Several subgroup reports as one audit document (one report: its own document).
+
+    Groups and disparities are listed one analysis after the other; ``summary`` holds the
+    worst value over the analyses (lowest ratio, largest difference; undefined when any is
+    undefined) and ``summary_by_attribute`` each analysis's summaries.
+    """
+    documents = [report_to_dict(report) for report in reports]
+    if len(documents) == 1:
+        return documents[0]
+    merged = {
+        "overall": documents[0]["overall"],
+        "groups": [g for d in documents for g in d["groups"]],
+        "disparities": [x for d in documents for x in d["disparities"]],
+        "summary": {},
+        "summary_details": {},
+        "comparisons_judged": sum(d["comparisons_judged"] for d in documents),
+        "comparisons_judged_by_attribute": {
+            "×".join(r.settings.attributes): d["comparisons_judged"]
+            for r, d in zip(reports, documents, strict=True)
+        },
+        "empty_groups": {
+            "count": sum(d["empty_groups"]["count"] for d in documents),
+            "examples": [e for d in documents for e in d["empty_groups"]["examples"]][:20],
+        },
+        "verdict_glossary": documents[0]["verdict_glossary"],
+        "summary_by_attribute": {
+            "×".join(r.settings.attributes): d["summary"]
+            for r, d in zip(reports, documents, strict=True)
+        },
+        "settings": {**documents[0]["settings"], "attributes": [
+            a for d in documents for a in d["settings"]["attributes"]
+        ]},
+    }  # fmt: skip
+    # A summary exists only for the metrics an analysis chose: each is merged over the
+    # analyses that have it (the command's attributes all have the same metrics).
+    names = list(dict.fromkeys(name for d in documents for name in d["summary"]))
+    for name in names:
+        holders = [(r, d) for r, d in zip(reports, documents, strict=True) if name in d["summary"]]
+        values = [d["summary"][name] for _, d in holders]
+        defined = [v for v in values if v is not None and not math.isnan(v)]
+        worst = min if name.endswith("_ratio") else max
+        # Undefined for one attribute means the worst over them is unknown: undefined too,
+        # so a rule on it fails (saying why) instead of passing on the other attributes.
+        complete = len(defined) == len(values)
+        merged["summary"][name] = worst(defined) if defined and complete else None
+        picked = [
+            d["summary_details"][name]
+            for _, d in holders
+            if d["summary"][name] == merged["summary"][name]
+        ]
+        reasons = [
+            f"{'×'.join(r.settings.attributes)}: {d['summary_details'][name]['undefined_because']}"
+            for r, d in holders
+            if d["summary_details"][name]["undefined_because"]
+        ]
+        merged["summary_details"][name] = (
+            picked[0]
+            if picked and merged["summary"][name] is not None
+            else {**holders[0][1]["summary_details"][name], "undefined_because": "; ".join(
+                r for r in reasons if r
+            ) or None}
+        )  # fmt: skip
+    return merged
 
 
 def calibration_section(data: AuditData, groupings: Sequence[Sequence[str]]) -> dict[str, Any]:
@@ -399,17 +549,19 @@ def inequality_section(reports: Sequence[SubgroupReport]) -> dict[str, Any]:
     """
     section = {}
     for report in reports:
+        if _grouping_key(report) in section:
+            continue  # one grouping analysed twice: the first here, each in ``analyses``
         named = report.settings.reference
         if isinstance(named, (tuple, list)):
             result = compute_inequality(report.counts, reference=tuple(named))
         else:
             result = compute_inequality(report.counts, reference="largest")
-        section[" × ".join(report.settings.attributes)] = inequality_to_dict(result)
+        section[_grouping_key(report)] = inequality_to_dict(result)
     return section
 
 
 def build_review(
-    report: SubgroupReport,
+    reports: SubgroupReport | Sequence[SubgroupReport],
     *,
     roles: ColumnRoles,
     data: FileIdentity,
@@ -422,54 +574,104 @@ def build_review(
     versions: Sequence[tuple[str, str]] | None = None,
     calibration: Mapping[str, Any] | None = None,
 ) -> ReviewReport:
-    """Assemble the report content from a subgroup report and the session's review.
+    """Assemble the report content from the analyses' subgroup reports and the review.
 
-    ``calibration`` is :func:`calibration_section`'s result when the audit has scores; the
-    JSON export carries it as the command line does. ``operating_points`` are the recorded
-    options in the reviewer's order and ``recommended`` the id of the recommended one (an
-    id that names none of them is ignored).
+    ``reports`` holds one subgroup report per analysis the reviewer added, each computed
+    with its own settings, in the report's order (a single report is one analysis); the
+    first drives the executive summary. Findings pinned on other data than ``data`` go to
+    :attr:`ReviewReport.other_findings`. ``calibration`` is :func:`calibration_section`'s
+    result when the audit has scores; the JSON export carries it as the command line does.
+    ``operating_points`` are the recorded options in the reviewer's order and
+    ``recommended`` the id of the recommended one (an id that names none of them is
+    ignored).
     """
     if not title.strip():
         raise InvalidInputError("The report needs a title. Type a few words, e.g. 'Loan review'.")
-    k = report.settings.suppress_below
+    reports = _as_reports(reports)
+    limits = [r.settings.suppress_below for r in reports if r.settings.suppress_below is not None]
+    k = max(limits) if limits else None
     hidden = frozenset(f.id for f in findings if f.figure and _has_small_group(f.table, k))
     kept = tuple(
         replace(f, table=suppress_small_groups(f.table, k) if f.table is not None else None)
         for f in findings
     )
+    same = tuple(f for f in kept if not f.data_sha256 or f.data_sha256 == data.sha256)
+    other = tuple(f for f in kept if f.data_sha256 and f.data_sha256 != data.sha256)
     points = tuple(
         replace(p, per_group=suppress_small_groups(p.per_group, k)) if k is not None else p
         for p in operating_points
     )
     if recommended is not None and not any(p.id == recommended for p in points):
         recommended = None
-    this, other = split_by_data(points, data.sha256)
+    this, other_points = split_by_data(points, data.sha256)
     lead = lead_operating_point(points, recommended, data.sha256)
+    analyses = tuple(
+        ReviewAnalysis(
+            title=analysis_title(report.settings),
+            subgroup=report,
+            group_tables=tuple(_group_table(report, m) for m in report.settings.metrics),
+            settings=tuple(_analysis_settings_rows(report)),
+        )
+        for report in reports
+    )
     summary = executive_summary(
-        report, roles, data, model, kept, lead,
+        reports[0], roles, data, model, same, lead,
         recommended=lead is not None and lead.id == recommended,
-        points=this, other_points=other,
+        points=this, other_points=other_points,
     )  # fmt: skip
-    tables = tuple(_group_table(report, metric) for metric in report.settings.metrics)
+    if len(analyses) > 1:
+        summary.insert(1, _analyses_sentence(analyses))
     return ReviewReport(
         title=title.strip(),
         created=created or datetime.now(UTC).isoformat(timespec="seconds"),
         data=data,
         model=model,
         roles=roles,
-        subgroup=report,
-        findings=kept,
+        analyses=analyses,
+        findings=same,
         operating_points=points,
         recommended_point=recommended,
         executive_summary=tuple(summary),
-        group_tables=tables,
-        settings=tuple(_settings_rows(report, roles)),
-        method_notes=tuple(_method_notes(report)),
-        limitations=tuple(_limitations(report, kept, data)),
+        settings=tuple(_settings_rows(roles)),
+        method_notes=tuple(_method_notes_of(analyses)),
+        limitations=tuple(_limitations(reports)),
         versions=tuple(versions) if versions is not None else package_versions(),
         hidden_figures=hidden,
         calibration_json=None if calibration is None else json.dumps(calibration),
+        other_findings=other,
     )
+
+
+def _analyses_sentence(analyses: Sequence[ReviewAnalysis]) -> str:
+    listed = "; ".join(f"{i}. {a.title}" for i, a in enumerate(analyses, start=1))
+    return (
+        f"The report holds {len(analyses)} analyses, each with its own tables below: "
+        f"{listed}. This summary describes the first."
+    )
+
+
+def _metric_phrase(metric: str) -> str:
+    title = METRICS[metric].title if metric in METRICS else metric
+    # "Selection rate" → "selection rate"; "ROC AUC" keeps its capitals.
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
+def analysis_title(settings: SubgroupSettings | ReportSettings) -> str:
+    """An analysis in words: its grouping, its metrics and whom every group is compared with.
+
+    For example "By gender × race — selection rate, true positive rate; compared with the
+    best-treated group". The Report page lists the analyses by it and every export heads
+    each analysis with it.
+    """
+    reference = settings.reference
+    if reference == "best":
+        compared = "the best-treated group"
+    elif reference == "largest":
+        compared = "the largest group"
+    else:
+        compared = _reference_text(reference)
+    metrics = ", ".join(_metric_phrase(m) for m in settings.metrics)
+    return f"By {' × '.join(settings.attributes)} — {metrics}; compared with {compared}"
 
 
 def _group_table(report: SubgroupReport, metric: str) -> GroupTable:
@@ -496,8 +698,8 @@ def _reference_text(reference: object) -> str:
     return str(reference)
 
 
-def _settings_rows(report: SubgroupReport, roles: ColumnRoles) -> list[tuple[str, str]]:
-    s = report.settings
+def _settings_rows(roles: ColumnRoles) -> list[tuple[str, str]]:
+    """The settings every analysis shares: the column roles and how decisions are made."""
     decision = {
         "prediction": f"the column '{roles.prediction}'",
         "score": f"the column '{roles.score}', positive at or above {roles.threshold:g}",
@@ -509,13 +711,21 @@ def _settings_rows(report: SubgroupReport, roles: ColumnRoles) -> list[tuple[str
         else f"{b.column}: {b.quantiles} bands of about equal size"
         for b in roles.bins
     )
-    rows = [
+    return [
         ("Outcome (target) column", roles.target),
         ("Favourable outcome", str(roles.positive_label)),
         ("Decisions come from", decision),
         ("Protected attributes in the data", ", ".join(roles.protected)),
-        ("Groups compared by", " × ".join(s.attributes)),
         ("Numeric attributes cut into bands", bands or "none"),
+        ("Sample weights", roles.weight or "none (each row counts once)"),
+    ]
+
+
+def _analysis_settings_rows(report: SubgroupReport) -> list[tuple[str, str]]:
+    """The settings of one analysis (its grouping, reference, metrics, lines, tests)."""
+    s = report.settings
+    return [
+        ("Groups compared by", " × ".join(s.attributes)),
         ("Reference group", _reference_text(s.reference)),
         ("Metrics", ", ".join(METRICS[m].title for m in s.metrics)),
         ("Minimum people to judge a group", str(s.min_n)),
@@ -533,9 +743,19 @@ def _settings_rows(report: SubgroupReport, roles: ColumnRoles) -> list[tuple[str
             "Numbers hidden for groups smaller than",
             "nothing hidden" if s.suppress_below is None else f"{s.suppress_below:,} people",
         ),
-        ("Sample weights", roles.weight or "none (each row counts once)"),
     ]
-    return rows
+
+
+def _method_notes_of(analyses: Sequence[ReviewAnalysis]) -> list[str]:
+    """The first analysis's method notes, then each other analysis's notes that differ."""
+    notes = _method_notes(analyses[0].subgroup)
+    for analysis in analyses[1:]:
+        notes += [
+            f"In the analysis “{analysis.title}”: {note}"
+            for note in _method_notes(analysis.subgroup)
+            if note not in notes
+        ]
+    return notes
 
 
 def _method_notes(report: SubgroupReport) -> list[str]:
@@ -587,13 +807,7 @@ def _reference_note(reference: object) -> str:
     return "Each group is compared with the group the reviewer chose."
 
 
-def _limitations(
-    report: SubgroupReport, findings: Sequence[Finding], data: FileIdentity
-) -> list[str]:
-    s = report.settings
-    small = report.groups[
-        (report.groups["metric"] == s.metrics[0]) & (report.groups["n"] < s.min_n)
-    ]["group"].tolist()
+def _limitations(reports: Sequence[SubgroupReport]) -> list[str]:
     items = [
         "The numbers describe this data set only. A different sample, period or population "
         "can give different results.",
@@ -606,13 +820,22 @@ def _limitations(
         "is a decision for the people accountable for the system.",
         "A pass on these rules is not a legal opinion.",
     ]
-    if small:
-        items.append(
-            f"{len(small)} groups have fewer than {s.min_n} people ("
-            + ", ".join(str(g) for g in small[:10])
-            + (" …" if len(small) > 10 else "")
-            + "): their numbers are uncertain and cannot be judged."
-        )
-    if s.weighted:
+    for report in reports:
+        s = report.settings
+        small = report.groups[
+            (report.groups["metric"] == s.metrics[0]) & (report.groups["n"] < s.min_n)
+        ]["group"].tolist()
+        if small:
+            where = f"By {' × '.join(s.attributes)}, " if len(reports) > 1 else ""
+            sentence = (
+                f"{len(small)} groups have fewer than {s.min_n} people ("
+                + ", ".join(str(g) for g in small[:10])
+                + (" …" if len(small) > 10 else "")
+                + "): their numbers are uncertain and cannot be judged."
+            )
+            item = where + sentence
+            if item not in items:
+                items.append(item)
+    if any(r.settings.weighted for r in reports):
         items.append("Rows were weighted by the sample weight column; intervals assume it.")
     return items

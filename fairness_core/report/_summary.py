@@ -173,12 +173,6 @@ def executive_summary(
             + "); they are listed apart under “From other data” and are not part of this "
             "summary."
         )
-    other = sorted({f.data_name for f in findings if f.data_sha256 != data.sha256})
-    if other:
-        lines.append(
-            "Some findings were pinned on other data (" + ", ".join(other) + "); their numbers "
-            "do not come from the data this report describes."
-        )
     return lines
 
 

@@ -50,17 +50,17 @@ def test_findings_are_listed_with_escaped_text(report: AppTest) -> None:
     assert "**1. First \\<b\\>finding\\</b\\>**" in markdown, markdown
     assert any("\\<script\\>alert\\(1\\)\\</script\\> note" in m for m in markdown)
     assert "**2. Second finding**" in markdown
-    assert report.subheader[0].value == "Findings (2)"
+    assert report.subheader[1].value == "Findings (2)"
 
 
 def test_report_follows_the_subgroups_settings(report: AppTest) -> None:
     """The report groups by race (chosen on Subgroups), also after a rerun on this page."""
     report.run()
-    captions = [c.value for c in report.caption]
-    assert any(c.startswith("Groups by race") for c in captions)
-    settings = report.table[1].value
+    assert any(i.value.startswith("The report shows the analysis currently chosen") for i in
+               report.info)  # fmt: skip
+    settings = report.table[0].value
     assert settings.loc[settings["Setting"] == "Groups compared by", "Value"].iloc[0] == "race"
-    identity = report.table[0].value
+    identity = report.table[1].value
     name = identity.loc[identity["What"] == "Data file", "Value"].iloc[0]
     assert name == "test\\.csv"  # st.table renders Markdown: file names are escaped
 
@@ -92,7 +92,7 @@ def test_reorder_edit_and_delete(report: AppTest) -> None:
 
     report.button(key=key(second.id, "delete")).click().run()
     assert _titles(report) == ["Renamed"]
-    assert report.subheader[0].value == "Findings (1)"
+    assert report.subheader[1].value == "Findings (1)"
 
 
 def test_download_payloads_are_built_from_the_session(report: AppTest) -> None:
@@ -139,7 +139,7 @@ def test_non_default_subgroup_choices_reach_the_report_and_its_json(app: AppTest
     app.switch_page("pages/report.py").run()
     assert not app.exception, [e.value for e in app.exception]
     # st.table renders Markdown, so the page escapes it ("0\\.01"): read it unescaped
-    settings = app.table[1].value.set_index("Setting")["Value"].str.replace("\\", "")
+    settings = app.table[0].value.set_index("Setting")["Value"].str.replace("\\", "")
     assert settings["Groups compared by"] == "race × gender"
     assert settings["Reference group"] == "the largest group"
     assert settings["Minimum people to judge a group"] == "50"
@@ -159,3 +159,78 @@ def test_non_default_subgroup_choices_reach_the_report_and_its_json(app: AppTest
     assert document["settings"]["alpha"] == 0.01
     assert document["settings"]["min_n"] == 50
     assert {d["verdict"] for d in document["disparities"]} <= {*VERDICTS, None}
+
+
+BEST = "The best-treated group on each metric (four-fifths rule)"
+
+
+def _titles_shown(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith(("**1. By", "**2. By"))]
+
+
+def test_analyses_added_on_subgroups_make_the_report_in_order(app: AppTest) -> None:
+    """Race (largest group) then gender × race (n ≥ 45) are added; the report lists both,
+    moves and removes them, and its JSON holds both analyses' attributes."""
+    app.switch_page("pages/subgroups.py").run()
+    app.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["race"]).run()
+    app.selectbox(key=state.SUBGROUPS_REFERENCE).set_value("The largest group").run()
+    app.button(key="subgroups.add_to_report").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.button(key="subgroups.add_to_report").disabled  # already in: kept once
+    app.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["gender", "race"]).run()
+    app.selectbox(key=state.SUBGROUPS_REFERENCE).set_value(BEST).run()
+    app.number_input(key=state.SUBGROUPS_MIN_N).set_value(45).run()
+    app.button(key="subgroups.add_to_report").click().run()
+    assert app.button(key="subgroups.add_to_report").disabled
+    assert any(c.value.startswith("This analysis is number 2 of 2") for c in app.caption)
+    app.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["race"]).run()
+    app.selectbox(key=state.SUBGROUPS_REFERENCE).set_value("The largest group").run()
+    app.number_input(key=state.SUBGROUPS_MIN_N).set_value(30).run()
+    assert app.button(key="subgroups.add_to_report").disabled  # the first again: kept once
+    added = app.session_state[state.REPORT_ANALYSES]
+    assert [(a.attributes, a.reference, a.min_n) for a in added] == [
+        (("race",), "largest", 30),
+        (("gender", "race"), "best", 45),
+    ]
+
+    app.switch_page("pages/report.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert _titles_shown(app) == [
+        "**1. By race — selection rate, true positive rate, false positive rate, precision, "
+        "accuracy; compared with the largest group**",
+        "**2. By gender × race — selection rate, true positive rate, false positive rate, "
+        "precision, accuracy; compared with the best\\-treated group**",
+    ]
+    assert not any(i.value.startswith("The report shows the analysis currently") for i in app.info)
+    assert app.subheader[0].value == "Analyses in the report (2)"
+
+    dataset, roles = app.session_state[state.DATASET], app.session_state[state.ROLES]
+    audit = check_audit_data(dataset.frame, roles)
+    analyses = app.session_state[state.REPORT_ANALYSES]
+    review = build_review(
+        [compute_subgroup_report(audit, **a.options()) for a in analyses],
+        roles=roles,
+        data=identify_data(dataset, audit),
+    )
+    document = json.loads(cache.report_file(review, "json"))
+    assert [a["settings"]["attributes"] for a in document["analyses"]] == [
+        ["race"],
+        ["gender", "race"],
+    ]
+    assert document["analyses"][0]["settings"]["reference"] == "largest"
+    assert document["analyses"][1]["settings"]["min_n"] == 45
+
+    app.button(key="report.analysis.1.up").click().run()
+    assert [a.attributes for a in app.session_state[state.REPORT_ANALYSES]] == [
+        ("gender", "race"),
+        ("race",),
+    ]
+    assert _titles_shown(app)[0].startswith("**1. By gender × race")
+    app.button(key="report.analysis.0.down").click().run()
+    assert _titles_shown(app)[0].startswith("**1. By race")
+    app.button(key="report.analysis.0.remove").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert [a.attributes for a in app.session_state[state.REPORT_ANALYSES]] == [("gender", "race")]
+    assert app.subheader[0].value == "Analyses in the report (1)"
+    app.button(key="report.analysis.0.remove").click().run()
+    assert any(i.value.startswith("The report shows the analysis currently") for i in app.info)

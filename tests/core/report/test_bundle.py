@@ -81,7 +81,7 @@ def test_bundle_holds_only_json_with_settings_hashes_findings_and_results(
         assert archive.namelist() == list(BUNDLE_ENTRIES)
         contents = {n: json.loads(archive.read(n)) for n in archive.namelist()}
     assert contents["inputs.json"]["data"]["sha256"] == LOAN.load_test().sha256
-    assert contents["settings.json"]["report"]["correction"] == "benjamini-hochberg"
+    assert contents["settings.json"]["analyses"][0]["correction"] == "benjamini-hochberg"
     assert contents["settings.json"]["roles"]["bins"][0]["column"] == "age"
     assert contents["findings.json"][0]["note"] == "<b>look</b>"
     assert contents["operating_points.json"]["points"][0]["rationale"] == "Agreed with the panel."
@@ -205,7 +205,8 @@ def _edited(data: bytes, name: str, edit) -> bytes:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize(
     ("name", "edit", "message"),
     [
-        ("settings.json", lambda c: c["report"].update(n_bootstrap=10**9), "bootstrap resamples"),
+        ("settings.json", lambda c: c["analyses"][0].update(n_bootstrap=10**9),
+         "bootstrap resamples"),
         ("findings.json", lambda c: c[0].update(figure={"data": []}), "figure must be plotly"),
         ("findings.json", lambda c: c[0]["table"]["data"][0].__setitem__(0, {"x": 1}),
          "not text or a number"),

@@ -92,7 +92,7 @@ def test_excel_has_no_formula_cells_and_numbers_stay_numeric() -> None:
     """Read back with openpyxl: no cell is a formula; negative differences are numbers."""
     review, _ = _review()
     book = openpyxl.load_workbook(io.BytesIO(build_metrics_excel(review)))
-    assert book.sheetnames == ["Metrics", "Summary", "Findings", "About"]
+    assert book.sheetnames == ["Metrics", "Summary", "Analyses", "Findings", "About"]
     seen_negative = False
     for sheet in book.worksheets:
         for row in sheet.iter_rows():

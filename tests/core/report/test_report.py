@@ -211,7 +211,7 @@ def test_crafted_names_cannot_inject_markup() -> None:
     review, _ = _crafted_review()
     html = build_html_report(review)
     parsed = _parse(html)
-    allowed = {"html", "head", "meta", "title", "style", "script", "body", "h1", "h2", "h3",
+    allowed = {"html", "head", "meta", "title", "style", "script", "body", "h1", "h2", "h3", "h4",
                "p", "nav", "a", "ul", "li", "section", "span", "code", "div", "table", "thead",
                "tbody", "tr", "th", "td", "em", "strong"}  # fmt: skip
     assert {tag for tag, _ in parsed.tags} <= allowed
@@ -280,7 +280,8 @@ def test_review_carries_identity_settings_and_versions(loan) -> None:  # type: i
     assert review.data.rows == len(dataset.frame)
     assert review.model is not None
     assert review.model.sha256 == model.sha256
-    settings = dict(review.settings)
+    assert dict(review.settings)["Outcome (target) column"] == demo.roles.target
+    settings = dict(review.analyses[0].settings)
     assert settings["Minimum people to judge a group"] == "30"
     assert settings["Correction for many comparisons"].startswith("Holm")
     assert settings["Groups compared by"] == "race"
