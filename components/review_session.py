@@ -127,13 +127,14 @@ def content() -> dict[str, Any] | None:
         "operating_points": [encode(p) for p in state.get_operating_points()],
         "recommended_point": state.get_recommended_point(),
         "cohorts": [encode(c) for c in state.get_cohorts()],
+        "analyses": [encode(a) for a in state.get_report_analyses()],
         "subgroup_settings": None if settings is None else encode(settings),
     }
 
 
 def _worth_keeping(document: Mapping[str, Any]) -> bool:
     """True once the reviewer did something a reload must not lose."""
-    if document["findings"] or document["operating_points"] or document["cohorts"]:
+    if any(document[k] for k in ("findings", "operating_points", "cohorts", "analyses")):
         return True
     if document["source"]["kind"] == "upload":
         return True
@@ -329,6 +330,7 @@ def _apply(
     state.set_operating_points(points)
     state.set_recommended_point(document.get("recommended_point"))
     st.session_state[state.COHORTS] = tuple(decode(c) for c in document.get("cohorts", []))
+    st.session_state[state.REPORT_ANALYSES] = [decode(a) for a in document.get("analyses", [])]
     settings = document.get("subgroup_settings")
     if settings is not None:
         state.set_subgroup_settings(decode(settings))
@@ -406,6 +408,7 @@ def start_new_review(*, carry_findings: bool) -> None:
     for key in (REVIEW_ID, REVIEW_NAME, SAVED_TEXT, LAST_CHOICES, WAITING, MISSING_FILES):
         st.session_state.pop(key, None)
     st.query_params.pop("review", None)
+    st.session_state[state.REPORT_ANALYSES] = []  # analyses name this data's columns
     if not carry_findings:
         state.set_findings([])
         state.set_operating_points([])
