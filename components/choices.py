@@ -113,6 +113,7 @@ NOT_CHOICES: Mapping[str, str] = {
     state.WHATIF_EDITOR: "a form (its fields are kept)",
     state.WHATIF_SEARCH: "a button",
 }
+# (the audit-bundle uploaders of components/bundle_open.py are keyed by their own constants)
 
 
 def _kept_keys() -> list[str]:

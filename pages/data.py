@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import cache, review_session, state
+from components.bundle_open import render_bundle_opener
 from components.charts import render_chart
 from components.data_switch import (
     CARRY_TO_DEMO,
@@ -43,6 +44,7 @@ ensure_routed()
 
 DEMO = "A demo scenario"
 UPLOAD = "My own files"
+BUNDLE = "An audit bundle"
 LAST_UPLOAD = "data.last_upload_id"
 LAST_MODEL_UPLOAD = "data.last_model_upload_id"
 
@@ -64,7 +66,7 @@ waiting_for_files = bool(review_session.missing_files())
 origin_default = 1 if waiting_for_files or (inputs is not None and inputs.source == "upload") else 0
 origin = st.radio(
     "Where does the data come from?",
-    [DEMO, UPLOAD],
+    [DEMO, UPLOAD, BUNDLE],
     index=origin_default,
     horizontal=True,
     key=state.DATA_ORIGIN,
@@ -116,6 +118,8 @@ if origin == DEMO:
             review_session.start_new_review(carry_findings=carry)
         if activate_demo(choice):
             st.rerun()
+elif origin == BUNDLE:
+    render_bundle_opener()
 else:
     suffixes = [s.lstrip(".") for s in SUPPORTED_DATA_SUFFIXES]
     left, right = st.columns(2)
