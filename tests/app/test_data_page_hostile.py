@@ -63,7 +63,7 @@ def test_demo_after_an_upload_asks_first_and_the_upload_comes_back(app: AppTest)
     _upload(app, "people.csv", PEOPLE.encode())
     app.radio(key=state.DATA_ORIGIN).set_value("A demo scenario").run()
     assert app.session_state[state.SOURCE] == "upload"
-    assert any("replaces it on every page" in w.value for w in app.warning)
+    assert any("Using the demo starts a new review" in w.value for w in app.warning)
     app.button(key=CONFIRM_DEMO).click().run()
     assert app.session_state[state.SOURCE].startswith("demo:")
     app.radio(key=state.DATA_ORIGIN).set_value("My own files").run()
