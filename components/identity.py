@@ -52,8 +52,17 @@ def _noop() -> None:
     """The component's state needs a change callback to be reported (Streamlit 1.67)."""
 
 
+def known_owner() -> str | None:
+    """This browser's owner id when app.py has already learnt it (draws nothing)."""
+    known: str | None = st.session_state.get(OWNER)
+    return known or None
+
+
 def current_owner() -> str | None:
-    """This browser's owner id, or None until the browser has answered (first visit)."""
+    """This browser's owner id, or None until the browser has answered (first visit).
+
+    Called once per run, by app.py: on a first visit it draws the component that asks.
+    """
     known: str | None = st.session_state.get(OWNER)
     if known:
         return known

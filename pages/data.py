@@ -28,7 +28,7 @@ from components.demo import (
 )
 from components.errors import render_problems
 from components.findings import render_add_to_findings, titled
-from components.identity import current_owner
+from components.identity import known_owner
 from components.roles import render_role_form
 from components.router import ensure_routed
 from fairness_core.data import (
@@ -187,7 +187,7 @@ else:
         and st.button(f"Go back to my upload ({escape_markdown(kept)})", key=RESTORE_UPLOAD)
     ):
         previous = stashed_review()
-        owner = current_owner()
+        owner = known_owner()
         if previous is not None and owner is not None:
             review_session.open_review(owner, previous)
             st.session_state.pop(PREVIOUS_UPLOAD, None)

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import state
+from components.demo import CONFIRM_DEMO
 
 
 @pytest.fixture
@@ -114,13 +115,17 @@ def test_a_saved_slice_is_a_cohort_on_the_subgroups_page(check: AppTest) -> None
 
 
 def test_loading_new_data_clears_the_cohorts(check: AppTest) -> None:
-    """Cohorts belong to one dataset: choosing another demo forgets them."""
+    """Cohorts belong to one dataset: another demo asks first, then starts without them."""
     check.multiselect(key=state.DATASETCHECK_SLICE_FEATURES).set_value(["race"]).run()
     check.button(key=state.DATASETCHECK_SAVE_COHORT).click().run()
     assert len(check.session_state[state.COHORTS]) == 1
     check.switch_page("pages/data.py").run()
     check.selectbox(key=state.DATA_DEMO).set_value("credit").run()
     assert not check.exception, [e.value for e in check.exception]
+    assert len(check.session_state[state.COHORTS]) == 1  # asked first: nothing lost yet
+    assert any("1 saved cohort" in w.value for w in check.warning)
+    check.button(key=CONFIRM_DEMO).click().run()
+    assert check.session_state[state.SOURCE] == "demo:credit"
     assert state.COHORTS not in check.session_state
 
 
