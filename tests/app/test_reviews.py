@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from components import review_session, state
+from components import review_session, reviews_panel, state
 from components.identity import OWNER
 from fairness_core.reviews import ReviewStore
 
@@ -146,3 +146,39 @@ def test_loading_other_data_asks_and_keeps_the_old_review(database: Path) -> Non
     stored = ReviewStore(database)
     assert {r.id for r in stored.list("alice")} == {first, second}
     assert stored.load("alice", first).content["source"]["name"] == "loan"
+
+
+def test_my_reviews_renames_duplicates_opens_and_deletes(database: Path) -> None:
+    at = _browser("alice")
+    _go(at, "pages/subgroups.py")
+    _pin_finding(at, "First review's finding")
+    first = at.session_state[review_session.REVIEW_ID]
+    at.text_input(key=reviews_panel.RENAME).set_value("Loan review for the board").run()
+    at.button(key="reviews.rename_go").click().run()
+    stored = ReviewStore(database)
+    assert stored.load("alice", first).name == "Loan review for the board"
+
+    at.button(key="reviews.dup").click().run()
+    copy = at.session_state[review_session.REVIEW_ID]
+    assert copy != first
+    assert [f.note for f in at.session_state[state.FINDINGS]] == ["First review's finding"]
+
+    at.button(key=f"reviews.open.{first}").click().run()
+    assert at.session_state[review_session.REVIEW_ID] == first
+    at.checkbox(key=reviews_panel.CONFIRM_DELETE).check().run()
+    at.button(key="reviews.delete").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [r.id for r in stored.list("alice")] == [copy]
+    assert review_session.REVIEW_ID not in at.session_state
+
+
+def test_a_shared_workspace_lets_a_colleague_open_the_review(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAIRNESS_EXPLORER_SHARED_REVIEWS", "1")
+    at = _browser("alice")
+    _go(at, "pages/subgroups.py")
+    _pin_finding(at, "For the team")
+    review_id = at.session_state[review_session.REVIEW_ID]
+    colleague = _browser("bob", review_id)
+    assert [f.note for f in colleague.session_state[state.FINDINGS]] == ["For the team"]
