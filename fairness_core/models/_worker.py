@@ -115,7 +115,7 @@ class ModelLimits:
             raise InvalidInputError(
                 "The unpacked-size limit must be a whole number of megabytes greater than 0, "
                 f"for example 2000. Got {self.max_unpacked_mb!r} instead. Fix "
-                f"{MAX_UNPACKED_MB_ENV}."
+                f"--max-unpacked-mb or {MAX_UNPACKED_MB_ENV}."
             )
         if not memory_ok:
             raise InvalidInputError(
