@@ -52,7 +52,9 @@ __all__ = ["build_parser", "main"]
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
 PARENT_GUARD = Path(__file__).resolve().with_name("_parent_guard.py")
 #: Signals the command line passes on to the server it started.
-FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+FORWARDED_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
 #: Seconds the server has to stop after a forwarded signal before it is killed.
 STOP_GRACE_SECONDS = 10.0
 
