@@ -1,7 +1,7 @@
 """After the reviewer stops an uploaded model, the page says so and offers to try again.
 
 A click on Stop during a run cannot be made in AppTest (it waits for each run to end); the
-real click is tested in tests/e2e/test_model_stop.py. Here the click's record is set as its
+real click is tested in tests/e2e/test_stop_in_browser.py. Here the click's record is set as its
 callback sets it, and the run after it is checked.
 """
 
