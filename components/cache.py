@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from components.keyed_cache import cached, content_key, derived_from
+from components.model_stop import call_marker, stoppable
 from components.state import AuditInputs
 from fairness_core.data import (
     AuditData,
@@ -108,8 +109,12 @@ def read_dataset(data: bytes, filename: str) -> Dataset:
 
 
 def read_model(data: bytes, filename: str) -> LoadedModel:
-    """Load a model upload under the operator's policy (cached by content and name)."""
-    return _uploaded_model(data, filename, model_policy())
+    """Load a model upload under the operator's policy (cached by content and name).
+
+    The reviewer can stop the load (:func:`components.model_stop.stoppable`).
+    """
+    with stoppable("load", call_marker(data, filename), name=filename):
+        return _uploaded_model(data, filename, model_policy())
 
 
 @cached(spinner="Checking and loading the model…", max_entries=8, kind="resource")
@@ -119,8 +124,22 @@ def _uploaded_model(data: bytes, filename: str, policy: ModelPolicy) -> LoadedMo
 
 
 def validate(inputs: AuditInputs) -> tuple[tuple[Problem, ...], AuditData | None]:
-    """Validate the session's inputs under its roles: every problem, and the audit data."""
-    return _audit_data(inputs.dataset, inputs.roles, _model_used(inputs))
+    """Validate the session's inputs under its roles: every problem, and the audit data.
+
+    An uploaded model scores the data here; the reviewer can stop it
+    (:func:`components.model_stop.stoppable`).
+    """
+    model = _model_used(inputs)
+    if model is None or _is_demo_model(inputs.source, model):  # runs in this process
+        return _audit_data(inputs.dataset, inputs.roles, model)
+    marker = call_marker(content_key((inputs.dataset, inputs.roles, model)))
+    with stoppable("score", marker, name=model.name):
+        return _audit_data(inputs.dataset, inputs.roles, model)
+
+
+def _is_demo_model(source: str, model: LoadedModel) -> bool:
+    name = source.removeprefix("demo:")
+    return source.startswith("demo:") and model is demo_model(name)  # shared, not a copy
 
 
 def _model_used(inputs: AuditInputs) -> LoadedModel | None:

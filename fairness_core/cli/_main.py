@@ -18,12 +18,23 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from fairness_core.data import nested_column_message, nested_parquet_columns
+from fairness_core.data import (
+    MAX_CELLS_ENV,
+    MAX_ROWS_ENV,
+    MAX_UNPACKED_MB_ENV,
+    DataLimits,
+    load_data_limits,
+    nested_column_message,
+    nested_parquet_columns,
+)
 from fairness_core.errors import FairnessCoreError, InvalidInputError
 from fairness_core.escaping import reveal_invisible
 from fairness_core.models import (
@@ -35,18 +46,17 @@ from fairness_core.models import (
     ModelPolicy,
     load_model_limits,
 )
-from fairness_core.report import (
-    MAX_BUNDLE_BYTES,
-    AuditRequest,
-    ReplayRefusedError,
-    render_audit,
-    replay,
-    run_audit,
-)
 
 __all__ = ["build_parser", "main"]
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
+PARENT_GUARD = Path(__file__).resolve().with_name("_parent_guard.py")
+#: Signals the command line passes on to the server it started.
+FORWARDED_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+#: Seconds the server has to stop after a forwarded signal before it is killed.
+STOP_GRACE_SECONDS = 10.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,15 +109,74 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
         f"(default {defaults.memory_mb}, or {MEMORY_LIMIT_ENV})",
     )
 
+    data = DataLimits()
+    command.add_argument(
+        "--max-rows",
+        type=int,
+        metavar="N",
+        help=f"most rows a data file may have (default {data.max_rows:_}, or {MAX_ROWS_ENV})",
+    )
+    command.add_argument(
+        "--max-cells",
+        type=int,
+        metavar="N",
+        help="most cells (rows times columns) a data file may have "
+        f"(default {data.max_cells:_}, or {MAX_CELLS_ENV})",
+    )
+    command.add_argument(
+        "--max-unpacked-mb",
+        type=int,
+        metavar="MB",
+        help="most megabytes an Excel, Parquet or skops file may unpack to "
+        f"(default {data.max_unpacked_mb:_}, or {MAX_UNPACKED_MB_ENV})",
+    )
+
+
+def _limit_overrides(args: argparse.Namespace) -> dict[str, str]:
+    """The limits given as flags, as the environment variables the loaders read."""
+    flags = (
+        (args.model_time_limit, TIME_LIMIT_ENV),
+        (args.model_memory_limit, MEMORY_LIMIT_ENV),
+        (args.max_rows, MAX_ROWS_ENV),
+        (args.max_cells, MAX_CELLS_ENV),
+        (args.max_unpacked_mb, MAX_UNPACKED_MB_ENV),
+    )
+    return {env: str(value) for value, env in flags if value is not None}
+
 
 def _limits(args: argparse.Namespace) -> ModelLimits:
-    """The model limits: flags first, then the environment, then the defaults."""
-    environ = dict(os.environ)
-    if args.model_time_limit is not None:
-        environ[TIME_LIMIT_ENV] = str(args.model_time_limit)
-    if args.model_memory_limit is not None:
-        environ[MEMORY_LIMIT_ENV] = str(args.model_memory_limit)
+    """The model limits: flags first, then the environment, then the defaults.
+
+    Also checks the data limits, so a bad value stops the command before any work.
+    """
+    environ = {**os.environ, **_limit_overrides(args)}
+    load_data_limits(environ)
     return load_model_limits(environ)
+
+
+@contextmanager
+def _data_limits_applied(args: argparse.Namespace) -> Iterator[None]:
+    """Apply --max-rows, --max-cells and --max-unpacked-mb to the data read in this process.
+
+    ``load_dataset`` reads the operator's limits from the environment when it is given none
+    (the app reads them the same way), so the flags are set there for the command's
+    duration and the previous values restored after (tests call :func:`main` in-process).
+    """
+    overrides = {
+        env: value
+        for env, value in _limit_overrides(args).items()
+        if env in (MAX_ROWS_ENV, MAX_CELLS_ENV, MAX_UNPACKED_MB_ENV)
+    }
+    saved = {env: os.environ.get(env) for env in overrides}
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        for env, value in saved.items():
+            if value is None:
+                os.environ.pop(env, None)
+            else:
+                os.environ[env] = value
 
 
 def _policy(args: argparse.Namespace) -> ModelPolicy:
@@ -183,9 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "app":
             return _run_app(args)
         if args.command == "audit":
-            return _run_audit(args)
+            with _data_limits_applied(args):
+                return _run_audit(args)
         if args.command == "replay":
-            return _run_replay(args)
+            with _data_limits_applied(args):
+                return _run_replay(args)
     except FairnessCoreError as exc:
         _say(f"fairness-explorer {args.command}: ", exc)
     except Exception as exc:  # a bug must not print a traceback at users
@@ -232,6 +303,9 @@ def _refuse_nested_roles(args: argparse.Namespace) -> None:
 
 
 def _run_audit(args: argparse.Namespace) -> int:
+    # The report package (plots, PDF) takes seconds to import: only audit and replay need it.
+    from fairness_core.report import AuditRequest, render_audit, run_audit
+
     try:
         _refuse_nested_roles(args)
         references = tuple(_split_reference(text) for text in args.reference)
@@ -290,6 +364,7 @@ def _run_app(args: argparse.Namespace) -> int:
     env[ALLOW_PICKLE_ENV] = "1" if args.allow_pickle else "0"
     env[TRUSTED_TYPES_ENV] = ",".join(args.trust_type)
     limits = _limits(args)
+    env.update(_limit_overrides(args))  # the data limits reach the server this way
     env[TIME_LIMIT_ENV] = f"{limits.time_seconds:g}"
     env[MEMORY_LIMIT_ENV] = str(limits.memory_mb)
     if args.allow_pickle:
@@ -299,10 +374,74 @@ def _run_app(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"Fairness Explorer: open http://127.0.0.1:{args.port} in your browser.", flush=True)
+    return serve(app_command(args.port), cwd=APP_FILE.parent, env=env)
+
+
+def serve(command: Sequence[str], *, cwd: Path, env: dict[str, str]) -> int:
+    """Run the server ``command`` as a child and stop it when this process is stopped.
+
+    The child runs in its own process group, so a Ctrl-C in the terminal reaches only this
+    process, which forwards SIGTERM, SIGINT and SIGHUP to the whole group (the server and
+    the model workers it started), waits :data:`STOP_GRACE_SECONDS`, then kills the group.
+    If this process is killed outright (SIGKILL), :mod:`._parent_guard` makes the kernel
+    send the server SIGTERM. Returns the server's exit code, or 0 after a forwarded stop.
+    """
+    stop_signals: list[int] = []
+    child: list[subprocess.Popen[bytes]] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        stop_signals.append(signum)
+        if child:
+            _signal_group(child[0].pid, signum)
+
+    previous = _install_handlers(forward)
     try:
-        return subprocess.call(app_command(args.port), cwd=APP_FILE.parent, env=env)  # noqa: S603 - fixed command
-    except KeyboardInterrupt:
-        return 0
+        guarded = [sys.executable, str(PARENT_GUARD), str(os.getpid()), *command]
+        child.append(subprocess.Popen(guarded, cwd=cwd, env=env, process_group=0))  # noqa: S603 - fixed command
+        process = child[0]
+        if stop_signals:  # a signal arrived while the child was starting
+            _signal_group(process.pid, stop_signals[0])
+        stop_started: float | None = None
+        while True:
+            try:
+                code = process.wait(timeout=0.25)
+                break
+            except subprocess.TimeoutExpired:
+                if stop_signals and stop_started is None:
+                    stop_started = time.monotonic()
+                if stop_started is not None and (
+                    time.monotonic() - stop_started > STOP_GRACE_SECONDS
+                ):
+                    _signal_group(process.pid, signal.SIGKILL)
+    finally:
+        if child:
+            if child[0].poll() is None:
+                _signal_group(child[0].pid, signal.SIGKILL)
+                child[0].wait()
+            # Anything the server left in its group (a model worker) goes with it.
+            _signal_group(child[0].pid, signal.SIGKILL)
+        _restore_handlers(previous)
+    return 0 if stop_signals else code
+
+
+def _signal_group(group: int, signum: int) -> None:
+    with suppress(ProcessLookupError, PermissionError):  # the group is already gone
+        os.killpg(group, signum)
+
+
+def _install_handlers(handler: signal.Handlers | object) -> dict[int, object]:
+    previous: dict[int, object] = {}
+    for signum in FORWARDED_SIGNALS:
+        try:
+            previous[signum] = signal.signal(signum, handler)  # type: ignore[arg-type]
+        except ValueError:  # not the main thread (a test calling main()): nothing to forward
+            break
+    return previous
+
+
+def _restore_handlers(previous: dict[int, object]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)  # type: ignore[arg-type]
 
 
 def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -320,6 +459,8 @@ def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _run_replay(args: argparse.Namespace) -> int:
+    from fairness_core.report import MAX_BUNDLE_BYTES, ReplayRefusedError, replay
+
     try:
         if args.bundle.stat().st_size > MAX_BUNDLE_BYTES:
             raise InvalidInputError(

@@ -19,6 +19,7 @@ import pyarrow as pa
 from fairness_core.errors import DataFormatError
 
 __all__ = [
+    "LIMIT_OPTIONS",
     "MAX_CELLS_ENV",
     "MAX_ROWS_ENV",
     "MAX_UNPACKED_MB_ENV",
@@ -53,7 +54,7 @@ class DataLimits:
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise DataFormatError(
                     f"The data limit {key} must be a whole number greater than 0. Got "
-                    f"{value!r} instead. Fix {env} and restart the app."
+                    f"{value!r} instead. Fix {LIMIT_OPTIONS[env]} or {env} and restart the app."
                 )
 
 
@@ -72,12 +73,21 @@ def load_data_limits(environ: Mapping[str, str]) -> DataLimits:
     return DataLimits(**values)  # type: ignore[arg-type]
 
 
+#: The command-line option that sets each limit (``fairness-explorer app|audit|replay``).
+LIMIT_OPTIONS = {
+    MAX_ROWS_ENV: "--max-rows",
+    MAX_CELLS_ENV: "--max-cells",
+    MAX_UNPACKED_MB_ENV: "--max-unpacked-mb",
+}
+
+
 def limit_message(name: str, what: str, limit: str, env: str) -> str:
     return (
         f"'{name}' {what}, more than the limit of {limit}, so it was not read. A small file "
         "that unpacks to this much may have been made to exhaust the server. Upload a "
         "smaller extract (fewer rows or only the columns the audit needs), or ask the "
-        f"operator to raise the limit ({env})."
+        f"operator to raise the limit ({LIMIT_OPTIONS[env]} when starting "
+        f"fairness-explorer, or {env})."
     )
 
 

@@ -5,6 +5,7 @@ files run without code and without external data, pickle/joblib are refused unle
 operator starts the app with an explicit trust option (:class:`ModelPolicy`). Uploaded
 models load and score in a worker process with a time and a memory limit
 (:class:`ModelLimits`); passing one raises :class:`ModelLimitError` and stops only the worker.
+:func:`watch_model` reports a running request and lets the caller cancel it.
 :func:`load_model` returns a :class:`LoadedModel` that scores a DataFrame.
 """
 
@@ -29,6 +30,7 @@ from fairness_core.models._worker import (
     TIME_LIMIT_ENV,
     ModelLimitError,
     ModelLimits,
+    watch_model,
 )
 
 __all__ = [
@@ -46,4 +48,5 @@ __all__ = [
     "load_model_policy",
     "quote_list",
     "short_detail",
+    "watch_model",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "plain_label",
     "quote_list",
     "short_detail",
+    "too_many_classes_message",
 ]
 
 ModelKind = Literal["skops", "onnx", "pickle"]
@@ -240,6 +241,19 @@ def short_detail(exc: BaseException) -> str:
     if len(text) > _DETAIL_LIMIT:
         text = text[: _DETAIL_LIMIT - 1] + "…"
     return text
+
+
+def too_many_classes_message(model: str, classes: Sequence[object]) -> str:
+    """Why a model with three or more classes is refused; ``model`` names it ("The model …")."""
+    shown = ", ".join(repr(plain_label(c)) for c in classes[:10])
+    if len(classes) > 10:
+        shown += f" and {len(classes) - 10:,} more"
+    return (
+        f"{model} predicts {len(classes)} classes ({shown}); the audit compares one "
+        "favourable outcome with the other and needs a model with exactly two classes. Its "
+        "scores would otherwise be read as if it had two. Export a two-class model (for "
+        "example approved / denied), or upload the decisions as a column of the data instead."
+    )
 
 
 def quote_list(items: Sequence[str], limit: int = 20) -> str:

@@ -59,6 +59,7 @@ from fairness_core.models._loaded_model import (
     check_model_features,
     plain_label,
     short_detail,
+    too_many_classes_message,
 )
 from fairness_core.models._onnx import ONNX_CLASSES_METADATA as ONNX_CLASSES_METADATA
 from fairness_core.models._onnx import ONNX_FEATURES_METADATA as ONNX_FEATURES_METADATA
@@ -356,6 +357,10 @@ def _estimator_model(obj: object, name: str, kind: ModelKind, digest: str) -> Lo
             "before saving it."
         )
     classes = tuple(plain_label(c) for c in np.asarray(raw_classes).ravel())
+    if len(classes) > 2:
+        raise ModelLoadError(
+            too_many_classes_message(f"The model in '{name}' ({type(obj).__name__})", classes)
+        )
     raw_names = getattr(obj, "feature_names_in_", None)
     names = None if raw_names is None else tuple(str(n) for n in np.asarray(raw_names).ravel())
     n_features = getattr(obj, "n_features_in_", None)

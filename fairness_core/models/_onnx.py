@@ -18,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.errors import ModelLoadError, UntrustedModelError
-from fairness_core.models._loaded_model import LoadedModel, quote_list, short_detail
+from fairness_core.models._loaded_model import (
+    LoadedModel,
+    quote_list,
+    short_detail,
+    too_many_classes_message,
+)
 from fairness_core.models._onnx_graph import check_graph
 
 if TYPE_CHECKING:
@@ -426,14 +431,7 @@ def load_onnx_model(data: bytes, model: onnx.ModelProto, *, name: str, sha256: s
     if found is None:
         found = tuple(range(n_columns or 2))
     if len(found) > 2:
-        shown = ", ".join(repr(c) for c in found[:10])
-        raise ModelLoadError(
-            f"The ONNX model '{name}' predicts {len(found)} classes ({shown}); the audit "
-            "compares one favourable outcome with the other and needs a model with exactly "
-            "two classes. Its scores would otherwise be read as if it had two. Export a "
-            "two-class model (for example approved / denied), or upload the decisions as a "
-            "column of the data instead."
-        )
+        raise ModelLoadError(too_many_classes_message(f"The ONNX model '{name}'", found))
     fallback = 1 if assumed and len(found) == 2 and not label_is_text else None
     zipmap_keys = None if assumed else found
     runner = _OnnxRunner(

@@ -107,7 +107,8 @@ def _check_skops_size(name: str, sizes: Mapping[str, int], schema: bytes, limit_
             f"counted once per use), more than the limit of {limit_mb:,} MB, so it was not "
             "opened. A small file that unpacks to this much may have been made to exhaust "
             "the server. If the model is known and just large, the operator can raise the "
-            f"limit with {MAX_UNPACKED_MB_ENV}=MB."
+            "limit with `fairness-explorer app --max-unpacked-mb MB` (or "
+            f"{MAX_UNPACKED_MB_ENV}=MB)."
         )
 
 

@@ -18,6 +18,14 @@ the same loader and scoring code as in-process scoring, so they are bit-identica
 A persistent worker (rather than one process per request) is used because starting Python
 with scikit-learn, skops and onnxruntime costs seconds; the what-if pages score a few rows
 many times.
+
+*Watching* a wait: inside ``with watch_model(on_wait, on_done):`` every wait for the worker
+calls ``on_wait(seconds_waited)`` about every :data:`POLL_SECONDS` and ``on_done()`` when
+the wait ends. If ``on_wait`` raises (the app ends its script run there when the reviewer
+presses Stop), the worker is killed and reaped before the exception goes on, so a cancelled
+model stops at once; the next request starts a fresh worker. The watcher is held in a
+context variable, so callers between the app and the worker (validation, metrics) need no
+extra argument, and each session's thread sees only its own.
 """
 
 from __future__ import annotations
@@ -32,6 +40,9 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,12 +64,16 @@ __all__ = [
     "ModelLimitError",
     "ModelLimits",
     "ModelWorker",
+    "watch_model",
 ]
 
 TIME_LIMIT_ENV = "FAIRNESS_EXPLORER_MODEL_TIME_LIMIT"
 MEMORY_LIMIT_ENV = "FAIRNESS_EXPLORER_MODEL_MEMORY_MB"
 #: Shared with the data files' limit of the same name (fairness_core.data).
 MAX_UNPACKED_MB_ENV = "FAIRNESS_EXPLORER_MAX_UNPACKED_MB"
+
+#: Seconds between two calls of a watcher's ``on_wait`` while the worker works.
+POLL_SECONDS = 0.25
 
 _HEADER = struct.Struct("!Q")
 _ERRORS: dict[str, type[FairnessCoreError]] = {
@@ -71,6 +86,33 @@ _ERRORS: dict[str, type[FairnessCoreError]] = {
 
 class ModelLimitError(ModelLoadError):
     """Loading or scoring a model went past the operator's time or memory limit."""
+
+
+@dataclass(frozen=True)
+class _Watcher:
+    on_wait: Callable[[float], None]
+    on_done: Callable[[], None] | None
+
+
+_WATCHER: ContextVar[_Watcher | None] = ContextVar("fairness_core_model_watcher", default=None)
+
+
+@contextmanager
+def watch_model(
+    on_wait: Callable[[float], None], on_done: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Call ``on_wait(seconds)`` while a model loads or scores in the worker, in this context.
+
+    ``on_wait`` is called about every 0.25 s with the seconds since the request started;
+    ``on_done`` once the request ends (answered, failed or cancelled). An exception raised
+    by ``on_wait`` cancels the request: the worker process is killed, then it propagates.
+    Models loaded without a worker (no limits) are not watched.
+    """
+    token = _WATCHER.set(_Watcher(on_wait, on_done))
+    try:
+        yield
+    finally:
+        _WATCHER.reset(token)
 
 
 @dataclass(frozen=True)
@@ -115,7 +157,7 @@ class ModelLimits:
             raise InvalidInputError(
                 "The unpacked-size limit must be a whole number of megabytes greater than 0, "
                 f"for example 2000. Got {self.max_unpacked_mb!r} instead. Fix "
-                f"{MAX_UNPACKED_MB_ENV}."
+                f"--max-unpacked-mb or {MAX_UNPACKED_MB_ENV}."
             )
         if not memory_ok:
             raise InvalidInputError(
@@ -236,20 +278,29 @@ class ModelWorker:
         self, message: dict[str, Any], deadline: float, action: str
     ) -> tuple[dict[str, Any], bytes]:
         process = self._process
+        watcher = _WATCHER.get()
+        started = time.monotonic()
         try:
             if process is None or process.stdin is None:
                 raise EOFError
             body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
             process.stdin.write(_HEADER.pack(len(body)) + body)
             process.stdin.flush()
-            header = json.loads(self._read_frame(process, deadline, action))
-            payload = self._read_frame(process, deadline, action) if header.get("payload") else b""
+            header = json.loads(self._read_frame(process, deadline, action, started))
+            payload = (
+                self._read_frame(process, deadline, action, started)
+                if header.get("payload")
+                else b""
+            )
         except (BrokenPipeError, EOFError, OSError) as exc:
             self.close()
             raise ModelLimitError(
                 "The process that runs the model ended unexpectedly. "
                 + _memory_message(self._name, self.limits, action)
             ) from exc
+        finally:
+            if watcher is not None and watcher.on_done is not None:
+                watcher.on_done()
         error = header.get("error")
         if error == "memory":
             self.close()
@@ -266,27 +317,48 @@ class ModelWorker:
             raise _ERRORS.get(str(error), ModelLoadError)(str(header.get("message", "")))
         return header, payload
 
-    def _read_frame(self, process: subprocess.Popen[bytes], deadline: float, action: str) -> bytes:
-        size = _HEADER.unpack(self._read_exact(process, _HEADER.size, deadline, action))[0]
-        return self._read_exact(process, size, deadline, action)
+    def _read_frame(
+        self, process: subprocess.Popen[bytes], deadline: float, action: str, started: float
+    ) -> bytes:
+        header = self._read_exact(process, _HEADER.size, deadline, action, started)
+        size = _HEADER.unpack(header)[0]
+        return self._read_exact(process, size, deadline, action, started)
 
     def _read_exact(
-        self, process: subprocess.Popen[bytes], size: int, deadline: float, action: str
+        self,
+        process: subprocess.Popen[bytes],
+        size: int,
+        deadline: float,
+        action: str,
+        started: float,
     ) -> bytes:
         if process.stdout is None:
             raise EOFError
         fd = process.stdout.fileno()
+        watcher = _WATCHER.get()
         chunks: list[bytes] = []
         remaining = size
         while remaining:
             left = deadline - time.monotonic()
-            ready = select.select([fd], [], [], max(left, 0))[0] if left > 0 else []
-            if not ready:
+            if left <= 0:
                 self.close()
                 raise ModelLimitError(_time_message(self._name, self.limits, action))
+            wait = min(left, POLL_SECONDS) if watcher is not None else left
+            if not select.select([fd], [], [], wait)[0]:
+                if watcher is not None:
+                    self._tell(watcher, time.monotonic() - started)
+                continue
             chunk = os.read(fd, min(remaining, 1 << 20))
             if not chunk:
                 raise EOFError
             chunks.append(chunk)
             remaining -= len(chunk)
         return b"".join(chunks)
+
+    def _tell(self, watcher: _Watcher, seconds: float) -> None:
+        """Call the watcher; if it raises (the reviewer cancelled), kill the worker first."""
+        try:
+            watcher.on_wait(seconds)
+        except BaseException:  # also the app's end-of-run signal, which is no Exception
+            self.close()
+            raise

@@ -67,12 +67,13 @@ OVER_LIMITS = {
         DataLimits(max_rows=1_000),
         "'many_rows.parquet' has 2,000 rows, more than the limit of 1,000 rows"
         + _LIMIT_TAIL
-        + "FAIRNESS_EXPLORER_MAX_ROWS).",
+        + "--max-rows when starting fairness-explorer, or FAIRNESS_EXPLORER_MAX_ROWS).",
     ),
     "unpacks_big.xlsx": (
         DataLimits(max_unpacked_mb=1),
         "'unpacks_big.xlsx' unpacks to 3 MB, more than the limit of 1 MB"
         + _LIMIT_TAIL
+        + "--max-unpacked-mb when starting fairness-explorer, or "
         + "FAIRNESS_EXPLORER_MAX_UNPACKED_MB).",
     ),
 }
@@ -227,7 +228,7 @@ def test_skops_entry_referenced_many_times_is_counted_each_time() -> None:
         "once per use), more than the limit of 10 MB, so it was not opened. A small file that "
         "unpacks to this much may have been made to exhaust the server. If the model is known "
         "and just large, the operator can raise the limit with "
-        "FAIRNESS_EXPLORER_MAX_UNPACKED_MB=MB."
+        "`fairness-explorer app --max-unpacked-mb MB` (or FAIRNESS_EXPLORER_MAX_UNPACKED_MB=MB)."
     )
     # Within the default limit it is opened, and refused for what it is (not a classifier).
     with pytest.raises(ModelLoadError, match=r"\(list\) does not give probabilities"):

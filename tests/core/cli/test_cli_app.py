@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -31,12 +33,12 @@ def test_trust_options_reach_the_app_only_through_the_command_line(
     """--allow-pickle and --trust-type become the environment the app reads its policy from."""
     seen: dict[str, str] = {}
 
-    def fake_call(command: list[str], *, cwd: Path, env: dict[str, str]) -> int:
+    def fake_serve(command: list[str], *, cwd: Path, env: dict[str, str]) -> int:
         seen.update(env)
         return 0
 
     monkeypatch.setenv(ALLOW_PICKLE_ENV, "1")  # a stale shell setting must not leak through
-    monkeypatch.setattr(cli.subprocess, "call", fake_call)
+    monkeypatch.setattr(cli, "serve", fake_serve)
     assert cli.main(["app", "--port", "8601"]) == 0
     assert seen[ALLOW_PICKLE_ENV] == "0"
     assert seen[TRUSTED_TYPES_ENV] == ""
@@ -51,29 +53,113 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_app_starts_and_answers_on_loopback() -> None:
-    """The real command starts a server that reports healthy on 127.0.0.1."""
+def _health(port: int) -> bytes:
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    with urllib.request.urlopen(url, timeout=1) as response:
+        return bytes(response.read())
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _group_members(group: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_the_command_stops_the_server(signum: int) -> None:
+    """The real command serves on 127.0.0.1; a signal to its pid stops that server."""
     port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(  # noqa: S603 - fixed interpreter and arguments
         [sys.executable, "-m", "fairness_core.cli", "app", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=env,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        body = b""
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                url = f"http://127.0.0.1:{port}/_stcore/health"
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    body = response.read()
+                if _health(port) == b"ok":
                     break
             except OSError:
-                time.sleep(0.5)
-        assert body == b"ok"
+                time.sleep(0.2)
+        assert _health(port) == b"ok"
+        servers = _children(process.pid)
+        assert len(servers) == 1
+        os.kill(process.pid, signum)  # the command only, as `kill PID` does
+        assert process.wait(timeout=20) == 0
+        with pytest.raises(urllib.error.URLError, match="Connection refused"):
+            _health(port)
+        assert not _alive(servers[0])
+        assert _group_members(servers[0]) == []
     finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=30)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl and /proc are Linux")
+def test_the_server_dies_with_a_killed_command() -> None:
+    """When the command is killed outright (SIGKILL), the guard makes its child exit too."""
+    parent_code = (
+        "import os, subprocess, sys, time\n"
+        f"child = subprocess.Popen([sys.executable, {str(cli.PARENT_GUARD)!r}, "
+        "str(os.getpid()), '/bin/sleep', '60'])\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", parent_code], stdout=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        deadline = time.monotonic() + 10
+        cmdline = Path(f"/proc/{child}/cmdline")
+        while time.monotonic() < deadline and "sleep" not in cmdline.read_text():
+            time.sleep(0.05)  # wait for the guard to exec the command
+        assert _alive(child)
+        parent.kill()
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(child):
+            time.sleep(0.05)
+        assert not _alive(child)
+    finally:
+        if parent.poll() is None:
+            os.killpg(parent.pid, signal.SIGKILL)
+            parent.wait(timeout=10)
+        if parent.stdout is not None:
+            parent.stdout.close()

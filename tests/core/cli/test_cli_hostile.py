@@ -117,13 +117,13 @@ def test_app_passes_the_model_limits_to_the_server(monkeypatch: pytest.MonkeyPat
     """--model-time-limit and --model-memory-limit become the app's environment."""
     seen: dict[str, str] = {}
 
-    def fake_call(command: list[str], *, cwd: Path, env: dict[str, str]) -> int:
+    def fake_serve(command: list[str], *, cwd: Path, env: dict[str, str]) -> int:
         seen.update(env)
         return 0
 
     monkeypatch.delenv(TIME_LIMIT_ENV, raising=False)
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "1234")
-    monkeypatch.setattr(cli.subprocess, "call", fake_call)
+    monkeypatch.setattr(cli, "serve", fake_serve)
     assert cli.main(["app", "--model-time-limit", "9"]) == 0
     assert (seen[TIME_LIMIT_ENV], seen[MEMORY_LIMIT_ENV]) == ("9", "1234")
     assert cli.main(["app", "--model-memory-limit", "800"]) == 0
