@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import review_session, state
 from components.demo import DEFAULT_DEMO, activate_demo
+from components.errors import run_page
 from components.identity import current_owner
 from components.reviews_panel import render_reviews_panel
 from components.router import mark_routed
@@ -64,7 +65,7 @@ def render_session_summary() -> None:
 
 summary = st.sidebar.container()
 try:
-    navigation.run()
+    run_page(navigation.run)  # an unexpected error is a plain message, never a traceback
 finally:  # also after a page stops early (st.stop) or reruns
     try:  # saving first: drawing may be cut short when the reviewer has clicked on
         review_session.autosave(owner)

@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "opened: use only on your own machine, alone, with files you made yourself.",
     )
     _add_trust_type(app)
+    _add_review_options(app)
     _add_audit(sub)
     _add_replay(sub)
     return parser
@@ -352,6 +353,51 @@ def _split_reference(text: str) -> tuple[str, str]:
     return column, value
 
 
+#: Where the app keeps reviews, and whether everyone sees everyone's (see docs/reviews.md).
+REVIEWS_PATH_ENV = "FAIRNESS_EXPLORER_REVIEWS"
+SHARED_REVIEWS_ENV = "FAIRNESS_EXPLORER_SHARED_REVIEWS"
+REVIEWS_MAX_FILE_ENV = "FAIRNESS_EXPLORER_REVIEWS_MAX_FILE_MB"
+
+
+def _add_review_options(app: argparse.ArgumentParser) -> None:
+    app.add_argument(
+        "--reviews-db",
+        metavar="PATH",
+        help="the SQLite file reviews are saved in (default: the user's data folder, "
+        "e.g. ~/.local/share/fairness-explorer/reviews.sqlite3)",
+    )
+    app.add_argument(
+        "--shared-reviews",
+        action="store_true",
+        help="a shared workspace: everyone using this app lists and opens every review "
+        "(by default a review is private to the browser that made it)",
+    )
+    app.add_argument(
+        "--reviews-max-file-mb",
+        type=float,
+        metavar="MB",
+        help="largest data or model file kept with a review (default 200); bigger files "
+        "are asked for again when the review is reopened",
+    )
+
+
+def _review_env(args: argparse.Namespace) -> dict[str, str]:
+    """The review options as the environment the server reads (only those given)."""
+    env: dict[str, str] = {}
+    if args.reviews_db:
+        env[REVIEWS_PATH_ENV] = str(Path(args.reviews_db).expanduser().resolve())
+    if args.shared_reviews:
+        env[SHARED_REVIEWS_ENV] = "1"
+    if args.reviews_max_file_mb is not None:
+        if not 0 < args.reviews_max_file_mb <= 953:
+            raise InvalidInputError(
+                f"--reviews-max-file-mb must be more than 0 and at most 953 (SQLite's "
+                f"largest file). Got {args.reviews_max_file_mb:g}."
+            )
+        env[REVIEWS_MAX_FILE_ENV] = f"{args.reviews_max_file_mb:g}"
+    return env
+
+
 def _run_app(args: argparse.Namespace) -> int:
     if not APP_FILE.exists():
         print(
@@ -365,6 +411,7 @@ def _run_app(args: argparse.Namespace) -> int:
     env[TRUSTED_TYPES_ENV] = ",".join(args.trust_type)
     limits = _limits(args)
     env.update(_limit_overrides(args))  # the data limits reach the server this way
+    env.update(_review_env(args))
     env[TIME_LIMIT_ENV] = f"{limits.time_seconds:g}"
     env[MEMORY_LIMIT_ENV] = str(limits.memory_mb)
     if args.allow_pickle:

@@ -47,6 +47,33 @@ def test_trust_options_reach_the_app_only_through_the_command_line(
     assert seen[TRUSTED_TYPES_ENV] == "a.B,c.D"
 
 
+def test_review_options_reach_the_app_as_its_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--reviews-db, --shared-reviews and --reviews-max-file-mb set what the app reads."""
+    seen: dict[str, str] = {}
+
+    def fake_serve(command: list[str], *, cwd: Path, env: dict[str, str]) -> int:
+        seen.clear()
+        seen.update(env)
+        return 0
+
+    for name in (cli.REVIEWS_PATH_ENV, cli.SHARED_REVIEWS_ENV, cli.REVIEWS_MAX_FILE_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(cli, "serve", fake_serve)
+    assert cli.main(["app"]) == 0
+    assert cli.SHARED_REVIEWS_ENV not in seen
+    assert cli.REVIEWS_PATH_ENV not in seen
+    database = tmp_path / "team.sqlite3"
+    args = ["app", "--reviews-db", str(database), "--shared-reviews", "--reviews-max-file-mb", "50"]
+    assert cli.main(args) == 0
+    assert seen[cli.REVIEWS_PATH_ENV] == str(database)
+    assert seen[cli.SHARED_REVIEWS_ENV] == "1"
+    assert seen[cli.REVIEWS_MAX_FILE_ENV] == "50"
+    assert cli.main(["app", "--reviews-max-file-mb", "5000"]) == 2
+    assert "--reviews-max-file-mb must be" in capsys.readouterr().err
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
