@@ -17,6 +17,7 @@ accepts only the same bytes (its SHA-256 is stored).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -123,13 +124,32 @@ def content() -> dict[str, Any] | None:
         "data_label": data_label(inputs.source, inputs.dataset),
         "roles": encode(inputs.roles),
         "choices": choices.snapshot_choices(),
-        "findings": [encode(f) for f in state.get_findings()],
-        "operating_points": [encode(p) for p in state.get_operating_points()],
+        "findings": [_encoded(f) for f in state.get_findings()],
+        "operating_points": [_encoded(p) for p in state.get_operating_points()],
         "recommended_point": state.get_recommended_point(),
         "cohorts": [encode(c) for c in state.get_cohorts()],
         "analyses": [encode(a) for a in state.get_report_analyses()],
         "subgroup_settings": None if settings is None else encode(settings),
     }
+
+
+ENCODED = "review.encoded"  # item id -> (the item, its JSON form): encode each item once
+
+
+def _encoded(item: Any) -> Any:
+    """``encode(item)``, reused while the same object is in the review.
+
+    Findings and operating points carry tables and chart JSON (tens of milliseconds for ten
+    of them); they are frozen, so an unchanged object has an unchanged encoding.
+    """
+    memo: dict[str, tuple[Any, Any]] = st.session_state.setdefault(ENCODED, {})
+    key = f"{type(item).__name__}:{getattr(item, 'id', '')}"
+    kept = memo.get(key)
+    if kept is not None and kept[0] is item:
+        return kept[1]
+    encoded = encode(item)
+    memo[key] = (item, encoded)
+    return encoded
 
 
 def _worth_keeping(document: Mapping[str, Any]) -> bool:
@@ -265,11 +285,22 @@ def open_review(owner: str, review_id: str) -> bool:
         state.push_notice("error", escape_markdown(str(exc)))
         return False
     document = stored.content
-    loaded = _load_inputs(owner, review_id, document)
-    if loaded is None:
-        st.session_state[WAITING] = (review_id, document, stored.name)
-        return True
-    _apply(review_id, stored.name, document, *loaded)
+    try:
+        loaded = _load_inputs(owner, review_id, document)
+        if loaded is None:
+            st.session_state[WAITING] = (review_id, document, stored.name)
+            return True
+        _apply(review_id, stored.name, document, *loaded)
+    except (FairnessCoreError, KeyError, TypeError, ValueError) as exc:
+        # A review saved by another version, or damaged: say so, keep the session as it is.
+        state.push_notice(
+            "error",
+            escape_markdown(
+                f"The review '{stored.name}' could not be opened: {exc}. Your other reviews "
+                "are not affected; you can delete this one under My reviews."
+            ),
+        )
+        return False
     return True
 
 
@@ -348,8 +379,6 @@ def supply_missing_file(role: str, name: str, data: bytes) -> str | None:
     waiting = st.session_state.get(WAITING)
     if role not in missing or waiting is None:
         return None
-    import hashlib
-
     expected = missing[role]
     digest = hashlib.sha256(data).hexdigest()
     if digest != expected["sha256"]:
