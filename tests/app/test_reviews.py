@@ -186,8 +186,12 @@ def test_a_shared_workspace_lets_a_colleague_open_the_review(
 
 def test_a_damaged_review_is_refused_with_a_message(database: Path) -> None:
     stored = ReviewStore(database)
-    bad = stored.create("alice", "Damaged", {"format": 1, "source": {"kind": "demo", "name": "loan"},
-                                            "roles": {"__type__": "os.system"}})  # fmt: skip
+    document = {
+        "format": 1,
+        "source": {"kind": "demo", "name": "loan"},
+        "roles": {"__type__": "os.system"},  # not a class a review may hold
+    }
+    bad = stored.create("alice", "Damaged", document)
     at = _browser("alice", bad.id)
     assert any("could not be opened" in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state[state.SOURCE] == "demo:loan"  # the session keeps working
