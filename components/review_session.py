@@ -356,6 +356,8 @@ def _apply(
     choices.clear_choices()
     state.set_inputs(dataset, model, roles, source)
     choices.restore_choices(document.get("choices", {}))
+    if model is not None:  # the What-if page keeps its choices only for the data they were made on
+        st.session_state[state.WHATIF_DATA] = (dataset.sha256, model.sha256, roles)
     state.set_findings([decode(f) for f in document.get("findings", [])])
     points = [decode(p) for p in document.get("operating_points", [])]
     state.set_operating_points(points)

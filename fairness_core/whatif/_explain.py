@@ -293,10 +293,12 @@ def fit_explainer(
     if len(sample) > max_background:
         pick = np.sort(np.random.default_rng(seed).choice(len(sample), max_background, False))
         sample = sample.iloc[pick]
-    import shap
-
     with warnings.catch_warnings():
+        # Importing shap makes matplotlib warn about its own deprecations (not ours to fix);
+        # without this, the first explanation in a process fails under strict warnings.
         warnings.simplefilter("ignore")
+        import shap
+
         if kind == "permutation":
             return _permutation(scorer, background, sample, max_evals, seed, shap)
         if mapping is None:  # cannot happen: _plan gives a mapping with every non-permutation kind

@@ -63,6 +63,8 @@ def test_a_reload_reopens_choices_and_findings_and_others_cannot(database: Path)
     at.multiselect(key=state.SUBGROUPS_ATTRIBUTES).set_value(["race"]).run()
     at.number_input(key=state.SUBGROUPS_MIN_N).set_value(40).run()
     _pin_finding(at, "Approval gap by race")
+    _go(at, "pages/whatif.py")
+    at.slider(key=state.WHATIF_FILTER_SCORE).set_value((0.2, 0.7)).run()
     review_id = at.session_state[review_session.REVIEW_ID]
     assert at.query_params["review"] in (review_id, [review_id])
 
@@ -75,6 +77,9 @@ def test_a_reload_reopens_choices_and_findings_and_others_cannot(database: Path)
     _go(again, "pages/subgroups.py")
     assert again.multiselect(key=state.SUBGROUPS_ATTRIBUTES).value == ["race"]
     assert again.number_input(key=state.SUBGROUPS_MIN_N).value == 40
+
+    _go(again, "pages/whatif.py")  # a range comes back as a range (JSON has no tuples)
+    assert tuple(again.slider(key=state.WHATIF_FILTER_SCORE).value) == (0.2, 0.7)
 
     # A server restart: the store is opened afresh from the same file.
     st.cache_resource.clear()
