@@ -12,6 +12,10 @@ fails, 2 when the input cannot be audited (with a message saying why, never a tr
 exported from the Report page on the original files. Exit codes: 0 when every number
 matches the bundle, 1 when some differ, 2 when a file's SHA-256 differs from the bundle's
 or the input cannot be read.
+
+``fairness-explorer monitor --data 'decisions/*.parquet' --time-column decided_at --period
+month --protected race ...`` monitors a decision log period by period. Exit codes: 0 when no
+group got detectably worse, 1 with an alert (each printed as a sentence), 2 on bad input.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Literal
 
 from fairness_core.data import (
     MAX_CELLS_ENV,
@@ -78,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_review_options(app)
     _add_audit(sub)
     _add_replay(sub)
+    _add_monitor(sub)
     return parser
 
 
@@ -258,6 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "replay":
             with _data_limits_applied(args):
                 return _run_replay(args)
+        if args.command == "monitor":
+            with _data_limits_applied(args):
+                return _run_monitor(args)
     except FairnessCoreError as exc:
         _say(f"fairness-explorer {args.command}: ", exc)
     except Exception as exc:  # a bug must not print a traceback at users
@@ -539,6 +548,184 @@ def _run_replay(args: argparse.Namespace) -> int:
         return 2
     print(reveal_invisible(result.describe(), keep_line_breaks=True))
     return 0 if result.identical else 1
+
+
+def _add_monitor(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from fairness_core.monitoring import PERIODS
+
+    monitor = sub.add_parser(
+        "monitor",
+        help="monitor a decision log period by period and alert when a group gets worse",
+        description="Monitor a decision log: the subgroup report per period, and each "
+        "group's gap to the reference compared with a baseline period. Exit code 0 without "
+        "an alert, 1 when a group got detectably worse, 2 on bad input.",
+    )
+    monitor.add_argument(
+        "--data",
+        action="append",
+        required=True,
+        metavar="FILES",
+        help="a CSV or Parquet file, a folder of them, or a pattern in quotes such as "
+        "'decisions/*.parquet' (repeatable)",
+    )
+    monitor.add_argument(
+        "--baseline-data",
+        metavar="FILES",
+        help="compare two files instead: this one (the baseline) and --data (the current one)",
+    )
+    when = monitor.add_mutually_exclusive_group()
+    when.add_argument("--time-column", help="column with the date of each decision")
+    when.add_argument("--period-column", help="column that already names each row's period")
+    monitor.add_argument("--period", choices=PERIODS, default="month", help="default: month")
+    monitor.add_argument(
+        "--baseline",
+        default="first",
+        help="compare each period with 'first' (default), 'previous', or a named period "
+        "such as 2026-03",
+    )
+    monitor.add_argument(
+        "--target", default="", help="column with the true outcome (empty while not known)"
+    )
+    monitor.add_argument(
+        "--positive-label",
+        help="the value of the favourable outcome (and, without --target, of the decision)",
+    )
+    source = monitor.add_mutually_exclusive_group(required=True)
+    source.add_argument("--prediction", help="column with the model's decisions")
+    source.add_argument("--score", help="column with the model's scores (0 to 1)")
+    monitor.add_argument(
+        "--threshold", type=float, default=0.5, help="scores at or above get the positive decision"
+    )
+    monitor.add_argument(
+        "--protected", action="append", required=True, metavar="COL", help="repeatable"
+    )
+    monitor.add_argument(
+        "--intersect", action="store_true", help="combine the protected attributes into groups"
+    )
+    monitor.add_argument(
+        "--reference",
+        action="append",
+        default=[],
+        metavar="COL=VALUE",
+        help="the group every gap is measured from (default: the largest group in the log)",
+    )
+    monitor.add_argument(
+        "--metric",
+        action="append",
+        default=[],
+        help="metric to monitor (repeatable; default selection_rate, true_positive_rate and "
+        "false_positive_rate, or selection_rate alone without --target)",
+    )
+    monitor.add_argument(
+        "--min-n", type=int, default=30, help="people needed per group and period to judge"
+    )
+    monitor.add_argument(
+        "--alpha",
+        type=float,
+        default=0.05,
+        help="the chance of any false alarm in one run, over every period, group and metric "
+        "(default 0.05)",
+    )
+    monitor.add_argument("--format", choices=["json", "md", "html"], default="json")
+    monitor.add_argument("--out", type=Path, help="write here instead of standard output")
+    _add_limits(monitor)
+
+
+def _run_monitor(args: argparse.Namespace) -> int:
+    from fairness_core.data import ColumnRoles
+    from fairness_core.monitoring import (
+        MonitorSettings,
+        check_monitoring_data,
+        compute_monitoring,
+        load_baseline_and_current,
+        load_decision_log,
+        render_monitoring,
+    )
+
+    try:
+        if len(args.protected) > 1 and not args.intersect:
+            raise InvalidInputError(
+                f"Several protected attributes were given ({', '.join(args.protected)}). "
+                "Expected one, or --intersect to monitor their combinations. Run monitor once "
+                "per attribute, or add --intersect."
+            )
+        if args.baseline_data:
+            if len(args.data) > 1:
+                raise InvalidInputError(
+                    "With --baseline-data, give --data once (the current file or pattern)."
+                )
+            log = load_baseline_and_current(args.baseline_data, args.data[0])
+        else:
+            if not args.time_column and not args.period_column:
+                raise InvalidInputError(
+                    "monitor needs --time-column (the date of each decision) or "
+                    "--period-column (a column naming each row's period), or two files "
+                    "with --baseline-data and --data. Add one of those."
+                )
+            log = load_decision_log(
+                args.data,
+                time_column=args.time_column,
+                period_column=args.period_column,
+                period=args.period,
+            )
+        attributes = tuple(args.protected)
+        references = tuple(_split_reference(text) for text in args.reference)
+        reference = _monitor_reference(attributes, references)
+        roles = ColumnRoles(
+            target=args.target,
+            positive_label=args.positive_label,
+            protected=attributes,
+            source="prediction" if args.prediction else "score",
+            prediction=args.prediction,
+            score=args.score,
+            threshold=args.threshold,
+        )
+        data = check_monitoring_data(log, roles)
+        report = compute_monitoring(
+            data,
+            MonitorSettings(
+                attributes=attributes,
+                metrics=tuple(args.metric) or None,
+                baseline=args.baseline,
+                reference=reference,
+                min_n=args.min_n,
+                alpha=args.alpha,
+            ),
+        )
+        text = render_monitoring(report, args.format)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(reveal_invisible(text, keep_line_breaks=True))
+    except FairnessCoreError as exc:
+        _say("fairness-explorer monitor: ", exc)
+        return 2
+    except OSError as exc:
+        _say("fairness-explorer monitor: ", f"cannot write {args.out}: {exc.strerror}")
+        return 2
+    for alert in report.alerts:
+        _say("ALERT: ", alert.describe())
+    if not report.has_alert:
+        _say("", f"No alert: no group got detectably worse in {len(report.periods)} periods.")
+    return 1 if report.has_alert else 0
+
+
+def _monitor_reference(
+    attributes: tuple[str, ...], references: tuple[tuple[str, str], ...]
+) -> Literal["largest"] | tuple[str, ...]:
+    """The fixed reference group: named by --reference (a value for every attribute)."""
+    if not references:
+        return "largest"
+    chosen = dict(references)
+    missing = [a for a in attributes if a not in chosen]
+    extra = [c for c in chosen if c not in attributes]
+    if missing or extra:
+        raise InvalidInputError(
+            "--reference must give one value for each protected attribute, e.g. "
+            + " ".join(f"--reference {a}=VALUE" for a in attributes)
+            + f". Got {', '.join(f'{c}={v}' for c, v in references)}."
+        )
+    return tuple(chosen[a] for a in attributes)
 
 
 if __name__ == "__main__":

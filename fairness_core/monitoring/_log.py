@@ -1,0 +1,289 @@
+"""Reading a decision log: one file, a folder or a glob of CSV / Parquet files, split into periods.
+
+A *decision log* is a table with one row per decision (an application, a case) and a time
+column (or a column that already names the period). Every file is read with
+:func:`fairness_core.data.load_dataset`, within the operator's limits, and identified by its
+SHA-256; the files must share their columns. Each row is given a *period* label:
+
+- ``day``: ``2026-03-14``; ``week`` (ISO week): ``2026-W11``; ``month``: ``2026-03``;
+  ``quarter``: ``2026-Q1``. These labels sort in time order as text.
+- Times with a time-zone offset are converted to UTC first; times without one are taken as
+  written.
+- With a *period column* the labels are its values as text, ordered as text (so write them
+  so that they sort, e.g. ``2026-03``).
+- With two files (:func:`load_baseline_and_current`) the periods are ``baseline`` and
+  ``current``.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from fairness_core.data import DataLimits, load_dataset
+from fairness_core.errors import InvalidInputError
+
+__all__ = [
+    "LOG_SUFFIXES",
+    "PERIODS",
+    "DecisionLog",
+    "LogFile",
+    "Period",
+    "load_baseline_and_current",
+    "load_decision_log",
+    "period_labels",
+]
+
+Period = Literal["day", "week", "month", "quarter"]
+#: The period lengths a time column can be cut into.
+PERIODS: tuple[Period, ...] = ("day", "week", "month", "quarter")
+#: File kinds a folder or a glob picks up.
+LOG_SUFFIXES = (".csv", ".parquet", ".pq")
+#: Most files one log may be made of.
+MAX_FILES = 2_000
+_EXAMPLES = 3
+PERIOD_COLUMN = "(period)"
+
+
+@dataclass(frozen=True)
+class LogFile:
+    """One file of the log: its name, SHA-256, rows and the periods its rows fall in."""
+
+    name: str
+    sha256: str
+    n_rows: int
+    periods: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DecisionLog:
+    """The log's rows (``frame``), each row's period, and the files they came from.
+
+    ``period_of_row`` holds one label per row of ``frame``; ``periods`` lists the labels in
+    time order. ``period`` is the period length, or None when the labels came from a period
+    column or from a baseline file and a current file.
+    """
+
+    frame: pd.DataFrame = field(repr=False, compare=False)
+    period_of_row: np.ndarray = field(repr=False, compare=False)
+    periods: tuple[str, ...]
+    files: tuple[LogFile, ...]
+    time_column: str | None = None
+    period_column: str | None = None
+    period: Period | None = None
+
+    @property
+    def n_rows(self) -> int:
+        """Rows in the log."""
+        return len(self.frame)
+
+
+def load_decision_log(
+    source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    time_column: str | None = None,
+    period_column: str | None = None,
+    period: Period = "month",
+    limits: DataLimits | None = None,
+) -> DecisionLog:
+    """Read a log from a file, a folder, a glob pattern (``'decisions/*.parquet'``) or a list.
+
+    Give either ``time_column`` (cut into ``period``\\ s) or ``period_column`` (its values
+    are the periods).
+    """
+    if (time_column is None) == (period_column is None):
+        raise InvalidInputError(
+            "A decision log needs either a time column or a period column. Expected exactly "
+            f"one. Got {'both' if time_column else 'neither'}. Name the column with the date "
+            "of each decision (--time-column), or the column that already says its period "
+            "(--period-column)."
+        )
+    if period not in PERIODS:
+        raise InvalidInputError(
+            f"The period must be one of {', '.join(PERIODS)}. Got {period!r}. Choose one of those."
+        )
+    paths = find_log_files(source)
+    frames, files = [], []
+    for path in paths:
+        dataset = load_dataset(path, limits=limits)
+        frames.append(dataset.frame)
+        files.append((dataset.name, dataset.sha256, dataset.n_rows))
+    _check_same_columns(frames, [name for name, _, _ in files])
+    column = time_column if time_column is not None else period_column
+    assert column is not None  # noqa: S101 - checked above
+    labels_per_file = []
+    for frame, (name, _, _) in zip(frames, files, strict=True):
+        if column not in frame.columns:
+            shown = ", ".join(repr(str(c)) for c in list(frame.columns)[:12])
+            raise InvalidInputError(
+                f"The {'time' if time_column else 'period'} column '{column}' is not in "
+                f"{name}. Expected a column called '{column}'. Got columns {shown}. Check "
+                "the spelling (capitals, spaces) or choose another column."
+            )
+        if time_column is not None:
+            labels_per_file.append(period_labels(frame[column], period, source_name=name))
+        else:
+            labels_per_file.append(_period_column_labels(frame[column], name))
+    return _assemble(frames, files, labels_per_file, time_column, period_column,
+                     period if time_column is not None else None)  # fmt: skip
+
+
+def load_baseline_and_current(
+    baseline: str | os.PathLike[str],
+    current: str | os.PathLike[str],
+    *,
+    limits: DataLimits | None = None,
+) -> DecisionLog:
+    """Read two files (or folders or globs) as two periods: ``baseline`` and ``current``."""
+    frames, files, labels = [], [], []
+    for label, source in (("baseline", baseline), ("current", current)):
+        for path in find_log_files(source):
+            dataset = load_dataset(path, limits=limits)
+            frames.append(dataset.frame)
+            files.append((dataset.name, dataset.sha256, dataset.n_rows))
+            labels.append(np.full(dataset.n_rows, label, dtype=object))
+    _check_same_columns(frames, [name for name, _, _ in files])
+    return _assemble(frames, files, labels, None, None, None, order=("baseline", "current"))
+
+
+def find_log_files(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The files a source names: a file, a folder (its CSV/Parquet files), a glob, or a list."""
+    if isinstance(source, (list, tuple)):
+        found = [p for item in source for p in find_log_files(item)]
+        return list(dict.fromkeys(found))
+    text = os.fspath(source)  # type: ignore[arg-type]
+    path = Path(text)
+    if any(ch in text for ch in "*?[") and not path.exists():
+        paths = [Path(p) for p in sorted(glob.glob(text, recursive=True))]
+        paths = [p for p in paths if p.is_file()]
+        what = f"the pattern '{text}'"
+    elif path.is_dir():
+        paths = sorted(
+            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in LOG_SUFFIXES
+        )
+        what = f"the folder '{text}'"
+    elif path.is_file():
+        return [path]
+    else:
+        raise InvalidInputError(
+            f"'{text}' is not a file, a folder or a pattern that matches files. Expected a "
+            "CSV or Parquet file, a folder of them, or a pattern such as "
+            "'decisions/*.parquet' (in quotes, so the shell does not expand it). Check the "
+            "path."
+        )
+    if not paths:
+        raise InvalidInputError(
+            f"No CSV or Parquet file was found in {what}. Expected at least one file ending "
+            f"in {', '.join(LOG_SUFFIXES)}. Check the path and the pattern."
+        )
+    if len(paths) > MAX_FILES:
+        raise InvalidInputError(
+            f"{what.capitalize()} holds {len(paths):,} files; a log may have at most "
+            f"{MAX_FILES:,}. Combine the files, or monitor a narrower pattern."
+        )
+    return paths
+
+
+def period_labels(values: pd.Series, period: Period, *, source_name: str = "the log") -> np.ndarray:
+    """One period label per value of a time column (see the module docstring)."""
+    name = str(values.name)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        times = values
+        if isinstance(times.dtype, pd.DatetimeTZDtype):
+            times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    else:
+        text = values.astype("string")
+        times = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
+        times = times.dt.tz_localize(None)
+        bad = times.isna() & values.notna()
+        if bad.any():
+            examples = ", ".join(repr(str(v)) for v in pd.unique(values[bad])[:_EXAMPLES])
+            raise InvalidInputError(
+                f"{int(bad.sum()):,} values of the time column '{name}' in {source_name} are "
+                f"not dates or times, e.g. {examples}. Expected dates such as 2026-03-14 or "
+                "2026-03-14T09:30:00. Fix those cells, or choose the right time column."
+            )
+    missing = int(times.isna().sum())
+    if missing:
+        raise InvalidInputError(
+            f"{missing:,} rows of {source_name} have no value in the time column '{name}'. "
+            "Expected a date for every decision. Fill them in, or remove those rows."
+        )
+    index = pd.DatetimeIndex(times)
+    if period == "day":
+        labels = index.strftime("%Y-%m-%d")
+    elif period == "week":
+        iso = index.isocalendar()
+        labels = pd.Index(
+            [f"{y:04d}-W{w:02d}" for y, w in zip(iso["year"], iso["week"], strict=True)]
+        )
+    elif period == "month":
+        labels = index.strftime("%Y-%m")
+    else:
+        labels = pd.Index([f"{y:04d}-Q{q}" for y, q in zip(index.year, index.quarter, strict=True)])
+    return np.asarray(labels, dtype=object)
+
+
+def _period_column_labels(values: pd.Series, source_name: str) -> np.ndarray:
+    missing = int(values.isna().sum())
+    if missing:
+        raise InvalidInputError(
+            f"{missing:,} rows of {source_name} have no value in the period column "
+            f"'{values.name}'. Expected a period for every decision. Fill them in, or use "
+            "the time column instead."
+        )
+    return np.asarray(values.astype(str), dtype=object)
+
+
+def _check_same_columns(frames: list[pd.DataFrame], names: list[str]) -> None:
+    if not frames:
+        raise InvalidInputError("The log has no files. Expected at least one CSV or Parquet file.")
+    first = [str(c) for c in frames[0].columns]
+    problems = []
+    for frame, name in zip(frames[1:], names[1:], strict=True):
+        columns = [str(c) for c in frame.columns]
+        if set(columns) != set(first):
+            missing = [c for c in first if c not in columns][:_EXAMPLES]
+            extra = [c for c in columns if c not in first][:_EXAMPLES]
+            parts = []
+            if missing:
+                parts.append(f"lacks {', '.join(repr(c) for c in missing)}")
+            if extra:
+                parts.append(f"adds {', '.join(repr(c) for c in extra)}")
+            problems.append(f"{name} {' and '.join(parts)}")
+    if problems:
+        raise InvalidInputError(
+            f"The files of the log do not share their columns (compared with {names[0]}): "
+            + "; ".join(problems)
+            + ". Expected the same columns in every file. Export the files the same way, "
+            "or monitor them separately."
+        )
+
+
+def _assemble(
+    frames: list[pd.DataFrame],
+    files: list[tuple[str, str, int]],
+    labels: list[np.ndarray],
+    time_column: str | None,
+    period_column: str | None,
+    period: Period | None,
+    *,
+    order: tuple[str, ...] | None = None,
+) -> DecisionLog:
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    period_of_row = np.concatenate(labels) if labels else np.array([], dtype=object)
+    present = set(period_of_row.tolist())
+    periods = tuple(p for p in order if p in present) if order else tuple(sorted(present))
+    log_files = tuple(
+        LogFile(name, sha, rows, tuple(sorted(set(lab.tolist()))))
+        for (name, sha, rows), lab in zip(files, labels, strict=True)
+    )
+    return DecisionLog(frame.reset_index(drop=True), period_of_row, periods, log_files,
+                       time_column, period_column, period)  # fmt: skip
