@@ -303,7 +303,7 @@ def _chart_image(figure: str, s: dict[str, ParagraphStyle]) -> list[object]:
     """The finding's chart as a static image, with a line saying where the live one is."""
     from reportlab.platypus import Image, Paragraph
 
-    png = render_figure_png(figure)
+    png = render_figure_png(figure, clean=printable)
     if png is None:
         return [Paragraph("This finding's chart is in the HTML report; its numbers follow.",
                           s["meta"])]  # fmt: skip

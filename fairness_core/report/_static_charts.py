@@ -20,7 +20,7 @@ import base64
 import io
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -131,11 +131,30 @@ def _errors(spec: object, values: np.ndarray) -> np.ndarray | None:
     return np.vstack([np.nan_to_num(below), np.nan_to_num(above)])
 
 
-def render_figure_png(figure_json: str, *, width_inches: float = 6.6) -> bytes | None:
-    """The plotly figure ``figure_json`` drawn as a PNG (None when it has nothing to draw)."""
+def _each_text(value: Any, clean: Callable[[str], str]) -> Any:
+    """``value`` (parsed JSON) with ``clean`` applied to every string in it."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_each_text(v, clean) for v in value]
+    if isinstance(value, dict):
+        return {k: _each_text(v, clean) for k, v in value.items()}
+    return value
+
+
+def render_figure_png(
+    figure_json: str, *, width_inches: float = 6.6, clean: Callable[[str], str] | None = None
+) -> bytes | None:
+    """The plotly figure ``figure_json`` drawn as a PNG (None when it has nothing to draw).
+
+    ``clean`` rewrites every text first (the PDF passes the function that writes a
+    character its font lacks as its code, so the chart never shows an empty box).
+    """
     from matplotlib.figure import Figure  # imported here: only the PDF needs matplotlib
 
     document = json.loads(figure_json)
+    if clean is not None:
+        document = _each_text(document, clean)
     layout: dict[str, Any] = document.get("layout") or {}
     traces = [
         t

@@ -206,3 +206,53 @@ def test_render_one_page_as_an_image(printed) -> None:  # type: ignore[no-untype
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     bitmap.save(ARTIFACTS / "finding-page.png")
     assert bitmap.width > 800
+
+
+def test_a_chart_with_a_name_the_font_lacks_draws_its_code_not_a_box() -> None:
+    """A bar named 张 draws as [U+5F20]: no missing-glyph warning (warnings are errors here)."""
+    import plotly.graph_objects as go
+
+    from fairness_core.report._static_charts import render_figure_png
+
+    figure = go.Figure(go.Bar(x=["张", "Zoë → Łódź"], y=[0.4, 0.6], name="rate"))
+    figure.update_layout(title="Rates ≥ 0.8 × reference")
+    plain = render_figure_png(figure.to_json(), clean=pdf_module.printable)
+    assert plain is not None
+    assert plain.startswith(b"\x89PNG")
+    with pytest.warns(UserWarning, match="missing from font"):
+        render_figure_png(figure.to_json())  # the same chart without cleaning would show a box
+
+
+def test_every_kind_of_chart_the_app_pins_is_drawn() -> None:
+    """Horizontal bars with intervals, two panels with a line, stacks, waterfalls, heat maps."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from fairness_core.report._static_charts import render_figure_png
+
+    panels = make_subplots(rows=1, cols=2)
+    panels.add_trace(go.Bar(x=["a", "b"], y=[0.2, 0.5], name="share"), row=1, col=1)
+    panels.add_trace(go.Scatter(x=[0, 1, 2], y=[0.1, 0.3, 0.2], name="rate"), row=1, col=2)
+    panels.add_hline(y=0.8, row=1, col=2)
+    stacked = go.Figure([go.Bar(x=["a", "b"], y=[1, 2], name="one"),
+                         go.Bar(x=["a", "b"], y=[2, 1], name="two")])  # fmt: skip
+    stacked.update_layout(barmode="stack")
+    interval = {"type": "data", "array": [0.1, 0.05], "arrayminus": [0.05, 0.1], "symmetric": False}
+    figures = [
+        go.Figure(go.Bar(y=["zip 1", "zip 2"], x=[0.3, 0.6], orientation="h", error_x=interval)),
+        panels,
+        stacked,
+        go.Figure(
+            go.Waterfall(
+                x=["base", "age", "income", "total"],
+                y=[0.5, -0.1, 0.2, 0],
+                measure=["absolute", "relative", "relative", "total"],
+            )
+        ),
+        go.Figure(go.Heatmap(z=[[0.1, 0.2], [0.3, np.nan]], x=["f", "m"], y=["A", "B"])),
+    ]
+    for figure in figures:
+        png = render_figure_png(figure.to_json())
+        assert png is not None
+        assert png.startswith(b"\x89PNG")
+    assert render_figure_png(go.Figure(go.Pie(values=[1, 2])).to_json()) is None
