@@ -7,7 +7,9 @@ table never needs a plotting library.
 
 from __future__ import annotations
 
+import ast
 import math
+import re
 
 import pandas as pd
 
@@ -15,6 +17,7 @@ from fairness_core.formatting import format_against_line, format_number
 from fairness_core.metrics._registry import METRICS
 from fairness_core.metrics._stats import Correction
 from fairness_core.metrics._subgroups import SubgroupReport
+from fairness_core.metrics._summaries import SUMMARIES
 from fairness_core.metrics._verdicts import VerdictRule, beyond, find_verdict_rule
 
 __all__ = [
@@ -70,6 +73,25 @@ COLUMN_TITLES = {
     "verdict": "Verdict",
     "p_value": "p-value",
     "p_value_adjusted": "p-value (adjusted)",
+    # The core's other tables (group numbers, operating points, the frontier, the audit CSV).
+    "group_index": "Group number",
+    "attributes": "Groups compared by",
+    "measured_on": "Measured on",
+    "analysis": "Analysis",
+    "label": "Operating point",
+    "difference_shown": "Difference vs reference (as shown)",
+    "ratio_shown": "Ratio vs reference (as shown)",
+    "kind": "Kind",
+    "note": "Note",
+    "tolerance": "Tolerance",
+    "disparity": "Difference between groups",
+    "objective": "Objective",
+    "expected_cost": "Expected cost per decision",
+    "randomized": "Randomized",
+    "degenerate": "Degenerate (hardly uses the scores)",
+    "today_selection_rate": "Selection rate today",
+    "expected_positive_rows": "Positive decisions expected",
+    "change_per_10000": "Change in positive decisions per 10,000",
 }
 CORRECTION_TITLES: dict[Correction, str] = {
     "holm": "Holm (strict: few false alarms)",
@@ -78,10 +100,45 @@ CORRECTION_TITLES: dict[Correction, str] = {
 }
 
 
+#: A tuple written as text, as pandas names a column grouped by several keys: "('gender',)".
+_TUPLE_TEXT = re.compile(r"^\(.*,.*\)$", re.DOTALL)
+
+
 def plain_column_title(column: object, confidence: float = 0.95) -> str:
-    """A table column's title in words ("ci_low" → "95% interval, low"); others unchanged."""
-    title = COLUMN_TITLES.get(str(column))
-    return str(column) if title is None else title.format(level=f"{confidence:.0%}")
+    """A table column's title in words, the same in the app and every export.
+
+    "ci_low" → "95% interval, low"; a metric's name → its title ("selection_rate" →
+    "Selection rate") and its interval ends ("selection_rate_low" → "Selection rate, 95%
+    low"); a named summary → its title; a tuple of attributes, or its text
+    ("('gender', 'race')"), → "gender × race". Any other name (a column of the reviewer's
+    data) is left as it is.
+    """
+    level = f"{confidence:.0%}"
+    if isinstance(column, tuple):
+        return " × ".join(str(part) for part in column)
+    name = str(column)
+    if name in COLUMN_TITLES:
+        return COLUMN_TITLES[name].format(level=level)
+    if name in METRICS:
+        return METRICS[name].title
+    if name in SUMMARIES:
+        return SUMMARIES[name].title
+    for end in ("low", "high", "difference", "ratio"):
+        stem = name.removesuffix(f"_{end}")
+        if stem != name and stem in METRICS:
+            return (
+                f"{METRICS[stem].title}, {level} {end}"
+                if end in ("low", "high")
+                else (f"{METRICS[stem].title} {end}")
+            )
+    if _TUPLE_TEXT.match(name):
+        try:
+            parts = ast.literal_eval(name)
+        except (ValueError, SyntaxError):
+            return name
+        if isinstance(parts, tuple):
+            return " × ".join(str(part) for part in parts)
+    return name
 
 
 def metric_table(report: SubgroupReport, metric: str) -> pd.DataFrame:

@@ -4,11 +4,17 @@ Every builder takes the :class:`~fairness_core.report.ReviewReport` the HTML and
 render, so the files hold the same numbers.
 
 - :func:`build_metrics_csv` / :func:`build_metrics_excel`: one row per analysis, group and
-  metric, analyses in the report's order (the columns of ``fairness-explorer audit --format
-  csv`` plus ``suppressed`` and ``analysis``, the analysis's number and title). The Excel
-  workbook adds the named summaries of each analysis, the analyses' settings, the findings
-  (those from other data on their own sheet), the operating points side by side and an
-  "About" sheet (data and model identity, shared settings, package versions).
+  metric, analyses in the report's order. The CSV is for programs: its header is the
+  machine names of ``fairness-explorer audit --format csv`` (``ci_low``,
+  ``difference_verdict``, …) plus ``suppressed`` and ``analysis`` (the analysis's number
+  and title), so a script reads both files alike. The Excel workbook is for people: every
+  header is a plain title ("95% interval, low", "Verdict on the difference") and each
+  metric is named by its title ("Selection rate"), as in the PDF and HTML reports. It adds
+  the named summaries of each analysis, the analyses' settings, the findings (those from
+  other data on their own sheet), each finding's table in full on its own sheet ("Finding
+  3": the PDF summarises a long one, e.g. a trade-off frontier), the operating points side
+  by side and an "About" sheet (data and model identity, shared settings, package
+  versions).
 - :func:`build_metrics_json`: the ``fairness-explorer audit`` JSON schema (README, "JSON
   output") plus the review's ``operating_points`` (every recorded option, as
   :func:`~fairness_core.report.operating_point_to_dict` writes it, with ``on_this_data``)
@@ -46,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.escaping import escape_markdown, neutralise_formula
-from fairness_core.metrics import SUMMARIES, summary_spec
+from fairness_core.metrics import METRICS, SUMMARIES, plain_column_title, summary_spec
 from fairness_core.report._audit import CSV_COLUMNS
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
@@ -77,6 +83,8 @@ __all__ = [
 #: Columns of the CSV and of the Excel "Metrics" sheet (the audit command's CSV, then
 #: suppressed and the analysis, "1: By race — …", that the row belongs to).
 METRIC_COLUMNS = (*CSV_COLUMNS, "suppressed", "analysis")
+#: Titles of the Excel "Metrics" sheet where the shared column titles do not say enough.
+_EXCEL_TITLES = {"p_value_adjusted": "Difference, p-value (adjusted)"}
 # Characters an .xlsx file cannot hold (XML 1.0 forbids them).
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _PLACEHOLDER = "_[Reviewer: {}]_"
@@ -170,15 +178,20 @@ def build_metrics_excel(review: ReviewReport) -> bytes:
     assert metrics is not None  # noqa: S101 - a new workbook always has a sheet
     metrics.title = "Metrics"
     _write(
-        metrics, METRIC_COLUMNS, ([row[c] for c in METRIC_COLUMNS] for row in metric_rows(review))
+        metrics,
+        excel_metric_titles(review),
+        (
+            [_metric_title(row[c]) if c == "metric" else row[c] for c in METRIC_COLUMNS]
+            for row in metric_rows(review)
+        ),
     )
     summary = book.create_sheet("Summary")
     _write(
         summary,
-        ("summary", "value", "definition", "undefined because", "groups left out", "analysis"),
+        ("Summary", "Value", "Definition", "Undefined because", "Groups left out", "Analysis"),
         (
             (
-                name,
+                summary_spec(name).title,
                 detail.value,
                 summary_spec(name).definition,
                 detail.reason,
@@ -192,21 +205,34 @@ def build_metrics_excel(review: ReviewReport) -> bytes:
     analyses = book.create_sheet("Analyses")
     _write(
         analyses,
-        ("analysis", "title", "setting", "value"),
+        ("Analysis", "Title", "Setting", "Value"),
         (
             (number, analysis.title, setting, value)
             for number, analysis in enumerate(review.analyses, start=1)
             for setting, value in analysis.settings
         ),
     )
-    finding_columns = ("number", "title", "severity", "page", "note", "summary", "data",
-                       "data SHA-256", "created")  # fmt: skip
+    finding_columns = ("Number", "Title", "Severity", "Page", "Note", "Summary", "Data",
+                       "Data SHA-256", "Created")  # fmt: skip
     findings = book.create_sheet("Findings")
     _write(findings, finding_columns, _finding_rows(review.findings))
     if review.other_findings:
         other = book.create_sheet("Findings from other data")
         first = len(review.findings) + 1
         _write(other, finding_columns, _finding_rows(review.other_findings, first))
+    confidence = review.subgroup.settings.confidence
+    every = (*review.findings, *review.other_findings)
+    for number, finding in enumerate(every, start=1):
+        if finding.table is None:
+            continue
+        sheet = book.create_sheet(f"Finding {number}")
+        sheet.append([f"Finding {number}: {_plain(finding.title)}"])
+        _write(
+            sheet,
+            [plain_column_title(c, confidence) for c in finding.table.columns],
+            finding.table.itertuples(index=False, name=None),
+            header_row=2,
+        )
     if review.operating_points:
         points = book.create_sheet("Operating points")
         this, other = review.points_on_data, review.points_from_other_data
@@ -226,20 +252,49 @@ def build_metrics_excel(review: ReviewReport) -> bytes:
     rows += identity_rows(review.data, review.model)
     rows += list(review.settings)
     rows += [(f"Version of {name}", version) for name, version in review.versions]
-    _write(about, ("what", "value"), rows)
+    _write(about, ("What", "Value"), rows)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+def excel_metric_titles(review: ReviewReport) -> list[str]:
+    """The plain titles of the Excel "Metrics" sheet, one per :data:`METRIC_COLUMNS`.
+
+    The interval's level is named when every analysis uses the same one ("95% interval,
+    low"); otherwise each analysis's level is in the "Analyses" sheet.
+    """
+    levels = {a.subgroup.settings.confidence for a in review.analyses}
+    titles = []
+    for column in METRIC_COLUMNS:
+        if column in _EXCEL_TITLES:
+            titles.append(_EXCEL_TITLES[column])
+        elif len(levels) == 1:
+            titles.append(plain_column_title(column, next(iter(levels))))
+        else:
+            titles.append(plain_column_title(column).replace("95% interval", "Interval"))
+    return titles
+
+
+def _metric_title(name: object) -> object:
+    return METRICS[name].title if isinstance(name, str) and name in METRICS else name
+
+
 def _finding_rows(findings: Iterable[Finding], first: int = 1) -> Iterable[Sequence[object]]:
     return (
-        (i, f.title, f.severity, f.page, f.note, f.summary, f.data_name, f.data_sha256, f.created)
+        (i, f.title, SEVERITY_TITLES.get(f.severity, f.severity), f.page, f.note, f.summary,
+         f.data_name, f.data_sha256, f.created)
         for i, f in enumerate(findings, start=first)
-    )
+    )  # fmt: skip
 
 
-def _write(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+def _write(
+    sheet: Worksheet,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    header_row: int = 1,
+) -> None:
     from openpyxl.utils import get_column_letter
 
     sheet.append(list(header))
@@ -249,7 +304,7 @@ def _write(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[obje
         for cell in cells:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a formula, whatever it starts with
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{header_row + 1}"
     for index, title in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(title) + 4))
 

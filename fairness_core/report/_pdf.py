@@ -2,20 +2,33 @@
 
 :func:`build_pdf_report` renders the same :class:`~fairness_core.report.ReviewReport` as the
 HTML report, in the same order (every analysis with its heading, settings and tables),
-with static bar charts drawn by ``reportlab.graphics`` from the per-group tables (the
-interactive charts are in the HTML report; the PDF says so).
+with static bar charts drawn by ``reportlab.graphics`` from the per-group tables, and each
+finding with its chart as a static image (:mod:`fairness_core.report._static_charts`:
+matplotlib draws the finding's plotly figure; the interactive charts are in the HTML
+report).
 
-Text uses reportlab's bundled Bitstream Vera TrueType fonts, embedded in the file, so en
-dashes ("25–34"), typographic quotes and ≥ print and can be copied out of the PDF. Every
-string is escaped for reportlab's paragraph mini-markup (``&``, ``<``, ``>``), so a column
-called ``<b>`` prints as those characters.
+*Characters*: text uses DejaVu Sans (regular and bold), the TrueType font matplotlib ships,
+embedded in the file, so arrows (→), ≥, ×, en dashes ("25–34"), typographic quotes and
+names such as Zoë, Müller or Łódź print and can be copied out of the PDF. A character the
+font has no glyph for (a Chinese name, an emoji) is written as its code, "[U+4E2D]",
+rather than as an empty box. Every string is escaped for reportlab's paragraph
+mini-markup (``&``, ``<``, ``>``), so a column called ``<b>`` prints as those characters.
 
-reportlab is imported inside the functions that draw, so ``import fairness_core`` (the app
-and the command line) does not pay for it.
+*Tables*: a table wider than the page is printed in parts of at most
+:data:`MAX_PDF_COLUMNS` columns, each repeating the group (first) column, so no column is
+left out; column titles are plain words (:func:`~fairness_core.metrics.plain_column_title`).
+A finding's table longer than :data:`SUMMARY_ROWS` rows (a trade-off frontier, a sweep) is
+summarised by its first and last rows and the rows marked chosen or recommended; the Excel
+export holds every row.
+
+reportlab and matplotlib are imported inside the functions that draw, so
+``import fairness_core`` (the app and the command line) does not pay for them.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 import math
 from collections.abc import Iterable, Sequence
@@ -37,6 +50,7 @@ from fairness_core.report._findings import (
 )
 from fairness_core.report._points import compare_operating_points, strategy_title
 from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
+from fairness_core.report._static_charts import render_figure_png
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
@@ -46,30 +60,68 @@ if TYPE_CHECKING:
 
 __all__ = ["build_pdf_report"]
 
-FONT = "FairnessVera"
-FONT_BOLD = "FairnessVera-Bold"
-#: Rows of a finding's table printed in the PDF (the HTML report and the files have all).
+FONT = "FairnessDejaVuSans"
+FONT_BOLD = "FairnessDejaVuSans-Bold"
+#: The font files (matplotlib's copy of DejaVu Sans, which covers Latin, Greek, Cyrillic,
+#: arrows and mathematical signs).
+FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
+#: Rows of a table printed in the PDF (the HTML report and the files have all).
 MAX_PDF_ROWS = 60
-#: Columns of a finding's table printed side by side (A4 is narrow).
+#: A finding's table longer than this is summarised (first and last rows, chosen ones).
+SUMMARY_ROWS = 12
+#: Rows kept at each end of a summarised table.
+SUMMARY_ENDS = 3
+#: Columns of a table printed side by side (A4 is narrow); wider tables are split into
+#: parts of this many columns, each repeating the group column.
 MAX_PDF_COLUMNS = 8
+#: Columns never printed: an internal number that repeats the group column.
+HIDDEN_COLUMNS = ("group_index",)
+#: Width of a finding's chart on the page, in points (16 cm).
+CHART_WIDTH = 16 * 72 / 2.54
 #: Operating points compared in one table (more are split across tables to fit the page).
 PDF_POINTS_PER_TABLE = 3
 #: Width a table may take on an A4 page inside the margins, in points (17.2 cm).
 PDF_WIDTH = 17.2 * 72 / 2.54
 
 
+def font_directory() -> Path:
+    """Where matplotlib keeps its TrueType fonts (found without importing matplotlib)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("matplotlib is not installed; reinstall Fairness Explorer")
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+
+
 def _register_fonts() -> None:
-    """Register the bundled Vera fonts once per process (registration is idempotent)."""
-    import reportlab
+    """Register DejaVu Sans once per process (registration is idempotent)."""
+    from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    font_dir = Path(reportlab.__file__).resolve().parent / "fonts"
     registered = pdfmetrics.getRegisteredFontNames()
-    if FONT not in registered:
-        pdfmetrics.registerFont(TTFont(FONT, str(font_dir / "Vera.ttf")))
-    if FONT_BOLD not in registered:
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_dir / "VeraBd.ttf")))
+    for name, file in FONT_FILES.items():
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(font_directory() / file)))
+    for bold, italic in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        addMapping(FONT, bold, italic, FONT_BOLD if bold else FONT)
+
+
+@functools.cache
+def font_characters() -> frozenset[int]:
+    """The code points both fonts have a glyph for (anything else would print as a box)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    _register_fonts()
+    faces = [pdfmetrics.getFont(name).face for name in FONT_FILES]
+    return frozenset.intersection(*(frozenset(face.charToGlyph) for face in faces))
+
+
+def printable(text: str) -> str:
+    """``text`` with each character the font cannot draw written as its code ("[U+4E2D]")."""
+    if text.isascii():
+        return text
+    known = font_characters()
+    return "".join(c if ord(c) in known or c in "\n\r\t" else f"[U+{ord(c):04X}]" for c in text)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -102,7 +154,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _t(text: object) -> str:
     """Text for reportlab's paragraph markup: ``&``, ``<``, ``>`` escaped, newlines kept."""
     escaped = (
-        reveal_invisible(text, keep_line_breaks=True)
+        printable(reveal_invisible(text, keep_line_breaks=True))
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
@@ -237,19 +289,32 @@ def _finding(
     if finding.summary:
         parts.append(Paragraph(_t(finding.summary), s["body"]))
     if finding.figure and finding.id not in review.hidden_figures:
-        parts.append(
-            Paragraph(
-                "The chart of this finding is interactive in the HTML report; its numbers follow.",
-                s["meta"],
-            )
-        )
+        parts.extend(_chart_image(finding.figure, s))
     story: list[object] = [KeepTogether(parts)]
     if finding.table is not None:
-        story.append(_frame(finding.table, s, review.subgroup.settings.confidence))
+        story.extend(_frame(finding.table, s, review.subgroup.settings.confidence, summarise=True))
     if finding.settings:
         story.append(_pairs(finding.settings.items(), s))
     story.append(Spacer(1, 6))
     return story
+
+
+def _chart_image(figure: str, s: dict[str, ParagraphStyle]) -> list[object]:
+    """The finding's chart as a static image, with a line saying where the live one is."""
+    from reportlab.platypus import Image, Paragraph
+
+    png = render_figure_png(figure, clean=printable)
+    if png is None:
+        return [Paragraph("This finding's chart is in the HTML report; its numbers follow.",
+                          s["meta"])]  # fmt: skip
+    image = Image(io.BytesIO(png))
+    scale = CHART_WIDTH / image.imageWidth
+    image.drawWidth, image.drawHeight = CHART_WIDTH, image.imageHeight * scale
+    image.hAlign = "LEFT"
+    return [
+        image,
+        Paragraph("A static copy of the chart; it is interactive in the HTML report.", s["meta"]),
+    ]
 
 
 def _operating_points(review: ReviewReport, s: dict[str, ParagraphStyle]) -> list[object]:
@@ -351,10 +416,10 @@ def _operating_point(
         *warnings,
         _pairs(details, s),
         Paragraph("Thresholds per group", s["h3"]),
-        _frame(point.thresholds, s, confidence),
+        *_frame(point.thresholds, s, confidence),
         *rules,
         Paragraph("Each group at this operating point", s["h3"]),
-        _frame(point.per_group, s, confidence),
+        *_frame(point.per_group, s, confidence),
     ]
 
 
@@ -477,28 +542,105 @@ def _format(value: object) -> str:
     return str(value)
 
 
-def _frame(frame: pd.DataFrame, s: dict[str, ParagraphStyle], confidence: float = 0.95) -> object:
+def _frame(
+    frame: pd.DataFrame,
+    s: dict[str, ParagraphStyle],
+    confidence: float = 0.95,
+    *,
+    summarise: bool = False,
+) -> list[object]:
+    """``frame`` as one table, or several when it is wider than the page; every column
+    printed. With ``summarise``, a table longer than :data:`SUMMARY_ROWS` rows shows its
+    first and last rows and the chosen ones (:func:`summary_rows`)."""
     from reportlab.platypus import KeepTogether, Paragraph
 
-    columns = list(frame.columns)[:MAX_PDF_COLUMNS]
-    rows = [[Paragraph(_t(plain_column_title(c, confidence)), s["head"]) for c in columns]]
-    long_texts: list[str] = []
-    for row in frame[columns].head(MAX_PDF_ROWS).itertuples(index=False, name=None):
-        rows.append([Paragraph(_t(_cell(v, long_texts)), s["cell"]) for v in row])
-    notes = []
-    if len(frame.columns) > MAX_PDF_COLUMNS:
-        notes.append(f"{len(frame.columns) - MAX_PDF_COLUMNS} more columns")
-    if len(frame) > MAX_PDF_ROWS:
-        notes.append(f"{len(frame) - MAX_PDF_ROWS:,} more rows")
-    table = _styled_table(rows, repeat=1)
-    full_texts = _long_text_notes(long_texts, s)
-    if not notes:
-        return KeepTogether([table, *full_texts]) if full_texts else table
-    note = Paragraph(
-        _t("Not printed: " + " and ".join(notes) + " (see the HTML report or the files)."),
-        s["meta"],
+    frame = frame.loc[:, [str(c) not in HIDDEN_COLUMNS for c in frame.columns]]
+    notes: list[str] = []
+    shown = frame
+    if summarise and len(frame) > SUMMARY_ROWS:
+        positions, note = summary_rows(frame)
+        shown = frame.iloc[positions]
+        notes.append(note)
+    elif len(frame) > MAX_PDF_ROWS:
+        shown = frame.head(MAX_PDF_ROWS)
+        notes.append(
+            f"The first {MAX_PDF_ROWS} of {len(frame):,} rows are printed; every row is in the "
+            "HTML report and the Excel file."
+        )
+    parts = column_parts(frame)
+    items: list[object] = []
+    for number, columns in enumerate(parts, start=1):
+        if len(parts) > 1:
+            items.append(
+                Paragraph(
+                    _t(f"Part {number} of {len(parts)} of a table of {len(frame.columns)} "
+                       "columns, too wide for one page; each part repeats the first column."),
+                    s["meta"],
+                )
+            )  # fmt: skip
+        titles = [plain_column_title(frame.columns[i], confidence) for i in columns]
+        rows = [[Paragraph(_t(title), s["head"]) for title in titles]]
+        long_texts: list[str] = []
+        for row in shown.iloc[:, columns].itertuples(index=False, name=None):
+            rows.append([Paragraph(_t(_cell(v, long_texts)), s["cell"]) for v in row])
+        # The first column (the group, the option) gets a wider share: it holds the words.
+        share = PDF_WIDTH / (max(len(columns), 4) + 0.6)
+        widths = [share * 1.6] + [share] * (len(columns) - 1)
+        items.append(_styled_table(rows, repeat=1, widths=widths))
+        items.extend(_long_text_notes(long_texts, s))
+    items.extend(Paragraph(_t(note), s["meta"]) for note in notes)
+    if len(items) > 1 and len(parts) == 1:
+        return [KeepTogether(items)]
+    return items
+
+
+def column_parts(frame: pd.DataFrame) -> list[list[int]]:
+    """Positions of the columns of each printed part: at most :data:`MAX_PDF_COLUMNS`
+    columns a part, the group column (else the first) leading each one."""
+    count = len(frame.columns)
+    if count <= MAX_PDF_COLUMNS:
+        return [list(range(count))]
+    names = [str(c).lower() for c in frame.columns]
+    key = names.index("group") if "group" in names else 0
+    others = [i for i in range(count) if i != key]
+    size = MAX_PDF_COLUMNS - 1
+    return [[key, *others[i : i + size]] for i in range(0, len(others), size)]
+
+
+#: Columns whose true or non-empty cells mark a row to keep in a summary.
+_MARK_WORDS = ("chosen", "recommended", "selected", "today")
+
+
+def summary_rows(frame: pd.DataFrame) -> tuple[list[int], str]:
+    """Row positions a long table is summarised by, and the sentence saying which.
+
+    The first and last :data:`SUMMARY_ENDS` rows (a frontier's two ends) and every row a
+    column marks as chosen, recommended, selected or today's.
+    """
+    n = len(frame)
+    keep = set(range(min(SUMMARY_ENDS, n))) | set(range(max(0, n - SUMMARY_ENDS), n))
+    marked = 0
+    for position, column in enumerate(frame.columns):
+        if not any(word in str(column).lower() for word in _MARK_WORDS):
+            continue
+        for row, value in enumerate(frame.iloc[:, position]):
+            if _marks(value) and row not in keep:
+                keep.add(row)
+                marked += 1
+    rows = sorted(keep)
+    chosen = f" and the {marked} marked as chosen" if marked else ""
+    return rows, (
+        f"Summary: {len(rows)} of {n:,} rows — the first and last {SUMMARY_ENDS}{chosen}. "
+        "Every row is in the Excel file and the HTML report."
     )
-    return KeepTogether([table, note, *full_texts])
+
+
+def _marks(value: object) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "no", "false", "none")
+    return False
 
 
 def _pairs(pairs: Iterable[tuple[str, str]], s: dict[str, ParagraphStyle]) -> Table:

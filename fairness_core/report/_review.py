@@ -96,6 +96,7 @@ REPORT_PACKAGES = (
     "fairlearn",
     "plotly",
     "reportlab",
+    "matplotlib",
     "openpyxl",
     "skops",
     "onnxruntime",

@@ -12,7 +12,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "fairness_core"
 COMPUTING = {"sklearn", "fairlearn", "shap", "scipy", "numpy", "onnxruntime", "skops"}
-HEAVY = ["sklearn", "scipy", "plotly", "shap", "fairlearn", "skops", "onnxruntime", "reportlab"]
+HEAVY = [
+    "sklearn",
+    "scipy",
+    "plotly",
+    "shap",
+    "fairlearn",
+    "skops",
+    "onnxruntime",
+    "reportlab",
+    "matplotlib",
+]
 SUBPACKAGES = sorted(p.name for p in CORE.iterdir() if (p / "__init__.py").exists())
 CORE_FILES = sorted(CORE.rglob("*.py"))
 UI_FILES = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "components").glob("*.py")])

@@ -23,6 +23,7 @@ import pytest
 from fairness_core.cli import _main as cli
 from fairness_core.data import ColumnRoles, check_audit_data, get_demo
 from fairness_core.metrics import (
+    METRICS,
     SubgroupReport,
     SubgroupSettings,
     compute_subgroup_report,
@@ -228,10 +229,13 @@ def test_csv_and_excel_hold_both_analyses_in_order(loan) -> None:  # type: ignor
         dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
     ]
     assert len(excel) == len(rows)
+    titled = {spec.title: name for name, spec in METRICS.items()}
     for label, report in zip(labels, loan["reports"], strict=True):
         expected = _expected(report)
         in_csv = {(r["metric"], r["group"]): r["value"] for r in rows if r["analysis"] == label}
-        in_excel = {(r["metric"], r["group"]): r["value"] for r in excel if r["analysis"] == label}
+        in_excel = {
+            (titled[r["Metric"]], r["Group"]): r["Value"] for r in excel if r["Analysis"] == label
+        }
         assert set(in_csv) == set(expected) == set(in_excel)
         for key, value in expected.items():
             assert float(in_csv[key]) == pytest.approx(value, abs=1e-12)

@@ -105,7 +105,7 @@ def test_excel_has_no_formula_cells_and_numbers_stay_numeric() -> None:
     assert seen_negative
     metrics = book["Metrics"]
     header = [c.value for c in metrics[1]]
-    groups = {row[header.index("group")] for row in metrics.iter_rows(min_row=2, values_only=True)}
+    groups = {row[header.index("Group")] for row in metrics.iter_rows(min_row=2, values_only=True)}
     # XML stores a carriage return as a line feed; the cell is still text with its apostrophe.
     assert groups == {"'" + g.replace("\r", "\n") for g in DANGEROUS}
     findings = list(book["Findings"].iter_rows(min_row=2, values_only=True))
@@ -127,7 +127,7 @@ def test_suppression_hides_small_groups_in_every_metrics_export() -> None:
     excel_small = small.replace("\r", "\n")  # XML keeps a carriage return as a line feed
     excel = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == excel_small]
     assert excel
-    assert all(r[header.index("value")] is None for r in excel)
+    assert all(r[header.index("Value")] is None for r in excel)
     document = json.loads(build_metrics_json(review))
     group = next(g for g in document["groups"] if g["attributes"][COLUMN] == DANGEROUS[-1])
     assert all(m["value"] is None for m in group["metrics"].values())

@@ -82,7 +82,7 @@ def test_pdf_names_every_group_with_en_dashes(pdf_text) -> None:  # type: ignore
         for page in reader.pages
         for font in page["/Resources"]["/Font"].values()
     }
-    assert any("Vera" in name for name in fonts), fonts
+    assert any("DejaVuSans" in name for name in fonts), fonts
 
 
 def test_pdf_carries_summary_method_and_identity(pdf_text) -> None:  # type: ignore[no-untyped-def]
