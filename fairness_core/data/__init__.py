@@ -18,6 +18,7 @@ from fairness_core.data._dataset import (
     SUPPORTED_DATA_SUFFIXES,
     Dataset,
     load_dataset,
+    name_columns,
 )
 from fairness_core.data._demos import (
     DemoScenario,
@@ -94,6 +95,7 @@ __all__ = [
     "list_demos",
     "load_data_limits",
     "load_dataset",
+    "name_columns",
     "nested_column_message",
     "nested_columns",
     "nested_parquet_columns",
