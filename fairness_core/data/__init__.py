@@ -28,7 +28,9 @@ from fairness_core.data._demos import (
 from fairness_core.data._groups import (
     MISSING_GROUP,
     GroupColumn,
+    band_labels,
     encode_groups,
+    parse_band_edges,
     quantile_edges,
 )
 from fairness_core.data._limits import (
@@ -44,15 +46,20 @@ from fairness_core.data._overview import (
 )
 from fairness_core.data._roles import (
     AGE_BAND_EDGES,
+    CENSUS_CODE_LABELS,
     Binning,
     ColumnRoles,
     DecisionSource,
     RoleSuggestion,
+    census_code_labels,
     default_binning,
     distinct_values,
+    favourable_question,
+    is_age_like,
     nested_column_message,
     nested_columns,
     numeric_columns,
+    suggest_favourable,
     suggest_roles,
 )
 from fairness_core.data._validation import (
@@ -67,6 +74,7 @@ from fairness_core.data._validation import (
 
 __all__ = [
     "AGE_BAND_EDGES",
+    "CENSUS_CODE_LABELS",
     "MAX_CELLS_ENV",
     "MAX_GROUP_LEVELS",
     "MAX_ROWS_ENV",
@@ -85,13 +93,17 @@ __all__ = [
     "GroupColumn",
     "RoleSuggestion",
     "TableChecker",
+    "band_labels",
+    "census_code_labels",
     "check_audit_data",
     "compute_group_overview",
     "default_binning",
     "distinct_values",
     "encode_groups",
+    "favourable_question",
     "find_problems",
     "get_demo",
+    "is_age_like",
     "list_demos",
     "load_data_limits",
     "load_dataset",
@@ -100,7 +112,9 @@ __all__ = [
     "nested_columns",
     "nested_parquet_columns",
     "numeric_columns",
+    "parse_band_edges",
     "quantile_edges",
+    "suggest_favourable",
     "suggest_roles",
     "values_equal",
 ]

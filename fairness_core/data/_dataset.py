@@ -198,9 +198,7 @@ def name_columns(dataset: Dataset, names: Sequence[str]) -> Dataset:
     names = [str(n).strip() for n in names]
     problems = []
     if len(names) != dataset.frame.shape[1]:
-        problems.append(
-            f"{len(names):,} names were given for {dataset.frame.shape[1]:,} columns"
-        )
+        problems.append(f"{len(names):,} names were given for {dataset.frame.shape[1]:,} columns")
     empty = [i + 1 for i, n in enumerate(names) if not n]
     if empty:
         problems.append(f"column {', '.join(str(i) for i in empty[:5])} has no name")
@@ -396,9 +394,9 @@ def _detect_delimiter(text: str, name: str) -> str:
             return WHITESPACE
     if best is None:
         raise DataFormatError(
-            f"'{name}' has only one column: no comma, semicolon, tab, pipe or run of spaces "
-            "separates its values. Expected a table with at least an outcome column and a "
-            "protected attribute column. Export it again as CSV with a standard separator."
+            f"'{name}' has only one column: no comma, semicolon, tab or pipe separates its "
+            "values. Expected a table with at least an outcome column and a protected "
+            "attribute column. Export it again as CSV with a standard separator."
         )
     return best[2]
 
