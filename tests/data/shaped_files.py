@@ -19,7 +19,7 @@ COMPAS_RACES = ("African-American", "Caucasian", "Hispanic", "Other", "Asian", "
 
 
 def compas_csv(rows: int = 400, seed: int = 1) -> bytes:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- reproducible test data, not a secret
     lines = [
         "id,name,sex,age,age_cat,race,priors_count,decile_score,score_text,high_risk,"
         "is_recid,two_year_recid"
@@ -39,7 +39,7 @@ def compas_csv(rows: int = 400, seed: int = 1) -> bytes:
 
 
 def acs_employment_csv(rows: int = 400, seed: int = 2) -> bytes:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- reproducible test data, not a secret
     lines = ["SERIALNO,AGEP,SCHL,MAR,SEX,DIS,RAC1P,WKHP,PWGTP,employed"]
     for i in range(rows):
         age = rng.randint(16, 90)
@@ -79,7 +79,7 @@ _GERMAN = (
 
 
 def german_data(rows: int = 300, seed: int = 3) -> bytes:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- reproducible test data, not a secret
     lines = []
     for _ in range(rows):
         values = [

@@ -38,7 +38,8 @@ def test_compas_target_is_recidivism_with_not_reoffending_favourable() -> None:
     assert suggestion.score_range == (1.0, 10.0)
     assert suggestion.prediction == "high_risk"  # a 0/1 column is a decision, not a score
     assert {"sex", "race", "age"} <= set(suggestion.protected)
-    assert suggestion.bins[0].column == "age" and suggestion.bins[0].edges == AGE_BAND_EDGES
+    assert suggestion.bins[0].column == "age"
+    assert suggestion.bins[0].edges == AGE_BAND_EDGES
     assert "score_text" in suggestion.features
     assert suggestion.id_columns == ("id",)
 
@@ -48,7 +49,8 @@ def test_acs_codes_are_protected_attributes_with_census_labels() -> None:
     frame = load_dataset(acs_employment_csv(), filename="acs.csv").frame
     suggestion = suggest_roles(frame)
     assert suggestion.target == "employed"
-    assert suggestion.positive_label == 1 and not suggestion.positive_ambiguous
+    assert suggestion.positive_label == 1
+    assert not suggestion.positive_ambiguous
     assert {"SEX", "RAC1P", "AGEP"} <= set(suggestion.protected)
     assert suggestion.weight == "PWGTP"
     assert suggestion.id_columns == ("SERIALNO",)
@@ -74,15 +76,18 @@ def test_german_data_reads_as_whitespace_without_header() -> None:
     """UCI german.data: 21 whitespace-separated columns, no header, class last."""
     data = german_data()
     dataset = load_dataset(data, filename="german.data")
-    assert dataset.delimiter == " " and not dataset.header
+    assert dataset.delimiter == " "
+    assert not dataset.header
     assert dataset.frame.shape == (300, 21)
     assert list(dataset.frame.columns[:2]) == ["column_1", "column_2"]
     first = data.decode().splitlines()[0].split()
     assert [str(v) for v in dataset.frame.iloc[0]] == first  # the first row is data
-    assert "no header row" in dataset.describe() and "whitespace" in dataset.describe()
+    assert "no header row" in dataset.describe()
+    assert "whitespace" in dataset.describe()
     suggestion = suggest_roles(dataset.frame)
     assert suggestion.target == "column_21"
-    assert suggestion.positive_label == 1 and suggestion.positive_ambiguous
+    assert suggestion.positive_label == 1
+    assert suggestion.positive_ambiguous
 
 
 def test_named_columns_keep_the_data_and_check_the_names() -> None:
@@ -93,7 +98,7 @@ def test_named_columns_keep_the_data_and_check_the_names() -> None:
     assert list(renamed.frame.columns) == names
     assert renamed.sha256 == dataset.sha256
     assert renamed.frame["credit_risk"].tolist() == dataset.frame["column_21"].tolist()
-    assert list(dataset.frame.columns)[0] == "column_1"  # the original is untouched
+    assert next(iter(dataset.frame.columns)) == "column_1"  # the original is untouched
     with pytest.raises(InvalidInputError) as caught:
         name_columns(dataset, ["a"] * 20 + [""])
     assert "column 21 has no name" in str(caught.value)
@@ -105,7 +110,8 @@ def test_text_suffixes_read_as_delimited_text(suffix: str) -> None:
     """Every text suffix reads the same table, tab or whitespace separated."""
     text = "sex\tage\tlabel\nF\t30\t1\nM\t41\t0\n"
     dataset = load_dataset(text.encode(), filename=f"people{suffix}")
-    assert dataset.header and list(dataset.frame.columns) == ["sex", "age", "label"]
+    assert dataset.header
+    assert list(dataset.frame.columns) == ["sex", "age", "label"]
     assert dataset.frame["age"].tolist() == [30, 41]
 
 
@@ -113,7 +119,8 @@ def test_padded_whitespace_file_with_header() -> None:
     """Runs of spaces (a fixed-width .dat) separate values; the header is kept."""
     text = "  sex   age  label\n    F    30      1\n    M    41      0\n"
     dataset = load_dataset(text.encode(), filename="people.dat")
-    assert dataset.delimiter == " " and dataset.header
+    assert dataset.delimiter == " "
+    assert dataset.header
     assert dataset.frame.to_dict("list") == {"sex": ["F", "M"], "age": [30, 41], "label": [1, 0]}
 
 
@@ -121,7 +128,8 @@ def test_csv_with_a_header_is_not_mistaken_for_data() -> None:
     """A header of names over numbers stays a header; numbers only in row one do not."""
     assert load_dataset(b"a,b\n1,2\n3,4\n", filename="x.csv").header
     headerless = load_dataset(b"1,2\n3,4\n5,6\n", filename="x.csv")
-    assert not headerless.header and headerless.frame["column_1"].tolist() == [1, 3, 5]
+    assert not headerless.header
+    assert headerless.frame["column_1"].tolist() == [1, 3, 5]
 
 
 @pytest.mark.parametrize(
@@ -167,12 +175,15 @@ def test_score_any_scale_and_binary_risk_is_a_decision() -> None:
         }
     )
     suggestion = suggest_roles(frame)
-    assert suggestion.score == "model_prob" and suggestion.score_range == (0.1, 0.9)
+    assert suggestion.score == "model_prob"
+    assert suggestion.score_range == (0.1, 0.9)
     assert suggestion.prediction == "high_risk"
     only_binary = suggest_roles(frame.drop(columns="model_prob"))
-    assert only_binary.score is None and only_binary.prediction == "high_risk"
+    assert only_binary.score is None
+    assert only_binary.prediction == "high_risk"
     credit = suggest_roles(pd.DataFrame({"risk_score": [300, 850, 620], "sex": list("FMF")}))
-    assert credit.score == "risk_score" and credit.score_range == (300.0, 850.0)
+    assert credit.score == "risk_score"
+    assert credit.score_range == (300.0, 850.0)
 
 
 def test_every_suggested_target_has_a_favourable_value() -> None:
@@ -205,7 +216,8 @@ def test_custom_and_quantile_bands_cut_as_stated() -> None:
     assert custom.labels == ("under 30", "30–49", "50 and over")
     assert custom.counts.tolist() == [30, 20, 50]
     fifths = encode_groups(values, binning=Binning("income", quantiles=5))
-    assert len(fifths) == 5 and all(18 <= c <= 22 for c in fifths.counts)
+    assert len(fifths) == 5
+    assert all(18 <= c <= 22 for c in fifths.counts)
 
 
 def test_labels_apply_only_to_known_codes() -> None:
@@ -216,4 +228,5 @@ def test_labels_apply_only_to_known_codes() -> None:
     merged = encode_groups(series, labels={"1": "Same", "2": "Same"})
     assert merged.labels == ("1", "2", "3")
     roles = ColumnRoles(target="y", protected=("SEX",), group_labels=(("SEX", "1", "Male"),))
-    assert roles.labels_for("SEX") == {"1": "Male"} and roles.labels_for("x") == {}
+    assert roles.labels_for("SEX") == {"1": "Male"}
+    assert roles.labels_for("x") == {}
