@@ -59,6 +59,7 @@ from fairness_core.data._roles import (
     nested_column_message,
     nested_columns,
     numeric_columns,
+    rename_roles,
     suggest_favourable,
     suggest_roles,
 )
@@ -114,6 +115,7 @@ __all__ = [
     "numeric_columns",
     "parse_band_edges",
     "quantile_edges",
+    "rename_roles",
     "suggest_favourable",
     "suggest_roles",
     "values_equal",

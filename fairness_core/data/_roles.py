@@ -18,8 +18,9 @@ them. Suggestions are only ever a starting point.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -39,6 +40,7 @@ __all__ = [
     "favourable_question",
     "is_age_like",
     "numeric_columns",
+    "rename_roles",
     "suggest_favourable",
     "suggest_roles",
 ]
@@ -556,3 +558,30 @@ def numeric_columns(frame: pd.DataFrame) -> tuple[str, ...]:
 def default_binning(column: str) -> Binning:
     """Age bands for a column named like age, else four bands of about equal size."""
     return Binning(column, edges=AGE_BAND_EDGES if is_age_like(column) else ())
+
+
+def rename_roles(roles: ColumnRoles, names: Mapping[str, str]) -> ColumnRoles:
+    """``roles`` after the columns were renamed (old name → new name, in file order).
+
+    Every role follows its column; the new names are kept as ``column_names`` so the same
+    file, read again without a header, gets them back.
+    """
+
+    def new(column: str) -> str:
+        return names.get(column, column)
+
+    def maybe(column: str | None) -> str | None:
+        return None if column is None else new(column)
+
+    return dataclasses.replace(
+        roles,
+        target=new(roles.target) if roles.target else roles.target,
+        protected=tuple(new(c) for c in roles.protected),
+        prediction=maybe(roles.prediction),
+        score=maybe(roles.score),
+        features=tuple(new(c) for c in roles.features),
+        weight=maybe(roles.weight),
+        bins=tuple(dataclasses.replace(b, column=new(b.column)) for b in roles.bins),
+        group_labels=tuple((new(c), v, label) for c, v, label in roles.group_labels),
+        column_names=tuple(names.values()),
+    )
