@@ -265,8 +265,10 @@ _ID = re.compile(r"(^|_)(id|uuid|identifier|index|row_id|record|serialno)($|_)",
 _AGE = re.compile(r"(^|_)(age|agep|age_years|ageyears)($|_)", re.IGNORECASE)
 _GENERATED_NAME = re.compile(r"column_\d+")
 
-#: Labels of well-known census codes (US Census Bureau, American Community Survey PUMS
-#: data dictionary): applied to a column of that name whose values are all known codes.
+#: Labels of well-known census codes, from the US Census Bureau's American Community
+#: Survey PUMS data dictionary (https://www.census.gov/programs-surveys/acs/microdata/
+#: documentation.html; SEX, RAC1P, MAR, DIS): applied to a column of that name whose values
+#: are all known codes. HISP and AGEP are recognised but not labelled (many codes / years).
 CENSUS_CODE_LABELS: dict[str, dict[str, str]] = {
     "sex": {"1": "Male", "2": "Female"},
     "rac1p": {
