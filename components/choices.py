@@ -37,6 +37,7 @@ KEPT_CHOICES: tuple[str, ...] = (
     state.DATA_FEATURES,
     state.DATA_WEIGHT,
     state.DATA_OVERVIEW_ATTRIBUTE,
+    state.DATA_POSITIVE_CONFIRM,
     # Subgroups
     state.SUBGROUPS_ATTRIBUTES,
     state.SUBGROUPS_METRICS,

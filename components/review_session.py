@@ -31,7 +31,7 @@ import streamlit as st
 from components import cache, choices, state
 from components.demo import data_label
 from components.identity import OWNER
-from fairness_core.data import ColumnRoles, Dataset
+from fairness_core.data import ColumnRoles, Dataset, name_columns
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
 from fairness_core.models import LoadedModel
@@ -354,6 +354,8 @@ def _apply(
     if not isinstance(roles, ColumnRoles):
         raise FairnessCoreError("The saved review's column roles could not be read.")
     choices.clear_choices()
+    if roles.column_names:  # a file without a header row, named by the reviewer
+        dataset = name_columns(dataset, roles.column_names)
     state.set_inputs(dataset, model, roles, source)
     choices.restore_choices(document.get("choices", {}))
     if model is not None:  # the What-if page keeps its choices only for the data they were made on

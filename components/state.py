@@ -47,6 +47,8 @@ DATA_BINNED = "data.binned"
 DATA_FEATURES = "data.features"
 DATA_WEIGHT = "data.weight"
 DATA_OVERVIEW_ATTRIBUTE = "data.overview_attribute"
+#: The reviewer's answer to "Is 0 in 'two_year_recid' the favourable outcome?".
+DATA_POSITIVE_CONFIRM = "data.positive_confirm"
 
 # Widget keys of the Subgroups page.
 SUBGROUPS_ATTRIBUTES = "subgroups.attributes"
@@ -136,6 +138,7 @@ DATA_DEPENDENT_KEYS = (
     DATA_FEATURES,
     DATA_WEIGHT,
     DATA_OVERVIEW_ATTRIBUTE,
+    DATA_POSITIVE_CONFIRM,
     SUBGROUPS_ATTRIBUTES,
     SUBGROUPS_METRICS,
     SUBGROUPS_METRIC,

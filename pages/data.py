@@ -29,7 +29,7 @@ from components.demo import (
 from components.errors import render_problems
 from components.findings import render_add_to_findings, titled
 from components.identity import known_owner
-from components.roles import render_role_form
+from components.roles import follow_model_features, render_column_names, render_role_form
 from components.router import ensure_routed
 from fairness_core.data import (
     SUPPORTED_DATA_SUFFIXES,
@@ -125,11 +125,13 @@ else:
     left, right = st.columns(2)
     with left:
         upload = st.file_uploader(
-            "Data file (CSV, Parquet or Excel .xlsx)",
+            "Data file (CSV or other text table, Parquet or Excel .xlsx)",
             type=suffixes,
             key=state.DATA_UPLOAD,
-            help="One row per person or case, with a header row. The file stays in this "
-            "session: other people using the app cannot see it.",
+            help="One row per person or case: .csv, .tsv, .txt, .data or .dat (comma, "
+            "semicolon, tab, pipe or space separated; without a header row you name the "
+            "columns below), .parquet or .xlsx. The file stays in this session: other "
+            "people using the app cannot see it.",
         )
     with right:
         model_upload = st.file_uploader(
@@ -173,6 +175,7 @@ else:
             else:
                 if state.get_inputs() is not None:
                     state.set_model(model)
+                    follow_model_features(model)
                     review_session.remember_upload(
                         "model", model_upload.name, payload, model.sha256
                     )
@@ -223,7 +226,8 @@ st.markdown(
 
 # --- 2. Which column is which -------------------------------------------------------
 st.subheader("Which column is which?")
-st.caption("Suggestions are filled in from the column names. Check each one.")
+st.caption("Suggestions are filled in from the column names and values. Check each one.")
+render_column_names(inputs)
 roles = render_role_form(inputs)
 inputs = state.set_roles(roles)
 nested = [c for c in nested_columns(inputs.dataset.frame) if c in roles.used_columns()]

@@ -18,6 +18,7 @@ from fairness_core.data._dataset import (
     SUPPORTED_DATA_SUFFIXES,
     Dataset,
     load_dataset,
+    name_columns,
 )
 from fairness_core.data._demos import (
     DemoScenario,
@@ -27,7 +28,9 @@ from fairness_core.data._demos import (
 from fairness_core.data._groups import (
     MISSING_GROUP,
     GroupColumn,
+    band_labels,
     encode_groups,
+    parse_band_edges,
     quantile_edges,
 )
 from fairness_core.data._limits import (
@@ -43,15 +46,21 @@ from fairness_core.data._overview import (
 )
 from fairness_core.data._roles import (
     AGE_BAND_EDGES,
+    CENSUS_CODE_LABELS,
     Binning,
     ColumnRoles,
     DecisionSource,
     RoleSuggestion,
+    census_code_labels,
     default_binning,
     distinct_values,
+    favourable_question,
+    is_age_like,
     nested_column_message,
     nested_columns,
     numeric_columns,
+    rename_roles,
+    suggest_favourable,
     suggest_roles,
 )
 from fairness_core.data._validation import (
@@ -66,6 +75,7 @@ from fairness_core.data._validation import (
 
 __all__ = [
     "AGE_BAND_EDGES",
+    "CENSUS_CODE_LABELS",
     "MAX_CELLS_ENV",
     "MAX_GROUP_LEVELS",
     "MAX_ROWS_ENV",
@@ -84,21 +94,29 @@ __all__ = [
     "GroupColumn",
     "RoleSuggestion",
     "TableChecker",
+    "band_labels",
+    "census_code_labels",
     "check_audit_data",
     "compute_group_overview",
     "default_binning",
     "distinct_values",
     "encode_groups",
+    "favourable_question",
     "find_problems",
     "get_demo",
+    "is_age_like",
     "list_demos",
     "load_data_limits",
     "load_dataset",
+    "name_columns",
     "nested_column_message",
     "nested_columns",
     "nested_parquet_columns",
     "numeric_columns",
+    "parse_band_edges",
     "quantile_edges",
+    "rename_roles",
+    "suggest_favourable",
     "suggest_roles",
     "values_equal",
 ]

@@ -23,7 +23,8 @@ import hashlib
 import io
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -42,7 +43,7 @@ from fairness_core.data._limits import (
     load_data_limits,
     read_parquet,
 )
-from fairness_core.errors import DataFormatError
+from fairness_core.errors import DataFormatError, InvalidInputError
 
 __all__ = [
     "MAX_CELLS_ENV",
@@ -54,18 +55,35 @@ __all__ = [
     "Dataset",
     "load_data_limits",
     "load_dataset",
+    "name_columns",
 ]
 
 FileFormat = Literal["csv", "parquet", "excel"]
 
-SUPPORTED_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".xlsx")
+#: Text tables come as .csv, .tsv, .txt, .data or .dat (UCI files are often .data), all read
+#: as delimited text; the delimiter (or plain whitespace) is detected from the content.
+SUPPORTED_DATA_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".data",
+    ".dat",
+    ".parquet",
+    ".pq",
+    ".xlsx",
+)
 
 #: Cell contents read as missing in every format. Deliberately excludes "-" and "?":
 #: both are real category values in some public datasets.
 MISSING_TOKENS = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "#N/A")
 
 _DELIMITERS = (",", ";", "\t", "|")
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+#: Runs of spaces or tabs between values (UCI's german.data): stored as this delimiter.
+WHITESPACE = " "
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", " ": "whitespace"}
+#: Names given to the columns of a file without a header row: column_1, column_2, ...
+GENERATED_COLUMN_PREFIX = "column_"
+_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?%?")
 _SNIFF_BYTES = 256 * 1024
 #: More columns than this is not a table an audit can use (and slows every page).
 MAX_COLUMNS = 2_000
@@ -86,6 +104,8 @@ class Dataset:
     format: FileFormat
     delimiter: str | None = None
     encoding: str | None = None
+    #: False when the file had no header row and its columns were named column_1, ...
+    header: bool = True
 
     @property
     def n_rows(self) -> int:
@@ -97,7 +117,13 @@ class Dataset:
         rows = f"{self.n_rows:,} rows and {self.frame.shape[1]:,} columns"
         if self.format == "csv" and self.delimiter is not None:
             sep = _DELIMITER_NAMES[self.delimiter]
-            return f"Read {self.name}: {rows} ({sep}-separated, {self.encoding})."
+            note = (
+                ""
+                if self.header
+                else "; no header row, so the columns are named column_1, column_2, … — "
+                "rename them below"
+            )
+            return f"Read {self.name}: {rows} ({sep}-separated, {self.encoding}{note})."
         return f"Read {self.name}: {rows} ({self.format})."
 
 
@@ -146,7 +172,10 @@ def load_dataset(
             limit_message(name, f"has {lines:,} lines", f"{limits.max_rows:,} rows", MAX_ROWS_ENV)
         )
     delimiter = _detect_delimiter(text, name)
-    frame = _check_size(_read_csv_text(text, delimiter, name), name, limits)
+    if delimiter == WHITESPACE:
+        text = _collapse_whitespace(text)
+    has_header = _has_header(text, delimiter)
+    frame = _check_size(_read_csv_text(text, delimiter, name, header=has_header), name, limits)
     return Dataset(
         frame=frame,
         name=name,
@@ -154,7 +183,66 @@ def load_dataset(
         format="csv",
         delimiter=delimiter,
         encoding=encoding,
+        header=has_header,
     )
+
+
+def name_columns(dataset: Dataset, names: Sequence[str]) -> Dataset:
+    """The same dataset with its columns renamed, in order, to ``names``.
+
+    For a file without a header row, whose columns were read as column_1, column_2, ...:
+    the reviewer names them, and the names are kept with the roles
+    (:attr:`~fairness_core.data.ColumnRoles.column_names`) so the same file reopens with
+    the same names. Raises :class:`InvalidInputError` when the names do not fit.
+    """
+    names = [str(n).strip() for n in names]
+    problems = []
+    if len(names) != dataset.frame.shape[1]:
+        problems.append(f"{len(names):,} names were given for {dataset.frame.shape[1]:,} columns")
+    empty = [i + 1 for i, n in enumerate(names) if not n]
+    if empty:
+        problems.append(f"column {', '.join(str(i) for i in empty[:5])} has no name")
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        problems.append(f"{', '.join(repr(n) for n in repeated[:5])} is used twice")
+    if problems:
+        raise InvalidInputError(
+            f"The column names cannot be used: {'; '.join(problems)}. Give every column "
+            "its own, non-empty name."
+        )
+    if list(names) == [str(c) for c in dataset.frame.columns]:
+        return dataset
+    frame = dataset.frame.copy()
+    frame.columns = names
+    return replace(dataset, frame=frame)
+
+
+def _collapse_whitespace(text: str) -> str:
+    """One space between values, none around a line (leading spaces of .dat files)."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines())
+
+
+def _has_header(text: str, delimiter: str) -> bool:
+    """False when every value of the first row looks like data rather than a name.
+
+    A value looks like data when it is a number or occurs again in its column in the
+    rows below (german.data's first row, ``A11 6 A34 ...``); column names are neither.
+    """
+    lines = [line for line in text[:_SNIFF_BYTES].splitlines() if line.strip()][:201]
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    if len(rows) < 2:
+        return True
+    first, rest = rows[0], rows[1:]
+    judged = 0
+    for j, cell in enumerate(first):
+        cell = cell.strip()
+        if not cell:
+            continue
+        judged += 1
+        below = {row[j].strip() for row in rest if j < len(row)}
+        if not (_NUMBER.fullmatch(cell) or cell in below):
+            return True
+    return judged == 0
 
 
 def _check_size(frame: pd.DataFrame, name: str, limits: DataLimits) -> pd.DataFrame:
@@ -299,6 +387,11 @@ def _detect_delimiter(text: str, name: str) -> str:
         score = (consistency, counts[0], delim)
         if best is None or score[:2] > best[:2]:
             best = score
+    if best is None or best[0] < 1.0:
+        # No standard separator splits every line alike: try runs of spaces (UCI files).
+        counts = [len(line.split()) for line in lines]
+        if counts and counts[0] >= 2 and all(c == counts[0] for c in counts):
+            return WHITESPACE
     if best is None:
         raise DataFormatError(
             f"'{name}' has only one column: no comma, semicolon, tab or pipe separates its "
@@ -308,7 +401,7 @@ def _detect_delimiter(text: str, name: str) -> str:
     return best[2]
 
 
-def _read_csv_text(text: str, delimiter: str, name: str) -> pd.DataFrame:
+def _read_csv_text(text: str, delimiter: str, name: str, *, header: bool = True) -> pd.DataFrame:
     """Parse CSV text with pyarrow; rows with too many or too few values are an error.
 
     pyarrow rather than pandas: it reports short rows (pandas pads them with missing
@@ -325,11 +418,12 @@ def _read_csv_text(text: str, delimiter: str, name: str) -> pd.DataFrame:
 
     payload = text.encode("utf-8")
     parse = pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row)
-    header = next(csv.reader(text[:_SNIFF_BYTES].splitlines()[:1], delimiter=delimiter), [])
+    first = next(csv.reader(text[:_SNIFF_BYTES].splitlines()[:1], delimiter=delimiter), [])
+    header_names = first if header else []
     convert = pacsv.ConvertOptions(
         # Postal codes are labels, not quantities: read as numbers they lose their
         # leading zeros ("02139" → 2139) and stop matching what a model was trained on.
-        column_types={c: pa.string() for c in header if _CODE_COLUMN.search(c)},
+        column_types={c: pa.string() for c in header_names if _CODE_COLUMN.search(c)},
         null_values=list(MISSING_TOKENS),
         strings_can_be_null=True,
         # Only spelled-out booleans become booleans: "T"/"F" (sex, grades) and "1"/"0"
@@ -337,7 +431,8 @@ def _read_csv_text(text: str, delimiter: str, name: str) -> pd.DataFrame:
         true_values=["true", "True", "TRUE"],
         false_values=["false", "False", "FALSE"],
     )
-    read = pacsv.ReadOptions(use_threads=True, block_size=8 << 20)
+    names = None if header else [f"{GENERATED_COLUMN_PREFIX}{i + 1}" for i in range(len(first))]
+    read = pacsv.ReadOptions(use_threads=True, block_size=8 << 20, column_names=names)
     try:
         table = pacsv.read_csv(
             io.BytesIO(payload), read_options=read, parse_options=parse, convert_options=convert
@@ -353,7 +448,9 @@ def _read_csv_text(text: str, delimiter: str, name: str) -> pd.DataFrame:
             bad_rows.clear()
             pacsv.read_csv(
                 io.BytesIO(payload),
-                read_options=pacsv.ReadOptions(use_threads=False, block_size=8 << 20),
+                read_options=pacsv.ReadOptions(
+                    use_threads=False, block_size=8 << 20, column_names=names
+                ),
                 parse_options=parse,
                 convert_options=convert,
             )

@@ -10,14 +10,17 @@ after validation. Missing values are never dropped: they form an explicit group 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from fairness_core.data._roles import Binning
+from fairness_core.errors import InvalidInputError
 
-__all__ = ["MISSING_GROUP", "GroupColumn", "band_labels", "encode_groups"]
+__all__ = ["MISSING_GROUP", "GroupColumn", "band_labels", "encode_groups", "parse_band_edges"]
 
 #: The label of the group of rows whose protected attribute is missing.
 MISSING_GROUP = "(missing)"
@@ -41,19 +44,31 @@ class GroupColumn:
         return len(self.labels)
 
 
-def encode_groups(series: pd.Series, *, binning: Binning | None = None) -> GroupColumn:
-    """Encode a protected attribute (cut into bands first when ``binning`` is given)."""
+def encode_groups(
+    series: pd.Series,
+    *,
+    binning: Binning | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> GroupColumn:
+    """Encode a protected attribute (cut into bands first when ``binning`` is given).
+
+    ``labels`` name coded values (``{"1": "Male", "2": "Female"}``); a value without a
+    label keeps its own text.
+    """
     name = str(series.name)
     missing = series.isna().to_numpy()
     if binning is not None:
         values = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
         edges = binning.edges or quantile_edges(values[~missing], binning.quantiles)
-        labels = band_labels(edges, integer=_all_integer(values[~missing]))
+        used = band_labels(edges, integer=_all_integer(values[~missing]))
         codes = np.searchsorted(np.asarray(edges, dtype="float64"), values, side="right")
-        used = labels
     else:
         cat = pd.Categorical(series.astype("str").where(~missing))
         used = tuple(str(c) for c in cat.categories)
+        if labels:
+            named = tuple(labels.get(_code_key(c), c) for c in used)
+            if len(set(named)) == len(named):  # two codes under one label would merge groups
+                used = named
         codes = cat.codes.astype(np.int64)
     codes = np.where(missing, len(used), codes).astype(np.int32)
     labels_out = tuple(used) + ((MISSING_GROUP,) if missing.any() else ())
@@ -73,6 +88,44 @@ def band_labels(edges: tuple[float, ...], *, integer: bool) -> tuple[str, ...]:
             labels.append(f"{low_text} to under {_number(high)}")
     labels.append(f"{text[-1]} and over")
     return tuple(labels)
+
+
+def parse_band_edges(text: str) -> tuple[float, ...]:
+    """Band edges typed by the reviewer ("25, 40, 60") as sorted distinct numbers.
+
+    Raises :class:`InvalidInputError` saying which part is not a number.
+    """
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    bad = []
+    edges = set()
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            bad.append(part)
+            continue
+        if not math.isfinite(value):
+            bad.append(part)
+        else:
+            edges.add(value)
+    if bad or not edges:
+        shown = ", ".join(repr(b) for b in bad[:5]) if bad else "nothing"
+        raise InvalidInputError(
+            "Band edges must be numbers separated by commas, for example 30, 50 (bands "
+            f"under 30, 30–49 and 50 and over). Got {shown}. Type the edges again."
+        )
+    return tuple(sorted(edges))
+
+
+def _code_key(text: str) -> str:
+    """ "2.0" and "02" find the label of code "2"."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if number.is_integer():
+        return str(int(number))
+    return text
 
 
 def quantile_edges(values: np.ndarray, quantiles: int) -> tuple[float, ...]:

@@ -18,8 +18,9 @@ them. Suggestions are only ever a starting point.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,13 +29,19 @@ import pandas as pd
 
 __all__ = [
     "AGE_BAND_EDGES",
+    "CENSUS_CODE_LABELS",
     "Binning",
     "ColumnRoles",
     "DecisionSource",
     "RoleSuggestion",
+    "census_code_labels",
     "default_binning",
     "distinct_values",
+    "favourable_question",
+    "is_age_like",
     "numeric_columns",
+    "rename_roles",
+    "suggest_favourable",
     "suggest_roles",
 ]
 
@@ -72,6 +79,16 @@ class ColumnRoles:
     features: tuple[str, ...] = ()
     weight: str | None = None
     bins: tuple[Binning, ...] = ()
+    #: The names the reviewer gave the columns, in file order (a file without a header
+    #: row); empty when the file's own names are used.
+    column_names: tuple[str, ...] = ()
+    #: Labels shown for coded group values: (column, value as text, label) triples, e.g.
+    #: ("SEX", "2", "Female") from the census data dictionary.
+    group_labels: tuple[tuple[str, str, str], ...] = ()
+
+    def labels_for(self, column: str) -> dict[str, str]:
+        """The labels of ``column``'s coded values (value as text → label); may be empty."""
+        return {value: label for name, value, label in self.group_labels if name == column}
 
     def binning_for(self, column: str) -> Binning | None:
         """The binning chosen for ``column``, or None when it is grouped by its values."""
@@ -95,10 +112,15 @@ class ColumnRoles:
 
 @dataclass(frozen=True)
 class RoleSuggestion:
-    """Roles guessed from column names and types; every field may be None or empty.
+    """Roles guessed from column names and values; every field may be None or empty.
 
+    ``positive_label`` is the suggested favourable value of the target (never None when a
+    target is suggested); ``positive_ambiguous`` says the name and values do not settle it
+    (a 0/1 ``two_year_recid``), so the reviewer must confirm it (:func:`favourable_question`).
+    ``score_range`` is the score column's observed (lowest, highest) value, on any scale.
     ``proxies`` are features whose names suggest they can stand in for a protected
     attribute (zip or postal code): kept as features, flagged for the reviewer.
+    ``group_labels`` are census code labels (column, value, label) for coded attributes.
     """
 
     target: str | None = None
@@ -111,6 +133,9 @@ class RoleSuggestion:
     id_columns: tuple[str, ...] = ()
     proxies: tuple[str, ...] = ()
     bins: tuple[Binning, ...] = field(default=())
+    positive_ambiguous: bool = False
+    score_range: tuple[float, float] | None = None
+    group_labels: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def source(self) -> DecisionSource:
@@ -131,6 +156,7 @@ class RoleSuggestion:
             features=self.features,
             weight=self.weight,
             bins=self.bins,
+            group_labels=self.group_labels,
         )
 
 
@@ -140,23 +166,131 @@ _PROTECTED = re.compile(
     r"zip_code|postcode|postal_code|sexual_orientation|pregnan\w*|veteran|language)($|_)",
     re.IGNORECASE,
 )
+#: Census and survey codes for protected attributes (US Census ACS PUMS variable names).
+_CENSUS_PROTECTED = frozenset(
+    {"sex", "rac1p", "rac2p", "rac3p", "race", "agep", "hisp", "mar", "dis", "cit", "nativity"}
+)
 # Proxies a reviewer may group by but that a model often uses as an input.
 _PROXY = re.compile(r"(^|_)(zip|zipcode|zip_code|postcode|postal_code)($|_)", re.IGNORECASE)
-_SCORE = re.compile(r"(^|_)(score|prob|proba|probability|likelihood|risk)($|_)", re.IGNORECASE)
+_SCORE_WORDS = frozenset(
+    {"score", "scores", "prob", "proba", "probability", "likelihood", "risk", "decile"}
+)
 _PREDICTION = re.compile(
     r"(^|_)(pred|prediction|predicted|decision|y_pred|yhat|y_hat|model_decision)($|_)",
     re.IGNORECASE,
 )
-_TARGET = re.compile(
-    r"^(y|y_true|target|label|outcome|truth|ground_truth|actual|class|repaid|default|"
-    r"defaulted|hired|qualified|approved|good_credit|bad_credit|recidivism|two_year_recid|"
-    r"income_over_50k|income)$",
-    re.IGNORECASE,
+#: Outcome names, best first: a column named exactly so (in any case) is the target.
+_TARGET_NAMES = (
+    "two_year_recid",
+    "employed",
+    "risk",
+    "credit_risk",
+    "default",
+    "defaulted",
+    "repaid",
+    "hired",
+    "approved",
+    "qualified",
+    "good_credit",
+    "bad_credit",
+    "recidivism",
+    "income_over_50k",
+    "income",
+    "y",
+    "y_true",
+    "target",
+    "label",
+    "outcome",
+    "truth",
+    "ground_truth",
+    "actual",
+    "class",
 )
-_WEIGHT = re.compile(r"(^|_)(weight|weights|sample_weight|wt)($|_)", re.IGNORECASE)
-_ID = re.compile(r"(^|_)(id|uuid|identifier|index|row_id|record)($|_)", re.IGNORECASE)
-_AGE = re.compile(r"(^|_)age($|_)", re.IGNORECASE)
-_POSITIVE_WORDS = ("1", "true", "yes", "y", "approved", "hired", "good", "repaid", "qualified")
+#: Name words of outcomes where the value 1 (or yes) is the unfavourable one.
+_UNFAVOURABLE_NAME_WORDS = frozenset(
+    {
+        "recid",
+        "recidivism",
+        "reoffend",
+        "reoffended",
+        "rearrest",
+        "rearrested",
+        "arrest",
+        "arrested",
+        "default",
+        "defaulted",
+        "bad",
+        "risk",
+        "churn",
+        "churned",
+        "fraud",
+        "delinquent",
+        "delinquency",
+        "denied",
+        "rejected",
+        "failed",
+        "failure",
+    }
+)
+#: Name words of outcomes where the value 1 (or yes) is the favourable one.
+_FAVOURABLE_NAME_WORDS = frozenset(
+    {
+        "employed",
+        "hired",
+        "approved",
+        "repaid",
+        "good",
+        "qualified",
+        "paid",
+        "accepted",
+        "granted",
+        "admitted",
+        "promoted",
+        "success",
+        "income",
+    }
+)
+#: Words in a name that make a column a model's output, never the true outcome.
+_MODEL_OUTPUT_WORDS = frozenset(
+    {"high", "low", "pred", "predicted", "prediction", "decision", "model", "flag"} | _SCORE_WORDS
+)
+_FAVOURABLE_VALUES = frozenset(
+    {"yes", "y", "true", "approved", "hired", "good", "repaid", "qualified", "employed", "paid"}
+)
+_UNFAVOURABLE_VALUES = frozenset(
+    {"no", "n", "false", "denied", "rejected", "bad", "default", "defaulted", "unemployed"}
+)
+_WEIGHT = re.compile(r"(^|_)(weight|weights|sample_weight|wt|pwgtp)($|_)", re.IGNORECASE)
+_ID = re.compile(r"(^|_)(id|uuid|identifier|index|row_id|record|serialno)($|_)", re.IGNORECASE)
+_AGE = re.compile(r"(^|_)(age|agep|age_years|ageyears)($|_)", re.IGNORECASE)
+_GENERATED_NAME = re.compile(r"column_\d+")
+
+#: Labels of well-known census codes, from the US Census Bureau's American Community
+#: Survey PUMS data dictionary (https://www.census.gov/programs-surveys/acs/microdata/
+#: documentation.html; SEX, RAC1P, MAR, DIS): applied to a column of that name whose values
+#: are all known codes. HISP and AGEP are recognised but not labelled (many codes / years).
+CENSUS_CODE_LABELS: dict[str, dict[str, str]] = {
+    "sex": {"1": "Male", "2": "Female"},
+    "rac1p": {
+        "1": "White alone",
+        "2": "Black or African American alone",
+        "3": "American Indian alone",
+        "4": "Alaska Native alone",
+        "5": "American Indian and Alaska Native tribes specified",
+        "6": "Asian alone",
+        "7": "Native Hawaiian and Other Pacific Islander alone",
+        "8": "Some Other Race alone",
+        "9": "Two or More Races",
+    },
+    "mar": {
+        "1": "Married",
+        "2": "Widowed",
+        "3": "Divorced",
+        "4": "Separated",
+        "5": "Never married or under 15 years old",
+    },
+    "dis": {"1": "With a disability", "2": "Without a disability"},
+}
 
 
 def nested_columns(frame: pd.DataFrame) -> tuple[str, ...]:
@@ -186,33 +320,53 @@ def nested_column_message(columns: Sequence[str]) -> str:
 
 
 def suggest_roles(frame: pd.DataFrame) -> RoleSuggestion:
-    """Guess column roles from names and value types. Only a suggestion: confirm it.
+    """Guess column roles from names and values. Only a suggestion: confirm it.
 
-    Nested columns (lists, records, maps) are never suggested for any role.
+    - the *target* is a two-valued column named like an outcome (``employed``,
+      ``two_year_recid``, ``risk``, ``income`` with ``>50K`` / ``<=50K`` …); in a file without
+      a header row, the last two-valued column;
+    - a *score* has a score-like name (``decile_score``, ``*_prob``, ``*_score``) and more
+      than two numbers, on any scale (its range is reported); a two-valued column is a
+      *decision*, never a score;
+    - *protected attributes* by name, census codes included (``SEX``, ``RAC1P``, ``AGEP``);
+    - nested columns (lists, records, maps) are never suggested for any role.
     """
     nested = set(nested_columns(frame))
     columns = [str(c) for c in frame.columns if str(c) not in nested]
     ids = tuple(c for c in columns if _ID.search(c) and _looks_unique(frame, c))
-    score = _first(c for c in columns if _SCORE.search(c) and _is_probability(frame, c))
-    prediction = _first(
-        c for c in columns if _PREDICTION.search(c) and c != score and _is_binary(frame, c)
-    )
     weight = _first(c for c in columns if _WEIGHT.search(c) and _is_numeric(frame, c))
-    taken = {score, prediction, weight, *ids}
-    target = _first(
-        c for c in columns if c not in taken and _TARGET.search(c) and _is_binary(frame, c)
-    ) or _first(c for c in columns if c not in taken and c.lower().startswith(("y_", "label")))
+    taken: set[str | None] = {weight, *ids}
+    target = _suggest_target(frame, [c for c in columns if c not in taken])
     taken.add(target)
+    score = _first(
+        c
+        for c in columns
+        if c not in taken
+        and _words(c) & _SCORE_WORDS
+        and _is_numeric(frame, c)
+        and _n_values(frame, c) > 2
+    )
+    taken.add(score)
+    prediction = _first(
+        c
+        for c in columns
+        if c not in taken
+        and (_PREDICTION.search(c) or _words(c) & _SCORE_WORDS)
+        and _is_binary(frame, c)
+    )
+    taken.add(prediction)
     protected = tuple(
-        c for c in columns if c not in taken and _PROTECTED.search(c) and not _PROXY.search(c)
+        c
+        for c in columns
+        if c not in taken
+        and (_PROTECTED.search(c) or c.lower() in _CENSUS_PROTECTED)
+        and not _PROXY.search(c)
     )
     features = tuple(c for c in columns if c not in taken and c not in protected)
     bins = tuple(
-        default_binning(c)
-        for c in protected
-        if _is_numeric(frame, c) and frame[c].nunique(dropna=True) > 10
+        default_binning(c) for c in protected if _is_numeric(frame, c) and _n_values(frame, c) > 10
     )
-    positive = _suggest_positive(frame[target]) if target is not None else None
+    positive, ambiguous = (None, False) if target is None else suggest_favourable(frame, target)
     return RoleSuggestion(
         target=target,
         positive_label=positive,
@@ -224,7 +378,123 @@ def suggest_roles(frame: pd.DataFrame) -> RoleSuggestion:
         id_columns=ids,
         proxies=tuple(c for c in features if _PROXY.search(c)),
         bins=bins,
+        positive_ambiguous=ambiguous,
+        score_range=_range(frame, score) if score is not None else None,
+        group_labels=tuple(triple for c in protected for triple in census_code_labels(frame, c)),
     )
+
+
+def suggest_favourable(frame: pd.DataFrame, target: str) -> tuple[Hashable | None, bool]:
+    """The target's suggested favourable value, and whether the reviewer must confirm it.
+
+    Values decide first (yes/no, good/bad, ``>50K`` over ``<=50K``); then the name: where a
+    1 is unfavourable (``two_year_recid``, ``default``, ``risk``) the other value is
+    suggested, where it is favourable (``employed``, ``hired``) the 1. Only values or a
+    favourable name settle it; otherwise the suggestion must be confirmed. None only when
+    the column has no values.
+    """
+    values = distinct_values(frame, target)
+    if not values:
+        return None, False
+    words = [_value_word(v) for v in values]
+    favourable = [v for v, w in zip(values, words, strict=True) if w in _FAVOURABLE_VALUES]
+    unfavourable = [v for v, w in zip(values, words, strict=True) if w in _UNFAVOURABLE_VALUES]
+    if len(values) == 2:
+        if len(favourable) == 1:
+            return favourable[0], False
+        if len(unfavourable) == 1:
+            return values[1 - values.index(unfavourable[0])], False
+        if sorted(w[:1] for w in words) == ["<", ">"]:  # income ">50K" / "<=50K"
+            return next(v for v, w in zip(values, words, strict=True) if w.startswith(">")), False
+    elif favourable:
+        return favourable[0], len(favourable) > 1
+    one = _the_one(values)
+    name_words = _words(target)
+    if len(values) == 2:
+        other = values[1 - values.index(one)]
+        if name_words & _UNFAVOURABLE_NAME_WORDS:
+            return other, True
+        if name_words & _FAVOURABLE_NAME_WORDS:
+            return one, False
+    return one, True
+
+
+def favourable_question(target: str, value: Hashable) -> str:
+    """The question that confirms an ambiguous favourable value, in the reviewer's words."""
+    return f"Is {value} in '{target}' the favourable outcome?"
+
+
+def census_code_labels(frame: pd.DataFrame, column: str) -> tuple[tuple[str, str, str], ...]:
+    """Census labels for a coded column (``SEX`` 1 → Male, 2 → Female), as (column, value,
+    label) triples; empty unless the column has a known name and only known codes."""
+    labels = CENSUS_CODE_LABELS.get(column.lower())
+    if labels is None:
+        return ()
+    codes = [_code_text(v) for v in distinct_values(frame, column, limit=len(labels) + 1)]
+    if not codes or not set(codes) <= set(labels):
+        return ()
+    return tuple((column, code, labels[code]) for code in codes)
+
+
+def is_age_like(column: str) -> bool:
+    """True for a column named like an age in years (``age``, ``AGEP``, ``age_years``)."""
+    return bool(_AGE.search(column))
+
+
+def _suggest_target(frame: pd.DataFrame, columns: list[str]) -> str | None:
+    binary = [c for c in columns if _is_binary(frame, c) and _n_values(frame, c) == 2]
+    named = {c.lower(): c for c in binary}
+    for name in _TARGET_NAMES:
+        if name in named:
+            return named[name]
+    by_word = _first(
+        c
+        for c in binary
+        if _words(c) & (_UNFAVOURABLE_NAME_WORDS | _FAVOURABLE_NAME_WORDS)
+        and not _words(c) & _MODEL_OUTPUT_WORDS
+    ) or _first(c for c in columns if c.lower().startswith(("y_", "label")))
+    if by_word is not None:
+        return by_word
+    if columns and all(_GENERATED_NAME.fullmatch(c) for c in columns) and binary:
+        return binary[-1]  # a file without a header: the outcome is usually the last column
+    return None
+
+
+def _words(name: str) -> set[str]:
+    return {w for w in re.split(r"[^a-z0-9]+", name.lower()) if w}
+
+
+def _value_word(value: object) -> str:
+    return str(value).strip().lower().rstrip(".")
+
+
+def _the_one(values: list[Hashable]) -> Hashable:
+    """The value that reads as "yes": True, 1 (or "1"), else the last in sorted order."""
+    for value in values:
+        if value is True or _value_word(value) in ("1", "1.0"):
+            return value
+    return values[-1]
+
+
+def _code_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip().lstrip("0") or "0"
+
+
+def _range(frame: pd.DataFrame, name: str) -> tuple[float, float] | None:
+    col = _column(frame, name)
+    if col is None:
+        return None
+    values = pd.to_numeric(col, errors="coerce").dropna()
+    if not len(values):
+        return None
+    return float(values.min()), float(values.max())
+
+
+def _n_values(frame: pd.DataFrame, name: str) -> int:
+    col = _column(frame, name)
+    return 0 if col is None else int(col.nunique(dropna=True))
 
 
 def _first(items: object) -> str | None:
@@ -263,16 +533,6 @@ def _looks_unique(frame: pd.DataFrame, name: str) -> bool:
     return col is not None and len(col) > 0 and col.nunique(dropna=True) == len(col)
 
 
-def _suggest_positive(target: pd.Series | pd.DataFrame) -> Hashable | None:
-    if not isinstance(target, pd.Series):
-        return None
-    values = list(pd.unique(target.dropna()))
-    for value in values:
-        if str(value).strip().lower() in _POSITIVE_WORDS:
-            return _plain(value)
-    return None
-
-
 def _plain(value: object) -> Hashable:
     """numpy scalars → Python scalars, so the label prints and serialises simply."""
     if isinstance(value, np.generic):
@@ -299,4 +559,31 @@ def numeric_columns(frame: pd.DataFrame) -> tuple[str, ...]:
 
 def default_binning(column: str) -> Binning:
     """Age bands for a column named like age, else four bands of about equal size."""
-    return Binning(column, edges=AGE_BAND_EDGES if _AGE.search(column) else ())
+    return Binning(column, edges=AGE_BAND_EDGES if is_age_like(column) else ())
+
+
+def rename_roles(roles: ColumnRoles, names: Mapping[str, str]) -> ColumnRoles:
+    """``roles`` after the columns were renamed (old name → new name, in file order).
+
+    Every role follows its column; the new names are kept as ``column_names`` so the same
+    file, read again without a header, gets them back.
+    """
+
+    def new(column: str) -> str:
+        return names.get(column, column)
+
+    def maybe(column: str | None) -> str | None:
+        return None if column is None else new(column)
+
+    return dataclasses.replace(
+        roles,
+        target=new(roles.target) if roles.target else roles.target,
+        protected=tuple(new(c) for c in roles.protected),
+        prediction=maybe(roles.prediction),
+        score=maybe(roles.score),
+        features=tuple(new(c) for c in roles.features),
+        weight=maybe(roles.weight),
+        bins=tuple(dataclasses.replace(b, column=new(b.column)) for b in roles.bins),
+        group_labels=tuple((new(c), v, label) for c, v, label in roles.group_labels),
+        column_names=tuple(names.values()),
+    )

@@ -548,7 +548,7 @@ class TableChecker:
                     name,
                 )
                 continue
-            group = encode_groups(series, binning=binning)
+            group = encode_groups(series, binning=binning, labels=self.roles.labels_for(name))
             missing = int(series.isna().sum())
             if missing:
                 self.warn(
