@@ -184,16 +184,18 @@ except FairnessCoreError as exc:
 # --- The report's analyses ------------------------------------------------------------
 in_report = state.get_report_analyses()
 add_column, added_column = st.columns([1, 2])
-add_column.button(
+# Not an on_click callback: its arguments would be the settings of the run that drew the
+# button, so a click right after changing a setting added the previous analysis.
+if add_column.button(
     "Add this analysis to the report",
     key="subgroups.add_to_report",
     icon=":material/playlist_add:",
-    on_click=state.add_report_analysis,
-    args=(settings,),
     disabled=settings in in_report,
     help="The report lists every analysis you add (by gender, by race, gender × race …), "
     "each with these settings; reorder or remove them on the Report page.",
-)
+):
+    state.add_report_analysis(settings)
+    in_report = state.get_report_analyses()
 if settings in in_report:
     position = in_report.index(settings) + 1
     added_column.caption(
