@@ -128,7 +128,8 @@ def _choose_race_on_subgroups(page: Page) -> None:
     minimum.press("Enter")
     # The page has run with the new minimum (and race) once its caption says so. Only then
     # does a button on it act on these settings: "Add this analysis to the report" clicked
-    # while the page still runs adds the settings of the run before (see the report).
+    # while the page still runs adds the settings of the run before (its on_click args
+    # are bound by the last run that drew it).
     expect(page.get_by_text(f"at least {MIN_PEOPLE} people measured")).to_be_visible()
     wait_idle(page)
 
