@@ -127,6 +127,11 @@ def start_server(*extra: str, env: dict[str, str] | None = None) -> Server:
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
 
+def reviews_env(database: Path) -> dict[str, str]:
+    """The environment that points the app's saved reviews at ``database`` (not the user's)."""
+    return {"FAIRNESS_EXPLORER_REVIEWS": str(database)}
+
+
 def stop_server(server: Server) -> None:
     """Stop the server and close its pipes."""
     server.process.terminate()
@@ -140,19 +145,25 @@ def stop_server(server: Server) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(browser_type_launch_args: dict[str, object]) -> Iterator[Server]:
+def server(
+    browser_type_launch_args: dict[str, object], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """The app as an operator starts it (default settings), shared by the journeys."""
     del browser_type_launch_args  # no browser, no server: skip early
-    running = start_server()
+    database = tmp_path_factory.mktemp("reviews") / "reviews.sqlite3"
+    running = start_server(env=reviews_env(database))
     yield running
     stop_server(running)
 
 
 @pytest.fixture(scope="session")
-def small_upload_server(browser_type_launch_args: dict[str, object]) -> Iterator[Server]:
+def small_upload_server(
+    browser_type_launch_args: dict[str, object], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """The app with a 1 MB upload limit, to test the limit without 200 MB files."""
     del browser_type_launch_args
-    running = start_server("--server.maxUploadSize", "1")
+    database = tmp_path_factory.mktemp("reviews") / "reviews.sqlite3"
+    running = start_server("--server.maxUploadSize", "1", env=reviews_env(database))
     yield running
     stop_server(running)
 
