@@ -62,6 +62,7 @@ SUBGROUPS_ALPHA = "subgroups.alpha"
 DATASETCHECK_ATTRIBUTE = "datasetcheck.attribute"
 DATASETCHECK_FEATURE = "datasetcheck.feature"
 DATASETCHECK_MIN_N = "datasetcheck.min_n"
+DATASETCHECK_INTERSECT = "datasetcheck.intersect"  # a second attribute crossed with the first
 DATASETCHECK_PROXY_FEATURES = "datasetcheck.proxy_features"
 DATASETCHECK_SLICE_FEATURES = "datasetcheck.slice_features"
 DATASETCHECK_SLICE_METRIC = "datasetcheck.slice_metric"

@@ -293,7 +293,11 @@ def fit_explainer(
     if len(sample) > max_background:
         pick = np.sort(np.random.default_rng(seed).choice(len(sample), max_background, False))
         sample = sample.iloc[pick]
-    import shap
+    with warnings.catch_warnings():
+        # shap's own (unused) plotting module calls a matplotlib function that matplotlib
+        # now deprecates; that warning at import says nothing about the explanation.
+        warnings.filterwarnings("ignore", "The set_bad function", PendingDeprecationWarning)
+        import shap
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
