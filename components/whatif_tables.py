@@ -46,6 +46,7 @@ OUTCOME_WORDS = {
 KIND_OF_PROBE = {
     "protected": "protected attribute",
     "proxy": "proxy feature",
+    "proxies alone": "proxies alone (typical of the new group)",
     "protected + proxies": "protected attribute and proxies",
 }
 SCOPES: dict[Scope, str] = {

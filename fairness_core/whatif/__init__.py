@@ -41,6 +41,7 @@ from fairness_core.whatif._explain import (
     sample_rows_by_group,
 )
 from fairness_core.whatif._flips import (
+    CREDIT_WORDS,
     FlipTestResult,
     FlipValue,
     RowFlipResult,
@@ -50,6 +51,7 @@ from fairness_core.whatif._flips import (
 )
 
 __all__ = [
+    "CREDIT_WORDS",
     "OUTCOME_TYPES",
     "EditComparison",
     "ExplainerKind",
