@@ -290,13 +290,12 @@ def test_flip_decomposition_equals_scoring_the_three_edited_rows(loan) -> None:
     assert result.not_model_inputs == ("age",)
     assert (decomposition["attribute_change"] == 0).all()
     credited = decomposition[decomposition["credit"] != "none"]
-    assert len(credited) and set(credited["credit"]) == {"proxies"}
+    assert len(credited)
+    assert set(credited["credit"]) == {"proxies"}
     assert "proxies" in CREDIT_WORDS
     sentence = describe_row_flips(result)
-    assert (
-        sentence.startswith(f"This row's score is {base:.3f}")
-        and "age is not one of the model's inputs" in sentence
-    )
+    assert sentence.startswith(f"This row's score is {base:.3f}")
+    assert "age is not one of the model's inputs" in sentence
     first = credited.iloc[0]
     assert (
         f"age → {first['to']} with typical zip_code turns the decision around because of "
