@@ -107,6 +107,8 @@ NOT_CHOICES: Mapping[str, str] = {
     state.DATASETCHECK_SAVE_COHORT: "a button",
     state.DATASETCHECK_REMOVE_COHORT: "a button",
     state.DATASETCHECK_USE_PROXIES: "a button",
+    state.WHATIF_USE_FOUND_PROXIES: "a button",
+    state.WHATIF_FIND_PROXIES: "a button",
     state.MITIGATION_TRAIN_UPLOAD: "a file uploader",
     state.MITIGATION_RUN: "a button",
     state.MITIGATION_STOP: "a button",

@@ -294,9 +294,10 @@ def fit_explainer(
         pick = np.sort(np.random.default_rng(seed).choice(len(sample), max_background, False))
         sample = sample.iloc[pick]
     with warnings.catch_warnings():
-        # shap's own (unused) plotting module calls a matplotlib function that matplotlib
-        # now deprecates; that warning at import says nothing about the explanation.
-        warnings.filterwarnings("ignore", "The set_bad function", PendingDeprecationWarning)
+        # shap's own (unused) plotting module calls matplotlib functions that matplotlib
+        # now deprecates (set_bad, set_over, …); those warnings at import say nothing
+        # about the explanation.
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
         import shap
 
     with warnings.catch_warnings():
