@@ -14,11 +14,18 @@ TITLES = {
 }
 
 
-OUTCOMES = (
-    ["true positive", "false positive", "false negative", "true negative"]
-    + ["true positive", "true positive", "false positive", "false negative"]
-    + ["false negative", "true negative"]
-)
+OUTCOMES = [
+    "true positive",
+    "false positive",
+    "false negative",
+    "true negative",
+    "true positive",
+    "true positive",
+    "false positive",
+    "false negative",
+    "false negative",
+    "true negative",
+]
 
 
 def _rows() -> pd.DataFrame:
@@ -28,18 +35,7 @@ def _rows() -> pd.DataFrame:
             "row": range(10),
             "gender": ["female"] * 4 + ["male"] * 6,
             "decision": [1, 1, 0, 0, 1, 1, 1, 0, 0, 0],
-            "outcome_type": [
-                "true positive",
-                "false positive",
-                "false negative",
-                "true negative",
-                "true positive",
-                "true positive",
-                "false positive",
-                "false negative",
-                "false negative",
-                "true negative",
-            ],  # fmt: skip
+            "outcome_type": OUTCOMES,
             "score": [0.95, 0.7, 0.3, 0.2, 0.8, 0.92, 0.6, 0.4, 0.1, 0.05],
         }
     )
