@@ -217,7 +217,7 @@ def test_a_filter_matching_nobody_says_which_and_how_to_widen(whatif: AppTest) -
 
 
 def test_the_chosen_person_and_edits_stay_when_the_page_is_left(whatif: AppTest) -> None:
-    """Row 7 edited to male, re-scored; after Subgroups and back, all of it is still there."""
+    """Row 7 edited and re-scored; after three other pages and back, all of it is there."""
     whatif.number_input(key=state.WHATIF_ROW).set_value(7).run()
     original = whatif.selectbox(key=state.whatif_edit_key("gender")).value
     edited = "male" if original == "female" else "female"
@@ -227,8 +227,9 @@ def test_the_chosen_person_and_edits_stay_when_the_page_is_left(whatif: AppTest)
     assert not whatif.exception, [e.value for e in whatif.exception]
     before = {m.label: m.value for m in whatif.metric}
 
-    whatif.switch_page("pages/subgroups.py").run()
-    assert not whatif.exception, [e.value for e in whatif.exception]
+    for page in ("pages/subgroups.py", "pages/data.py", "pages/dataset_audit.py"):
+        whatif.switch_page(page).run()
+        assert not whatif.exception, [e.value for e in whatif.exception]
     whatif.switch_page("pages/whatif.py").run()
     assert not whatif.exception, [e.value for e in whatif.exception]
 
