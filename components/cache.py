@@ -31,16 +31,19 @@ from fairness_core.data import (
     load_dataset,
 )
 from fairness_core.dataset_check import (
+    BaseRateVerdicts,
     Cohort,
     DatasetAudit,
     FeatureDistribution,
     ProxyReport,
     SliceReport,
     check_labelled_data,
+    compute_base_rate_verdicts,
     compute_dataset_audit,
     compute_feature_distribution,
     find_proxies,
     find_slices,
+    with_intersection,
 )
 from fairness_core.dataset_check import with_cohorts as add_cohort_columns
 from fairness_core.errors import FairnessCoreError, Problem, ValidationFailedError
@@ -301,6 +304,20 @@ def dataset_audit(
     """Representation, base rates, disparate impact and gaps of the labelled data."""
     shares = {attribute: dict(entries) for attribute, entries in reference_shares}
     return compute_dataset_audit(data, reference_shares=shares, min_n=min_n)
+
+
+@cached(max_entries=16, kind="resource")
+def intersected(inputs: AuditInputs, data: AuditData, attributes: tuple[str, ...]) -> AuditData:
+    """The labelled data with one more grouping column: ``attributes`` crossed."""
+    return with_intersection(data, attributes)
+
+
+@cached(spinner="Judging each group's recorded outcomes…", max_entries=32)
+def base_rate_verdicts(
+    inputs: AuditInputs, data: AuditData, attribute: str, min_n: int
+) -> BaseRateVerdicts:
+    """Each group's base rate against the highest, judged as on the Subgroups page."""
+    return compute_base_rate_verdicts(data, (attribute,), min_n=min_n)
 
 
 @cached(max_entries=64)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from components import state, whatif_cache
+from components import cache, state, whatif_cache
 from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.state import AuditInputs
@@ -18,6 +18,7 @@ from components.whatif_tables import (
     AFFECTED_COLUMNS,
     CANDIDATE_COLUMNS,
     CHANGE_COLUMNS,
+    DECOMPOSITION_COLUMNS,
     FLIP_TEST_COLUMNS,
     KIND_OF_PROBE,
     NEAREST_COLUMNS,
@@ -28,6 +29,7 @@ from components.whatif_tables import (
     select_titled,
 )
 from fairness_core.data import AuditData
+from fairness_core.dataset_check import top_proxy_features
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
 from fairness_core.plots import (
@@ -37,7 +39,7 @@ from fairness_core.plots import (
     plot_flip_test,
     plot_row_flips,
 )
-from fairness_core.whatif import FeatureSpec
+from fairness_core.whatif import CREDIT_WORDS, FeatureSpec, RowFlipResult
 
 PAGE = "What-if"
 _SCORE = st.column_config.NumberColumn(format="%.3f")
@@ -80,6 +82,8 @@ def render_flip_tests(
         columns={PROBE_COLUMNS["score"]: _SCORE, PROBE_COLUMNS["score_change"]: _CHANGE},
         settings={"row": row + 1, "proxies": proxies},
     )
+    _not_model_inputs(inputs, audit, flips, proxy_options)
+    _decomposition(flips, row)
 
     st.subheader("Everyone")
     attribute = st.selectbox(
@@ -132,6 +136,113 @@ def render_flip_tests(
         settings={"attribute": attribute, "proxies": proxies},
     )
     return tuple(proxies)
+
+
+def _use_proxies(options: Sequence[str]) -> None:
+    """Put the proxies handed over (or just found) into the proxy picker (a callback)."""
+    found = [f for f in state.get_whatif_proxy_default() if f in options]
+    st.session_state[state.WHATIF_PROXIES] = found
+
+
+def _not_model_inputs(
+    inputs: AuditInputs, audit: AuditData, flips: RowFlipResult, options: Sequence[str]
+) -> None:
+    """Say plainly which attributes the model does not take, and offer their proxies."""
+    blind = flips.not_model_inputs
+    if not blind or flips.proxies:
+        return
+    names = " and ".join(blind)
+    st.info(
+        escape_markdown(
+            f"{names} {'is not one' if len(blind) == 1 else 'are not any'} of the model's "
+            f"inputs, so changing {'it' if len(blind) == 1 else 'them'} alone cannot change "
+            "the decision. That does not show the model ignores "
+            f"{names}: it can treat people by {names} through features that stand in for "
+            f"{'it' if len(blind) == 1 else 'them'} (proxies). Choose proxy features above."
+        )
+    )
+    handed = [f for f in state.get_whatif_proxy_default() if f in options]
+    if handed:
+        st.markdown(
+            escape_markdown(
+                f"The Dataset check found these proxies: {', '.join(handed)}. Test them with "
+                f"{names}:"
+            )
+        )
+        st.button(
+            "Use these proxies",
+            key=state.WHATIF_USE_FOUND_PROXIES,
+            on_click=_use_proxies,
+            args=(list(options),),
+            icon=":material/swap_horiz:",
+        )
+        return
+    st.button(
+        "Find the proxies",
+        key=state.WHATIF_FIND_PROXIES,
+        on_click=_find_proxies,
+        args=(inputs, audit, tuple(options)),
+        icon=":material/search:",
+        help="Checks, for each model input, how well it reveals each protected attribute "
+        "(as on the Dataset check page), and tests the proxies it finds. Takes a few seconds.",
+    )
+    note = st.session_state.get(state.WHATIF_PROXY_SEARCH_NOTE)
+    if note:
+        st.caption(escape_markdown(str(note)))
+
+
+def _find_proxies(inputs: AuditInputs, audit: AuditData, options: tuple[str, ...]) -> None:
+    """Run proxy detection on the model's inputs and test what it finds (a callback)."""
+    try:
+        report = cache.proxies(inputs, audit, options)
+    except FairnessCoreError as exc:
+        st.session_state[state.WHATIF_PROXY_SEARCH_NOTE] = str(exc)
+        return
+    found = top_proxy_features(report)
+    state.set_whatif_proxy_default(found)
+    st.session_state[state.WHATIF_PROXIES] = [f for f in found if f in options]
+    st.session_state[state.WHATIF_PROXY_SEARCH_NOTE] = (
+        ""
+        if found
+        else "No model input reveals a protected attribute better than weakly, so there is "
+        "no proxy to test."
+    )
+
+
+def _decomposition(flips: RowFlipResult, row: int) -> None:
+    """The attribute's own effect, the proxies' effect and both, per move."""
+    table = flips.decomposition
+    if table.empty:
+        return
+    st.markdown("**The attribute's own effect, and its proxies'**")
+    shown = table.assign(credit=table["credit"].map(CREDIT_WORDS))
+    turned = table[table["credit"] != "none"]
+    listed = ", ".join(flips.proxies)
+    if turned.empty:
+        sentence = (
+            f"No move to another group turns the decision around: not the attribute alone, not "
+            f"{listed} alone, and not both."
+        )
+    else:
+        by_proxies = int((turned["credit"] == "proxies").sum())
+        sentence = (
+            f"{len(turned)} of {len(table)} moves turn the decision around; in {by_proxies} of "
+            f"them the change comes from {listed} alone, not from the attribute itself."
+        )
+    render_view(
+        "whatif.flip_decomposition",
+        page=PAGE,
+        title=f"Attribute alone, proxies alone and both for row {row + 1}",
+        sentence=sentence,
+        note="Each row makes the same move three ways, so a change that comes from the "
+        "proxies is never credited to the attribute.",
+        table=select_titled(shown, DECOMPOSITION_COLUMNS),
+        columns={
+            DECOMPOSITION_COLUMNS[c]: _CHANGE
+            for c in ("attribute_change", "proxies_change", "both_change")
+        },
+        settings={"row": row + 1, "proxies": list(flips.proxies)},
+    )
 
 
 def render_nearest(inputs: AuditInputs, audit: AuditData, row: int, decision: int) -> None:

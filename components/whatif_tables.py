@@ -18,6 +18,7 @@ __all__ = [
     "CANDIDATE_COLUMNS",
     "CHANGE_COLUMNS",
     "DECISIONS",
+    "DECOMPOSITION_COLUMNS",
     "EDIT_COLUMNS",
     "FLIP_TEST_COLUMNS",
     "HISTORY_COLUMNS",
@@ -46,6 +47,7 @@ OUTCOME_WORDS = {
 KIND_OF_PROBE = {
     "protected": "protected attribute",
     "proxy": "proxy feature",
+    "proxies alone": "proxies alone (typical of the new group)",
     "protected + proxies": "protected attribute and proxies",
 }
 SCOPES: dict[Scope, str] = {
@@ -82,6 +84,14 @@ PROBE_COLUMNS = {
     "score_change": "Score change",
     "decision": "Decision after",
     "decision_changed": "Decision turns around",
+}
+DECOMPOSITION_COLUMNS = {
+    "attribute": "Attribute",
+    "to": "Moved to",
+    "attribute_change": "Score change: attribute alone",
+    "proxies_change": "Score change: proxies alone",
+    "both_change": "Score change: both",
+    "credit": "What turns the decision around",
 }
 FLIP_TEST_COLUMNS = {
     "group": "Group",

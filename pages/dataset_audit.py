@@ -56,6 +56,15 @@ if data is None:
     render_problems(p for p in problems if p.severity == "error")
     st.page_link("pages/data.py", label="Go to Data & model", icon=":material/upload_file:")
     st.stop()
+if cache.validate(inputs)[1] is None:
+    # Not an error: this page needs only the recorded outcomes.
+    st.info(
+        "No model decisions are chosen, so this page checks the data itself. Available: "
+        "who is in the data and what its recorded outcomes say (with a verdict per group), "
+        "and which features give away a protected attribute. The worst-treated slices need "
+        "the model's decisions: choose a prediction or score column, or upload the model, "
+        "on the Data & model page."
+    )
 
 
 def _proxies_tab(inputs: AuditInputs, data: AuditData, candidates: tuple[str, ...]) -> None:

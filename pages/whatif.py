@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -34,7 +35,7 @@ from fairness_core.plots import (
     format_value,
     plot_edit,
 )
-from fairness_core.whatif import OUTCOME_TYPES, FeatureSpec, filter_rows
+from fairness_core.whatif import OUTCOME_TYPES, FeatureSpec, explain_no_match, filter_rows
 
 ensure_routed()
 
@@ -73,11 +74,33 @@ protected = [g.name for g in audit.groups]
 # --- Choose a person ------------------------------------------------------------------
 st.header("1. Choose a person")
 left, middle, right = st.columns(3)
+
+
+def _groups_of(attribute: str) -> list[str]:
+    return list(audit.group(attribute).labels)
+
+
+def _regroup() -> None:
+    """A new "Group by" starts with all of its groups (the old groups mean nothing there)."""
+    chosen = st.session_state.get(state.WHATIF_FILTER_ATTRIBUTE)
+    if chosen in protected:
+        st.session_state[state.WHATIF_FILTER_GROUPS] = _groups_of(chosen)
+
+
 with left:
     attribute = st.selectbox(
-        "Group by", protected, key=state.WHATIF_FILTER_ATTRIBUTE, persist_state="session"
+        "Group by",
+        protected,
+        key=state.WHATIF_FILTER_ATTRIBUTE,
+        persist_state="session",
+        on_change=_regroup,
     )
-    labels = list(audit.group(attribute).labels)
+    labels = _groups_of(attribute)
+    kept = st.session_state.get(state.WHATIF_FILTER_GROUPS)
+    if kept is not None and set(kept) - set(labels):
+        # Groups of another attribute (a stale choice): keep only those valid here.
+        valid = [g for g in kept if g in labels]
+        st.session_state[state.WHATIF_FILTER_GROUPS] = valid or labels
     chosen_groups = st.multiselect(
         "Groups", labels, default=labels, key=state.WHATIF_FILTER_GROUPS, persist_state="session"
     )
@@ -105,15 +128,31 @@ with right:
         key=state.WHATIF_FILTER_SCORE,
         persist_state="session",
     )
-if set(chosen_groups) - set(labels):  # the grouping changed under a stale selection
-    chosen_groups = labels
-filtered = filter_rows(
-    rows,
-    groups={attribute: chosen_groups},
-    decision=DECISIONS[decision_choice],
-    outcome_type=None if outcome_choice == ANY else outcome_choice,
-    score_range=(float(score_range[0]), float(score_range[1])),
-)
+everyone = set(chosen_groups) == set(labels)
+filters: dict[str, Any] = {
+    "groups": None if everyone else {attribute: chosen_groups},
+    "decision": DECISIONS[decision_choice],
+    "outcome_type": None if outcome_choice == ANY else outcome_choice,
+    "score_range": None
+    if tuple(score_range) == (0.0, 1.0)
+    else (float(score_range[0]), float(score_range[1])),
+}
+filtered = filter_rows(rows, **filters)
+if filtered.empty:
+    st.warning(
+        escape_markdown(
+            explain_no_match(
+                rows,
+                titles={
+                    "groups": f"'Groups' ({', '.join(chosen_groups) or 'none'} of {attribute})",
+                    "decision": f"'Model decision' = {decision_choice}",
+                    "outcome_type": f"'Right or wrong' = {OUTCOME_WORDS.get(outcome_choice)}",
+                    "score_range": f"'Score between' {score_range[0]:.2f} and {score_range[1]:.2f}",
+                },
+                **filters,
+            )
+        )
+    )
 shown_rows = in_words(filtered.assign(row=filtered["row"] + 1), ["outcome", "decision"])
 shown_rows["outcome_type"] = shown_rows["outcome_type"].map(OUTCOME_WORDS)
 shown_rows = shown_rows.rename(columns=ROW_COLUMNS)
@@ -141,7 +180,7 @@ render_add_to_findings(
     table=shown_rows.head(200),
     settings={
         "attribute": attribute,
-        "groups": chosen_groups,
+        "groups": list(chosen_groups),
         "decision": decision_choice,
         "outcome": outcome_choice,
         "score_range": list(score_range),

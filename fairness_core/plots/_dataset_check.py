@@ -14,7 +14,9 @@ import plotly.graph_objects as go
 from fairness_core.dataset_check import (
     ALL_FEATURES,
     FOUR_FIFTHS,
+    REFERENCE_VERDICT,
     SLICE_METRICS,
+    BaseRateVerdicts,
     DatasetAudit,
     FeatureDistribution,
     ProxyReport,
@@ -31,6 +33,7 @@ __all__ = [
     "describe_proxies",
     "describe_representation",
     "describe_slices",
+    "plot_base_rate_verdicts",
     "plot_base_rates",
     "plot_feature_distribution",
     "plot_missingness",
@@ -179,6 +182,56 @@ def describe_base_rates(audit: DatasetAudit, attribute: str) -> str:
     )
 
 
+#: Bar colour per verdict of a group's base rate (the reference is drawn in black).
+VERDICT_COLOURS = {
+    "adverse impact": GROUP_COLOURS[5],
+    "below the line, not statistically significant": GROUP_COLOURS[1],
+    "within the line": GROUP_COLOURS[0],
+    "favoured": GROUP_COLOURS[2],
+    REFERENCE_VERDICT: GROUP_COLOURS[7],
+    "too few people to judge": GROUP_COLOURS[8],
+    "cannot be computed": GROUP_COLOURS[8],
+}
+
+
+def plot_base_rate_verdicts(verdicts: BaseRateVerdicts) -> go.Figure:
+    """Each group's impact ratio (base rate ÷ the reference's), coloured by its verdict."""
+    table = verdicts.table
+    fig = go.Figure()
+    for verdict, colour in VERDICT_COLOURS.items():
+        part = table[table["verdict"] == verdict]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                x=part["group"].astype(str),
+                y=part["impact_ratio"],
+                name=verdict,
+                marker_color=colour,
+                error_y=_errors(part["impact_ratio"], part["ratio_ci_low"], part["ratio_ci_high"]),
+                customdata=np.stack([part["base_rate"], part["rows"]], axis=1),
+                hovertemplate="%{x}: ratio %{y:.3f}, base rate %{customdata[0]:.1%} "
+                f"(%{{customdata[1]:,}} rows): {verdict}<extra></extra>",
+            )
+        )
+    fig.add_hline(
+        y=verdicts.line,
+        line_dash="dash",
+        line_color="#000000",
+        annotation_text="four-fifths line",
+        annotation_position="top left",
+    )
+    fig.update_yaxes(title_text=f"base rate ÷ {verdicts.reference or 'the highest'}")
+    fig.update_xaxes(
+        title_text=verdicts.name,
+        type="category",
+        categoryorder="array",
+        categoryarray=table["group"].astype(str).tolist(),
+    )
+    fig.update_layout(height=380, margin=_MARGIN, legend_title_text="verdict")
+    return fig
+
+
 def plot_missingness(audit: DatasetAudit, attribute: str) -> go.Figure:
     """A heat map: the share of missing values per group (rows) and feature (columns)."""
     gaps = audit.missingness[audit.missingness["attribute"] == attribute]
@@ -277,7 +330,12 @@ def _short_number(value: float) -> str:
 
 
 def plot_proxies(report: ProxyReport, *, top: int = 15) -> go.Figure:
-    """Horizontal bars: how well each feature identifies each attribute (0 = chance)."""
+    """Horizontal bars: each pair's score (AUC or balanced accuracy), with a coin toss's.
+
+    The bar's length is the very number the sentence states ("AUC 0.90"), and a black tick
+    marks what a coin toss would score, so the gap between them is how much the feature
+    gives away.
+    """
     table = report.table.head(top).iloc[::-1]
     colour_of = dict(zip(report.attributes, _colours(len(report.attributes)), strict=True))
     fig = go.Figure()
@@ -288,25 +346,37 @@ def plot_proxies(report: ProxyReport, *, top: int = 15) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 y=[f"{f} → {a}" for f, a in zip(part["feature"], part["attribute"], strict=True)],
-                x=part["skill"].clip(lower=0),
+                x=part["score"],
                 orientation="h",
                 name=attribute,
                 marker_color=colour_of[attribute],
-                customdata=np.stack([part["score_name"], part["score"].round(3)], axis=1),
-                hovertemplate="%{y}: %{customdata[0]} %{customdata[1]}<extra></extra>",
+                text=[
+                    f"{n} {v:.2f}" for n, v in zip(part["score_name"], part["score"], strict=True)
+                ],
+                textposition="auto",
+                customdata=np.stack([part["score_name"], part["chance"].round(2)], axis=1),
+                hovertemplate="%{y}: %{customdata[0]} %{x:.2f} "
+                "(a coin toss scores %{customdata[1]})<extra></extra>",
             )
         )
+    labels = [f"{f} → {a}" for f, a in zip(table["feature"], table["attribute"], strict=True)]
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=table["chance"],
+            mode="markers",
+            name="a coin toss",
+            marker={"symbol": "line-ns-open", "size": 18, "color": "#000000"},
+            hovertemplate="%{y}: a coin toss scores %{x:.2f}<extra></extra>",
+        )
+    )
+    names = sorted(set(table["score_name"].astype(str)))
     fig.update_xaxes(
-        title_text="how well the feature identifies the attribute (0 = chance, 1 = perfectly)",
+        title_text=f"{' or '.join(names) if names else 'score'} of guessing the attribute "
+        "from the feature (1 = perfectly; the black tick is a coin toss)",
         range=[0, 1],
     )
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=[
-            f"{f} → {a}" for f, a in zip(table["feature"], table["attribute"], strict=True)
-        ],
-    )
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels)
     fig.update_layout(
         height=120 + 28 * max(len(table), 2), margin=_MARGIN, legend_title_text="attribute"
     )

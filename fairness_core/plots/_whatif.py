@@ -119,7 +119,7 @@ def describe_edit(comparison: EditComparison) -> str:
 def plot_row_flips(result: RowFlipResult) -> go.Figure:
     """One horizontal bar per probe: the score after it, against the row's own score."""
     table = result.table
-    kinds = ["protected", "protected + proxies", "proxy"]
+    kinds = ["protected", "proxies alone", "protected + proxies", "proxy"]
     fig = go.Figure()
     for index, kind in enumerate(kinds):
         part = table[table["kind"] == kind]
@@ -166,23 +166,72 @@ def plot_row_flips(result: RowFlipResult) -> go.Figure:
 
 
 def describe_row_flips(result: RowFlipResult) -> str:
-    """One sentence: which probes change the decision, and the largest score change."""
+    """Sentences: what is not a model input, what each move owes to the attribute itself
+    and to its proxies, and which probes change the decision."""
     table = result.table
     if table.empty:
         return "There are no other groups to move this row to."
+    listed = ", ".join(result.proxies)
+    sentences = [
+        f"This row's score is {result.score:.3f} ({decision_word(result.decision)} decision)."
+    ]
+    blind = result.not_model_inputs
+    if blind:
+        names = " and ".join(blind)
+        verb, pronoun = ("is not one", "it") if len(blind) == 1 else ("are not any", "them")
+        sentence = (
+            f"{names} {verb} of the model's inputs, so changing {pronoun} alone cannot change "
+            f"the score: 'no change' does not show that the model ignores {names}. The model "
+            f"can still treat people by {names} through features that stand in for "
+            f"{pronoun} (proxies, such as a zip code)"
+        )
+        if result.proxies:
+            sentence += f"; the proxies chosen ({listed}) are tested below."
+        else:
+            sentence += "; choose proxy features to test them."
+        sentences.append(sentence)
+    decomposition = result.decomposition
+    for item in decomposition.itertuples(index=False):
+        if item.credit == "none":
+            continue
+        move = f"{item.attribute} → {item.to}"
+        numbers = (
+            f"score change with {item.attribute} alone {item.attribute_change:+.3f}, with "
+            f"{listed} alone {item.proxies_change:+.3f}, with both {item.both_change:+.3f}"
+        )
+        if item.credit == "proxies":
+            sentences.append(
+                f"{move} with typical {listed} turns the decision around because of {listed} "
+                f"(typical of {item.to}), not because of {item.attribute} itself: {numbers}."
+            )
+        elif item.credit == "attribute":
+            sentences.append(
+                f"{move} turns the decision around by itself, without {listed}: {numbers}."
+            )
+        elif item.credit == "either":
+            sentences.append(
+                f"{move} turns the decision around both by itself and through {listed} "
+                f"alone: {numbers}."
+            )
+        else:
+            sentences.append(
+                f"{move} turns the decision around only together with {listed} (neither "
+                f"alone does): {numbers}."
+            )
     flipped = table[table["decision_changed"]]
     biggest = table.iloc[int(np.argmax(np.abs(table["score_change"].to_numpy())))]
-    sentence = (
-        f"This row's score is {result.score:.3f} ({decision_word(result.decision)} decision). "
+    sentences.append(
         f"The largest change comes from {biggest['probe']} ({biggest['score_change']:+.3f})."
     )
     if flipped.empty:
-        return sentence + f" None of the {len(table)} changes turns the decision around."
-    names = ", ".join(flipped["probe"].head(5))
-    more = f" and {len(flipped) - 5} more" if len(flipped) > 5 else ""
-    return sentence + (
-        f" {len(flipped)} of {len(table)} changes turn the decision around: {names}{more}."
-    )
+        sentences.append(f"None of the {len(table)} changes turns the decision around.")
+    else:
+        names = ", ".join(flipped["probe"].head(5))
+        more = f" and {len(flipped) - 5} more" if len(flipped) > 5 else ""
+        sentences.append(
+            f"{len(flipped)} of {len(table)} changes turn the decision around: {names}{more}."
+        )
+    return " ".join(sentences)
 
 
 def plot_flip_test(result: FlipTestResult) -> go.Figure:

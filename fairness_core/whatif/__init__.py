@@ -40,7 +40,9 @@ from fairness_core.whatif._explain import (
     fit_explainer,
     sample_rows_by_group,
 )
+from fairness_core.whatif._filters import FILTER_NAMES, explain_no_match
 from fairness_core.whatif._flips import (
+    CREDIT_WORDS,
     FlipTestResult,
     FlipValue,
     RowFlipResult,
@@ -50,6 +52,8 @@ from fairness_core.whatif._flips import (
 )
 
 __all__ = [
+    "CREDIT_WORDS",
+    "FILTER_NAMES",
     "OUTCOME_TYPES",
     "EditComparison",
     "ExplainerKind",
@@ -74,6 +78,7 @@ __all__ = [
     "compute_global_importance",
     "compute_ice",
     "compute_row_table",
+    "explain_no_match",
     "filter_rows",
     "find_minimal_change",
     "find_nearest_counterfactuals",

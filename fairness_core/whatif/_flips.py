@@ -5,6 +5,13 @@ Vocabulary:
 - a *flip probe* is an edit of a *protected attribute* alone (gender from female to male),
   optionally with *proxy* features (zip code) set to what is typical of the other group.
   If the decision changes, the model treats the person differently because of the group;
+- with proxies, each move to another group is *decomposed* into three probes: the
+  attribute alone, the proxies alone (set to what is typical of the new group, the
+  attribute unchanged) and both, so a change that comes from the zip code is never
+  credited to being younger (:attr:`RowFlipResult.decomposition`);
+- an attribute that is not one of the model's inputs cannot change the score on its own:
+  the result says so (:attr:`RowFlipResult.not_model_inputs`) instead of reporting "no
+  change" as if the model were blind to it;
 - the *dataset flip test* runs that probe on every row: for each other group of the
   attribute, every row not already in it is moved there (one batch prediction per group)
   and the share of decisions that change is reported per group, with an interval.
@@ -34,6 +41,7 @@ from fairness_core.whatif._edits import (
 )
 
 __all__ = [
+    "CREDIT_WORDS",
     "FlipTestResult",
     "FlipValue",
     "RowFlipResult",
@@ -43,6 +51,21 @@ __all__ = [
 ]
 
 _Z95 = 1.959963984540054
+#: Kinds of row probe: the attribute alone, the proxies alone, both, one proxy at a value.
+PROTECTED, PROXIES_ALONE, BOTH, PROXY = (
+    "protected",
+    "proxies alone",
+    "protected + proxies",
+    "proxy",
+)
+#: What turned the decision around, for each row of a decomposition.
+CREDIT_WORDS = {
+    "attribute": "the attribute itself",
+    "proxies": "the proxies, not the attribute",
+    "either": "the attribute alone and the proxies alone each",
+    "together": "only the attribute and the proxies together",
+    "none": "nothing: the decision stays",
+}
 
 
 @dataclass(frozen=True)
@@ -85,20 +108,73 @@ def flip_values(audit: AuditData, attribute: str) -> tuple[FlipValue, ...]:
 class RowFlipResult:
     """One row's flip probes: score and decision with each protected value changed.
 
-    ``table`` has one row per probe: ``probe`` (plain words), ``attribute``, ``kind``
-    ("protected", "proxy", or "protected + proxies"), ``changes`` (what was set), ``score``,
+    ``table`` has one row per probe: ``probe`` (plain words), ``attribute``, ``to`` (the
+    new group; empty for a proxy at one of its values), ``kind`` ("protected", "proxies
+    alone", "protected + proxies" or "proxy"), ``changes`` (what was set), ``score``,
     ``score_change``, ``decision``, ``decision_changed``.
+    ``not_model_inputs``: the probed attributes the model does not take as an input
+    (changing one alone cannot change the score). ``proxies``: the proxies used.
     """
 
     table: pd.DataFrame = field(repr=False, compare=False)
     score: float
     decision: int
     threshold: float
+    not_model_inputs: tuple[str, ...] = ()
+    proxies: tuple[str, ...] = ()
 
     @property
     def any_changed(self) -> bool:
         """True when some probe turns the decision around."""
         return bool(self.table["decision_changed"].any()) if len(self.table) else False
+
+    @property
+    def decomposition(self) -> pd.DataFrame:
+        """Per (attribute, new group) with proxies: the attribute alone, the proxies alone, both.
+
+        Columns ``attribute``, ``to``, ``attribute_change`` / ``proxies_change`` /
+        ``both_change`` (score changes), ``attribute_flips`` / ``proxies_flips`` /
+        ``both_flips`` (decision turned around) and ``credit`` (a key of
+        :data:`CREDIT_WORDS`: what turned the decision around). Empty without proxies.
+        """
+        columns = ["attribute", "to", "attribute_change", "proxies_change", "both_change",
+                   "attribute_flips", "proxies_flips", "both_flips", "credit"]  # fmt: skip
+        table = self.table
+        if not self.proxies or table.empty:
+            return pd.DataFrame(columns=columns)
+        records = []
+        moves = table[table["kind"] == BOTH][["attribute", "to"]].drop_duplicates()
+        for attribute, to in moves.itertuples(index=False):
+            same = table[(table["attribute"] == attribute) & (table["to"] == to)]
+            alone, proxies, both = (same[same["kind"] == k].iloc[0]
+                                    for k in (PROTECTED, PROXIES_ALONE, BOTH))  # fmt: skip
+            flips = [bool(alone["decision_changed"]), bool(proxies["decision_changed"]),
+                     bool(both["decision_changed"])]  # fmt: skip
+            records.append(
+                {
+                    "attribute": attribute,
+                    "to": to,
+                    "attribute_change": float(alone["score_change"]),
+                    "proxies_change": float(proxies["score_change"]),
+                    "both_change": float(both["score_change"]),
+                    "attribute_flips": flips[0],
+                    "proxies_flips": flips[1],
+                    "both_flips": flips[2],
+                    "credit": _credit(*flips),
+                }
+            )
+        return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _credit(attribute: bool, proxies: bool, both: bool) -> str:
+    """What turned the decision around (see :data:`CREDIT_WORDS`)."""
+    if attribute and proxies:
+        return "either"
+    if attribute:
+        return "attribute"
+    if proxies:
+        return "proxies"
+    return "together" if both else "none"
 
 
 def probe_row_flips(
@@ -111,10 +187,11 @@ def probe_row_flips(
 ) -> RowFlipResult:
     """Re-score row ``row`` with each protected attribute set to every other group.
 
-    With ``proxies`` (features such as a zip code), each proxy is also tried alone at each
-    of its observed values (at most :data:`MAX_CATEGORIES`; five quantiles for numbers),
-    and together with the protected attribute at the value most typical of the new group
-    (most common category, or median number, among that group's rows).
+    With ``proxies`` (features such as a zip code), each move is made three ways: the
+    attribute alone, the proxies alone at the value most typical of the new group (most
+    common category, or median number, among that group's rows) and both; each proxy is
+    also tried alone at each of its observed values (at most :data:`MAX_CATEGORIES`; five
+    quantiles for numbers).
     """
     _check_row(audit, row)
     attributes = tuple(attributes) if attributes is not None else audit.roles.protected
@@ -123,40 +200,54 @@ def probe_row_flips(
     variants: list[pd.DataFrame] = []
     records: list[dict[str, object]] = []
 
-    def add(changes: dict[str, object], probe: str, attribute: str, kind: str) -> None:
+    def add(changes: dict[str, object], probe: str, attribute: str, to: str, kind: str) -> None:
         edited = original.copy()
         for name, value in changes.items():
             edited[name] = pd.Series([value], index=edited.index)
         variants.append(edited)
         text = "; ".join(f"{k} = {value_text(v)}" for k, v in changes.items())
-        records.append({"probe": probe, "attribute": attribute, "kind": kind, "changes": text})
+        records.append(
+            {"probe": probe, "attribute": attribute, "to": to, "kind": kind, "changes": text}
+        )
 
+    listed = ", ".join(proxies)
     for attribute in attributes:
         group = _group(audit, attribute)
         own = int(group.codes[row])
         for flip in flip_values(audit, attribute):
             if flip.group_index == own:
                 continue
-            add({attribute: flip.value}, f"{attribute} → {flip.group}", attribute, "protected")
+            move = f"{attribute} → {flip.group}"
+            add({attribute: flip.value}, move, attribute, flip.group, PROTECTED)
             if proxies:
                 typical = {p: _typical(audit, p, group.codes == flip.group_index) for p in proxies}
                 add(
-                    {attribute: flip.value, **typical},
-                    f"{attribute} → {flip.group}, with typical {', '.join(proxies)}",
+                    typical,
+                    f"{listed} as typical of {move} ({attribute} unchanged)",
                     attribute,
-                    "protected + proxies",
+                    flip.group,
+                    PROXIES_ALONE,
+                )
+                add(
+                    {attribute: flip.value, **typical},
+                    f"{move}, with typical {listed}",
+                    attribute,
+                    flip.group,
+                    BOTH,
                 )
     for proxy in proxies:
         current = plain_value(original[proxy].iloc[0])
         for value in _proxy_values(audit.frame[proxy]):
             if same_value(value, current):
                 continue
-            add({proxy: value}, f"{proxy} → {value_text(value)}", proxy, "proxy")
+            add({proxy: value}, f"{proxy} → {value_text(value)}", proxy, "", PROXY)
 
     base = scorer.score(original)
     base_score = float(base[0])
     base_decision = int(scorer.decide(base)[0])
-    table = pd.DataFrame.from_records(records, columns=["probe", "attribute", "kind", "changes"])
+    table = pd.DataFrame.from_records(
+        records, columns=["probe", "attribute", "to", "kind", "changes"]
+    )
     if variants:
         scores = scorer.score(pd.concat(variants, ignore_index=True))
         decisions = scorer.decide(scores)
@@ -167,7 +258,8 @@ def probe_row_flips(
     table["score_change"] = scores - base_score
     table["decision"] = decisions
     table["decision_changed"] = decisions != base_decision
-    return RowFlipResult(table, base_score, base_decision, scorer.threshold)
+    blind = tuple(a for a in attributes if a not in scorer.features)
+    return RowFlipResult(table, base_score, base_decision, scorer.threshold, blind, proxies)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ def test_page_shows_all_three_checks(check: AppTest) -> None:
     assert len(check.tabs) == 3
     titles = [json.loads(c.proto.spec)["layout"]["xaxis"]["title"]["text"]
               for c in check.get("plotly_chart")]  # fmt: skip
-    assert len(titles) == 6
+    assert len(titles) == 7
     captions = _captions(check)
     assert any(c.startswith("gender has 2 groups") for c in captions)
     assert any("zip_code alone strongly identifies race" in c for c in captions)
@@ -78,9 +78,46 @@ def test_the_dataset_audit_works_without_a_model_or_decisions(app: AppTest) -> N
     app.switch_page("pages/dataset_audit.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("Searching slices needs the model's decisions" in i.value for i in app.info)
+    # Not an error: the page says plainly what works without decisions.
+    assert not app.error, [e.value for e in app.error]
+    assert any(i.value.startswith("No model decisions are chosen, so this page checks the data")
+               for i in app.info)  # fmt: skip
+    assert _table(app, "below_line") is not None
     assert _table(app, "base_rate") is not None
     assert _table(app, "sentence") is not None
     assert _table(app, "slice") is None
+
+
+def test_each_group_gets_a_verdict_and_the_sentence_names_those_below(check: AppTest) -> None:
+    """The verdict table has one row per group; the sentence names the groups below the line."""
+    check.selectbox(key=state.DATASETCHECK_ATTRIBUTE).set_value("race").run()
+    verdicts = _table(check, "below_line")
+    assert verdicts is not None
+    below = verdicts.loc[verdicts["below_line"], "group"].tolist()
+    total = len(verdicts)
+    sentence = next(c for c in _captions(check) if "below the four-fifths line" in c)
+    verb = "is" if len(below) == 1 else "are"
+    assert sentence.startswith(f"{len(below)} of {total} groups of race {verb} below")
+    for group in below:
+        assert group in sentence
+
+
+def test_two_attributes_can_be_crossed(check: AppTest) -> None:
+    """Crossing race with gender shows the combinations in every view of the first tab."""
+    check.selectbox(key=state.DATASETCHECK_ATTRIBUTE).set_value("race").run()
+    check.selectbox(key=state.DATASETCHECK_INTERSECT).set_value("gender").run()
+    assert not check.exception, [e.value for e in check.exception]
+    verdicts = _table(check, "below_line")
+    assert verdicts is not None
+    assert all(" · " in g for g in verdicts["group"])
+    representation = _table(check, "representation_ratio")
+    assert representation is not None
+    assert representation["rows"].sum() == check.session_state[state.DATASET].frame.shape[0]
+    assert any(c.startswith("race × gender has") for c in _captions(check))
+    # Choosing the crossed attribute as the first one resets the crossing.
+    check.selectbox(key=state.DATASETCHECK_ATTRIBUTE).set_value("gender").run()
+    assert check.selectbox(key=state.DATASETCHECK_INTERSECT).value == "(none)"
+    assert not check.exception
 
 
 def test_a_saved_slice_is_a_cohort_on_the_subgroups_page(check: AppTest) -> None:

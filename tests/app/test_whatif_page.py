@@ -175,3 +175,97 @@ def test_onnx_model_runs_with_explanations_on_request(app: AppTest) -> None:
     assert app.toggle(key=state.WHATIF_EXPLAIN_ON).value is False
     captions = " ".join(c.value for c in app.caption)
     assert "Changing gender changes" in captions
+
+
+def _match_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if " rows match." in c.value)
+
+
+def test_changing_group_by_never_leaves_a_stale_group_filter(whatif: AppTest) -> None:
+    """Women only, then "Group by" race: every race group is chosen, no "0 of" rows."""
+    total = len(whatif.session_state[state.DATASET].frame)
+    whatif.multiselect(key=state.WHATIF_FILTER_GROUPS).set_value(["female"]).run()
+    assert not _match_caption(whatif).startswith(f"{total:,} of")
+    whatif.selectbox(key=state.WHATIF_FILTER_ATTRIBUTE).set_value("race").run()
+    assert not whatif.exception, [e.value for e in whatif.exception]
+    groups = whatif.multiselect(key=state.WHATIF_FILTER_GROUPS)
+    assert list(groups.value) == list(groups.options)
+    assert "race" in whatif.dataframe(key=state.WHATIF_TABLE).value.columns
+    assert _match_caption(whatif).startswith(f"{total:,} of {total:,} rows match")
+    assert not whatif.warning
+
+
+def test_a_filter_matching_nobody_says_which_and_how_to_widen(whatif: AppTest) -> None:
+    """Favourable decisions that were false negatives cannot exist: the warning says why."""
+    whatif.selectbox(key=state.WHATIF_FILTER_DECISION).set_value("Favourable").run()
+    whatif.selectbox(key=state.WHATIF_FILTER_OUTCOME).set_value("false negative").run()
+    assert not whatif.exception, [e.value for e in whatif.exception]
+    assert _match_caption(whatif).startswith("0 of")
+    warning = whatif.warning[0].value.replace("\\", "")
+    rows = whatif.dataframe(key=state.WHATIF_TABLE).value
+    assert rows.empty
+    frame = whatif.session_state[state.DATASET].frame
+    assert len(frame) > 0
+    assert warning.startswith("No row matches all the filters: without 'Right or wrong' = ")
+    assert "Wrong: unfavourable decision, favourable outcome, " in warning
+    assert "without 'Model decision' = Favourable, " in warning
+    assert "Widen that filter" in warning
+    # Choosing no group at all is named too.
+    whatif.selectbox(key=state.WHATIF_FILTER_DECISION).set_value("Any").run()
+    whatif.multiselect(key=state.WHATIF_FILTER_GROUPS).set_value([]).run()
+    assert "no group is chosen under 'Groups'" in whatif.warning[0].value.replace("\\", "")
+
+
+def test_the_chosen_person_and_edits_stay_when_the_page_is_left(whatif: AppTest) -> None:
+    """Row 7 edited and re-scored; after three other pages and back, all of it is there."""
+    whatif.number_input(key=state.WHATIF_ROW).set_value(7).run()
+    original = whatif.selectbox(key=state.whatif_edit_key("gender")).value
+    edited = "male" if original == "female" else "female"
+    whatif.selectbox(key=state.whatif_edit_key("gender")).set_value(edited)
+    whatif.button(key="FormSubmitter:whatif.editor-Re-score").click().run()
+    whatif.multiselect(key=state.WHATIF_PROXIES).set_value(["zip_code"]).run()
+    assert not whatif.exception, [e.value for e in whatif.exception]
+    before = {m.label: m.value for m in whatif.metric}
+
+    for page in ("pages/subgroups.py", "pages/data.py", "pages/dataset_audit.py"):
+        whatif.switch_page(page).run()
+        assert not whatif.exception, [e.value for e in whatif.exception]
+    whatif.switch_page("pages/whatif.py").run()
+    assert not whatif.exception, [e.value for e in whatif.exception]
+
+    assert whatif.number_input(key=state.WHATIF_ROW).value == 7
+    assert whatif.selectbox(key=state.whatif_edit_key("gender")).value == edited
+    assert whatif.multiselect(key=state.WHATIF_PROXIES).value == ["zip_code"]
+    assert {m.label: m.value for m in whatif.metric} == before
+    history = table_with(whatif, "Step", "What was changed")
+    assert list(history["What was changed"]) == ["(original)", f"gender = {edited}"]
+
+
+def test_race_is_named_as_not_a_model_input_and_the_three_ways_are_shown(
+    whatif: AppTest,
+) -> None:
+    """Without proxies: race is not a model input (said plainly); proxy detection is offered
+    and tests what it finds; a table then separates race, its proxies and both."""
+    infos = " ".join(i.value for i in whatif.info)
+    assert "race and age are not any of the model's inputs" in infos.replace("\\", "")
+    whatif.button(key=state.WHATIF_FIND_PROXIES).click().run()
+    assert not whatif.exception, [e.value for e in whatif.exception]
+    found = whatif.session_state[state.WHATIF_PROXY_DEFAULT]
+    assert found[0] == "zip_code"
+    assert list(whatif.multiselect(key=state.WHATIF_PROXIES).value) == list(found)
+    table = table_with(whatif, "Moved to", "Score change: attribute alone")
+    race = table[table["Attribute"] == "race"]
+    assert (race["Score change: attribute alone"] == 0).all()
+    assert set(race["Score change: both"]) == set(race["Score change: proxies alone"])
+
+
+def test_proxies_handed_over_by_the_dataset_check_are_offered(whatif: AppTest) -> None:
+    """With proxies found on the Dataset check, one click puts them into the flip tests."""
+    whatif.session_state[state.WHATIF_PROXY_DEFAULT] = ("zip_code",)
+    whatif.run()
+    assert any("The Dataset check found these proxies: zip_code" in m.value.replace("\\", "")
+               for m in whatif.markdown)  # fmt: skip
+    whatif.button(key=state.WHATIF_USE_FOUND_PROXIES).click().run()
+    assert not whatif.exception, [e.value for e in whatif.exception]
+    assert whatif.multiselect(key=state.WHATIF_PROXIES).value == ["zip_code"]
+    assert not any("not any of the model's inputs" in i.value for i in whatif.info)

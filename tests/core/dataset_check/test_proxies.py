@@ -199,13 +199,34 @@ def test_the_injected_demo_proxy_ranks_first(scenario: str, attribute: str, prox
 
 
 def test_proxy_figure_and_sentence() -> None:
-    """One bar per (feature, attribute) with the skill, never below 0; one sentence each."""
+    """One bar per (feature, attribute) with its score, a coin-toss tick each; one sentence."""
     report = find_proxies(_data(), features=["neighbourhood", "noise"])
     figure = plot_proxies(report)
-    bars = [(y, x) for trace in figure.data for y, x in zip(trace.y, trace.x, strict=True)]
+    bars = [(y, x) for t in figure.data if t.type == "bar" for y, x in zip(t.y, t.x, strict=True)]
     assert len(bars) == len(report.table)
     assert all(0 <= x <= 1 for _, x in bars)
     assert dict(bars)["neighbourhood → group"] == pytest.approx(
-        report.table.set_index("feature").loc["neighbourhood", "skill"]
+        report.table.set_index("feature").loc["neighbourhood", "score"]
     )
+    ticks = next(t for t in figure.data if t.type == "scatter")
+    assert set(ticks.x) == {0.5}
     assert describe_proxies(report).startswith("neighbourhood alone strongly identifies group")
+
+
+def test_the_proxy_chart_draws_the_number_the_sentence_states() -> None:
+    """On the loan demo the sentence's "AUC 0.xx" for zip_code → race is the bar's length.
+
+    Before, the bar drew the skill (AUC 0.90 → 0.80) while the sentence said AUC 0.90.
+    """
+    import re
+
+    demo = get_demo("loan")
+    data = check_labelled_data(demo.load_test().frame, demo.roles)
+    report = find_proxies(data, attributes=["race"], together=False)
+    sentence = describe_proxies(report)
+    stated = float(re.search(r"zip_code alone \w+ identifies race \(AUC (\d\.\d\d)", sentence)[1])
+    figure = plot_proxies(report)
+    drawn = {y: x for t in figure.data if t.type == "bar" for y, x in zip(t.y, t.x, strict=True)}
+    assert round(drawn["zip_code → race"], 2) == stated
+    texts = {y: s for t in figure.data if t.type == "bar" for y, s in zip(t.y, t.text, strict=True)}
+    assert texts["zip_code → race"] == f"AUC {stated:.2f}"

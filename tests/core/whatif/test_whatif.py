@@ -249,3 +249,82 @@ def test_age_flip_on_the_credit_demo_raises_young_applicants_scores() -> None:
     row = result.by_group.set_index(["group", "to"]).loc[("under 25", "35–44")]
     assert row["score_change_ci_low"] > 0
     assert row["to_negative"] == 0
+
+
+def _score(scorer: ModelScorer, frame: pd.DataFrame) -> float:
+    return float(scorer.model.score(frame, positive_label=1)[0])
+
+
+def test_flip_decomposition_equals_scoring_the_three_edited_rows(loan) -> None:
+    """Attribute alone, proxies alone and both: each change is the model's score of that row.
+
+    The proxy value is found independently: the most common zip code among the rows of the
+    new age band (as the loan demo's bands cut the raw ages).
+    """
+    from fairness_core.plots import describe_row_flips
+    from fairness_core.whatif import CREDIT_WORDS
+
+    audit, scorer = loan
+    row = 0
+    result = probe_row_flips(scorer, audit, row, attributes=["age"], proxies=["zip_code"])
+    decomposition = result.decomposition
+    group = audit.group("age")
+    own = audit.frame.iloc[[row]]
+    base = _score(scorer, own)
+    assert len(decomposition) == len(group.labels) - 1
+    for item in decomposition.itertuples(index=False):
+        members = audit.frame[[group.labels[c] == item.to for c in group.codes]]
+        zip_code = members["zip_code"].value_counts().index[0]
+        age = next(v.value for v in flip_values(audit, "age") if v.group == item.to)
+        alone, proxies, both = own.copy(), own.copy(), own.copy()
+        alone["age"] = age
+        proxies["zip_code"] = zip_code
+        both["age"], both["zip_code"] = age, zip_code
+        assert item.attribute_change == pytest.approx(_score(scorer, alone) - base, abs=1e-9)
+        assert item.proxies_change == pytest.approx(_score(scorer, proxies) - base, abs=1e-9)
+        assert item.both_change == pytest.approx(_score(scorer, both) - base, abs=1e-9)
+        decide = [(_score(scorer, f) >= scorer.threshold) != (base >= scorer.threshold)
+                  for f in (alone, proxies, both)]  # fmt: skip
+        assert [item.attribute_flips, item.proxies_flips, item.both_flips] == decide
+    # age is not a model input: its own effect is nil, every turn-around is the zip code's.
+    assert result.not_model_inputs == ("age",)
+    assert (decomposition["attribute_change"] == 0).all()
+    credited = decomposition[decomposition["credit"] != "none"]
+    assert len(credited)
+    assert set(credited["credit"]) == {"proxies"}
+    assert "proxies" in CREDIT_WORDS
+    sentence = describe_row_flips(result)
+    assert sentence.startswith(f"This row's score is {base:.3f}")
+    assert "age is not one of the model's inputs" in sentence
+    first = credited.iloc[0]
+    assert (
+        f"age → {first['to']} with typical zip_code turns the decision around because of "
+        f"zip_code (typical of {first['to']}), not because of age itself"
+    ) in sentence
+
+
+def test_an_attribute_the_model_uses_is_credited_to_itself(loan) -> None:
+    """gender is a model input: where gender alone turns the decision around, it is credited."""
+    audit, scorer = loan
+    for row in range(200):
+        result = probe_row_flips(scorer, audit, row, attributes=["gender"], proxies=["zip_code"])
+        decomposition = result.decomposition
+        if decomposition["attribute_flips"].any():
+            break
+    else:  # pragma: no cover - the demo injects a gender effect
+        pytest.fail("no row where gender alone turns the decision around")
+    assert result.not_model_inputs == ()
+    item = decomposition[decomposition["attribute_flips"]].iloc[0]
+    assert item["credit"] in {"attribute", "either"}
+    assert item["attribute_change"] != 0
+
+
+def test_without_proxies_there_is_no_decomposition(loan) -> None:
+    """With no proxies chosen there is nothing to separate; the table is empty."""
+    audit, scorer = loan
+    result = probe_row_flips(scorer, audit, 0, attributes=["race"])
+    assert result.decomposition.empty
+    assert result.not_model_inputs == ("race",)
+    from fairness_core.plots import describe_row_flips
+
+    assert "choose proxy features to test them" in describe_row_flips(result)
