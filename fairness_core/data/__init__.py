@@ -6,6 +6,9 @@
 - *audit data*: a validated table and its roles (:func:`check_audit_data` →
   :class:`AuditData`, or :class:`~fairness_core.errors.ValidationFailedError` listing every
   problem at once);
+- *score scale*: the range a score column is written on and whether a higher score is
+  favourable; scores are rescaled to 0-1 (1 the most favourable) in one place
+  (:class:`ScoreScale`, :func:`score_scale`, :func:`describe_threshold`);
 - *group*: the people sharing one value (or one combination of values) of the protected
   attributes; missing values form the group ``(missing)`` (:func:`encode_groups`);
 - *demo*: a shipped scenario with known, injected disparities (:func:`get_demo`).
@@ -54,6 +57,11 @@ from fairness_core.data._roles import (
     numeric_columns,
     suggest_roles,
 )
+from fairness_core.data._scale import (
+    ScoreScale,
+    describe_threshold,
+    score_scale,
+)
 from fairness_core.data._validation import (
     MAX_GROUP_LEVELS,
     NUMERIC_LEVELS_WITHOUT_BINS,
@@ -83,10 +91,12 @@ __all__ = [
     "DemoScenario",
     "GroupColumn",
     "RoleSuggestion",
+    "ScoreScale",
     "TableChecker",
     "check_audit_data",
     "compute_group_overview",
     "default_binning",
+    "describe_threshold",
     "distinct_values",
     "encode_groups",
     "find_problems",
@@ -99,6 +109,7 @@ __all__ = [
     "nested_parquet_columns",
     "numeric_columns",
     "quantile_edges",
+    "score_scale",
     "suggest_roles",
     "values_equal",
 ]

@@ -72,6 +72,10 @@ class ColumnRoles:
     features: tuple[str, ...] = ()
     weight: str | None = None
     bins: tuple[Binning, ...] = ()
+    #: The score column's own range (min, max), rescaled to 0-1 for the audit; None: 0 to 1.
+    score_range: tuple[float, float] | None = None
+    #: False when a higher score means the unfavourable decision (e.g. a risk score).
+    higher_score_favourable: bool = True
 
     def binning_for(self, column: str) -> Binning | None:
         """The binning chosen for ``column``, or None when it is grouped by its values."""

@@ -33,6 +33,7 @@ from fairness_core.data import (
     DecisionSource,
     check_audit_data,
     default_binning,
+    describe_threshold,
     load_dataset,
     numeric_columns,
 )
@@ -78,6 +79,10 @@ class AuditRequest:
     alpha: float = 0.05
     fail_on: tuple[str, ...] = ()
     policy: ModelPolicy = field(default_factory=ModelPolicy)
+    #: The score column's own range (--score-range MIN MAX); None: scores from 0 to 1.
+    score_range: tuple[float, float] | None = None
+    #: False with --higher-score-unfavourable (e.g. a risk score).
+    higher_score_favourable: bool = True
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,8 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         score=request.score,
         threshold=request.threshold,
         bins=bins,
+        score_range=request.score_range,
+        higher_score_favourable=request.higher_score_favourable,
     )
     audit = check_audit_data(dataset.frame, roles, model=model)
     groupings = [request.protected] if request.intersect else [(a,) for a in request.protected]
@@ -149,6 +156,7 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         model=identify_model(model),
         calibration=calibration_section(audit, groupings) if audit.y_score is not None else None,
     )
+    document["decisions"] = decisions_section(roles)
     rules = [parse_rule(text, known=list(document["summary"])) for text in request.fail_on]
     reasons = {
         name: detail["undefined_because"] or ""
@@ -160,6 +168,22 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         for r in results
     ]
     return AuditOutcome(reports, document, results)
+
+
+def decisions_section(roles: ColumnRoles) -> dict[str, Any]:
+    """Where the decisions came from, with the score's scale and the rule in words."""
+    section: dict[str, Any] = {
+        "source": roles.source,
+        "column": roles.prediction if roles.source == "prediction" else roles.score,
+    }
+    if roles.source != "prediction":
+        section.update(
+            threshold=float(roles.threshold),
+            score_range=None if roles.score_range is None else list(roles.score_range),
+            higher_score_favourable=bool(roles.higher_score_favourable),
+            rule=describe_threshold(roles),
+        )
+    return section
 
 
 def render_audit(outcome: AuditOutcome, fmt: OutputFormat) -> str:

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairness_core.data import AuditData, Binning, ColumnRoles, Dataset
+from fairness_core.data import AuditData, Binning, ColumnRoles, Dataset, describe_threshold
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import (
     CORRECTION_TITLES,
@@ -319,6 +319,10 @@ def roles_to_dict(roles: ColumnRoles) -> dict[str, Any]:
             {"column": b.column, "edges": [float(e) for e in b.edges], "quantiles": b.quantiles}
             for b in roles.bins
         ],
+        "score_range": (
+            None if roles.score_range is None else [float(v) for v in roles.score_range]
+        ),
+        "higher_score_favourable": bool(roles.higher_score_favourable),
     }
 
 
@@ -339,6 +343,12 @@ def roles_from_dict(data: Mapping[str, Any]) -> ColumnRoles:
             )
             for b in data.get("bins", [])
         )
+        span = data.get("score_range")  # absent in bundles written before scales existed
+        if span is not None and len(span) != 2:
+            raise ValueError("the score range must be two numbers")
+        higher = data.get("higher_score_favourable", True)
+        if not isinstance(higher, bool):
+            raise ValueError("higher_score_favourable must be true or false")
         return ColumnRoles(
             target=str(data["target"]),
             protected=tuple(str(c) for c in data["protected"]),
@@ -350,6 +360,8 @@ def roles_from_dict(data: Mapping[str, Any]) -> ColumnRoles:
             features=tuple(str(c) for c in data.get("features", [])),
             weight=_optional_text(data.get("weight")),
             bins=bins,
+            score_range=None if span is None else (float(span[0]), float(span[1])),
+            higher_score_favourable=higher,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInputError(
@@ -702,7 +714,7 @@ def _settings_rows(roles: ColumnRoles) -> list[tuple[str, str]]:
     """The settings every analysis shares: the column roles and how decisions are made."""
     decision = {
         "prediction": f"the column '{roles.prediction}'",
-        "score": f"the column '{roles.score}', positive at or above {roles.threshold:g}",
+        "score": f"the column '{roles.score}': {describe_threshold(roles)}",
         "model": f"the model's scores, positive at or above {roles.threshold:g}",
     }[roles.source]
     bands = "; ".join(

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from fairness_core.data import ScoreScale
+
 __all__ = ["DISPARATE_TREATMENT_NOTE", "GroupRule", "rule_sentence"]
 
 #: Said wherever group-specific thresholds or randomized rules are offered, recorded or reported.
@@ -91,8 +93,12 @@ def rule_sentence(
     grid: np.ndarray,
     positions: np.ndarray,
     exact: bool,
+    scale: ScoreScale | None = None,
 ) -> str:
     """The rule in words, precise enough to apply.
+
+    ``scale``: the score column's own scale; the thresholds are then written on it (a
+    risk score's rule reads "scores of 5 or less: yes; higher: no").
 
     ``thresholds``/``probabilities``: the finite thresholds used (ascending) and their mixing
     probabilities; ``positions``: their places on the sweep's ``grid`` (ascending, ending with
@@ -102,6 +108,8 @@ def rule_sentence(
     """
     if len(thresholds) == 0:
         return "nobody gets the positive decision"
+    if scale is not None and not scale.is_unit:
+        return _scaled_sentence(probabilities, grid, positions, exact, scale)
     shown = [_threshold_text(grid, int(k), exact=exact) for k in positions]
     shares = np.minimum(np.cumsum(probabilities), 1.0)
     if len(thresholds) == 1 and shares[0] >= 1 - _TINY:
@@ -122,6 +130,62 @@ def rule_sentence(
         parts.append(f"below {shown[0]}: no")
     sentence = "; ".join(parts)
     return sentence if sentence.startswith("everyone") else "scores " + sentence
+
+
+def _scaled_sentence(
+    probabilities: np.ndarray,
+    grid: np.ndarray,
+    positions: np.ndarray,
+    exact: bool,
+    scale: ScoreScale,
+) -> str:
+    """:func:`rule_sentence` on the score's own scale (flipped when higher is unfavourable)."""
+    if scale.higher_favourable:
+        original = np.asarray([scale.to_original(float(v)) for v in grid[:-1]] + [np.inf])
+        return rule_sentence(
+            np.asarray([original[int(k)] for k in positions]),
+            probabilities,
+            grid=original,
+            positions=positions,
+            exact=exact,
+        )
+    shown = [_flipped_text(grid, int(k), exact=exact, scale=scale) for k in positions]
+    shares = np.minimum(np.cumsum(probabilities), 1.0)
+    if len(positions) == 1 and shares[0] >= 1 - _TINY:
+        if positions[0] == 0:
+            return "everyone gets the positive decision"
+        return f"scores of {shown[0]} or less: yes; higher: no"
+    parts = []
+    for i in range(len(positions) - 1, -1, -1):
+        lower = shown[i + 1] if i + 1 < len(positions) else None
+        if positions[i] == 0:
+            band = "everyone" if lower is None else f"over {lower}"
+        elif lower is None:
+            band = f"{shown[i]} or less"
+        else:
+            band = f"over {lower} up to {shown[i]}"
+        parts.append(f"{band}: {_yes_text(float(shares[i]))}")
+    if positions[0] != 0:
+        parts.append(f"over {shown[0]}: no")
+    sentence = "; ".join(parts)
+    return sentence if sentence.startswith("everyone") else "scores " + sentence
+
+
+def _flipped_text(grid: np.ndarray, k: int, *, exact: bool, scale: ScoreScale) -> str:
+    """The cut on a scale where higher is unfavourable: yes at or below it.
+
+    Audit scores at or above ``grid[k]`` are scores at or below ``value`` on the own scale;
+    with an exact grid any decimal in ``[value, the next higher score)`` decides the same.
+    """
+    value = scale.to_original(float(grid[k]))
+    if not exact or k == 0:
+        return repr(value)
+    above = scale.to_original(float(grid[k - 1]))
+    for digits in range(1, 18):
+        text = f"{value:.{digits}g}"
+        if value <= float(text) < above:
+            return text
+    return repr(value)
 
 
 def _yes_text(share: float) -> str:
