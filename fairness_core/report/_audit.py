@@ -106,6 +106,13 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
             "Both --prediction and --score were given. Expected one decision source. "
             "Keep --prediction for a column of decisions, or --score with --threshold."
         )
+    if (request.score_range is not None or not request.higher_score_favourable) and (
+        not request.score
+    ):
+        raise InvalidInputError(
+            "--score-range and --higher-score-unfavourable describe a --score column, and no "
+            "--score was given. Expected --score COLUMN with them. Add --score, or drop them."
+        )
     unknown = [column for column, _ in request.references if column not in request.protected]
     if unknown:
         raise InvalidInputError(
