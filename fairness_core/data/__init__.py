@@ -60,6 +60,7 @@ from fairness_core.data._roles import (
 from fairness_core.data._scale import (
     ScoreScale,
     describe_threshold,
+    observed_score_range,
     score_scale,
 )
 from fairness_core.data._validation import (
@@ -108,6 +109,7 @@ __all__ = [
     "nested_columns",
     "nested_parquet_columns",
     "numeric_columns",
+    "observed_score_range",
     "quantile_edges",
     "score_scale",
     "suggest_roles",

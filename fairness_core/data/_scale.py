@@ -26,10 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from fairness_core.data._roles import ColumnRoles
 
-__all__ = ["ScoreScale", "describe_threshold", "score_scale"]
+__all__ = ["ScoreScale", "describe_threshold", "observed_score_range", "score_scale"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,20 @@ def score_scale(roles: ColumnRoles) -> ScoreScale:
     """The scale of the roles' score column (0 to 1, higher favourable, unless set)."""
     low, high = roles.score_range if roles.score_range is not None else (0.0, 1.0)
     return ScoreScale(float(low), float(high), bool(roles.higher_score_favourable))
+
+
+def observed_score_range(frame: pd.DataFrame, column: str) -> tuple[float, float] | None:
+    """The lowest and highest number in ``column`` (None when it holds no numbers).
+
+    The scale a reviewer is offered when a score column is not written from 0 to 1.
+    """
+    if column not in frame.columns:
+        return None
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy("float64", na_value=np.nan)
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return None
+    return float(values.min()), float(values.max())
 
 
 def describe_threshold(roles: ColumnRoles, threshold: float | None = None) -> str:
