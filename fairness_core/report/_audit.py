@@ -33,7 +33,6 @@ from fairness_core.data import (
     DecisionSource,
     check_audit_data,
     default_binning,
-    describe_threshold,
     load_dataset,
     numeric_columns,
 )
@@ -162,8 +161,8 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         data=identify_data(dataset, audit),
         model=identify_model(model),
         calibration=calibration_section(audit, groupings) if audit.y_score is not None else None,
+        roles=roles,
     )
-    document["decisions"] = decisions_section(roles)
     rules = [parse_rule(text, known=list(document["summary"])) for text in request.fail_on]
     reasons = {
         name: detail["undefined_because"] or ""
@@ -175,22 +174,6 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         for r in results
     ]
     return AuditOutcome(reports, document, results)
-
-
-def decisions_section(roles: ColumnRoles) -> dict[str, Any]:
-    """Where the decisions came from, with the score's scale and the rule in words."""
-    section: dict[str, Any] = {
-        "source": roles.source,
-        "column": roles.prediction if roles.source == "prediction" else roles.score,
-    }
-    if roles.source != "prediction":
-        section.update(
-            threshold=float(roles.threshold),
-            score_range=None if roles.score_range is None else list(roles.score_range),
-            higher_score_favourable=bool(roles.higher_score_favourable),
-            rule=describe_threshold(roles),
-        )
-    return section
 
 
 def render_audit(outcome: AuditOutcome, fmt: OutputFormat) -> str:

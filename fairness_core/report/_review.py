@@ -326,6 +326,22 @@ def roles_to_dict(roles: ColumnRoles) -> dict[str, Any]:
     }
 
 
+def decisions_section(roles: ColumnRoles) -> dict[str, Any]:
+    """Where the decisions came from, with the score's scale and the rule in words."""
+    section: dict[str, Any] = {
+        "source": roles.source,
+        "column": roles.prediction if roles.source == "prediction" else roles.score,
+    }
+    if roles.source != "prediction":
+        section.update(
+            threshold=float(roles.threshold),
+            score_range=None if roles.score_range is None else list(roles.score_range),
+            higher_score_favourable=bool(roles.higher_score_favourable),
+            rule=describe_threshold(roles),
+        )
+    return section
+
+
 def roles_from_dict(data: Mapping[str, Any]) -> ColumnRoles:
     """The roles :func:`roles_to_dict` wrote; raises InvalidInputError when unreadable."""
     try:
@@ -429,8 +445,12 @@ def metrics_document(
     data: FileIdentity,
     model: FileIdentity | None,
     calibration: Mapping[str, Any] | None = None,
+    roles: ColumnRoles | None = None,
 ) -> dict[str, Any]:
     """The metrics in the ``fairness-explorer audit`` JSON schema (README, "JSON output").
+
+    With ``roles``, ``decisions`` says where the decisions came from (the score's scale and
+    the threshold in words included).
 
     The same keys as the audit command: ``overall``, ``groups``, ``disparities``,
     ``summary``, ``settings``, ``data`` (file, sha256, audited rows), ``model`` and
@@ -448,6 +468,8 @@ def metrics_document(
     document["rules"] = []
     document["inequality"] = inequality_section(reports)
     document["calibration"] = None if calibration is None else dict(calibration)
+    if roles is not None:
+        document["decisions"] = decisions_section(roles)
     if len(reports) > 1:
         document["analyses"] = [
             {
