@@ -114,3 +114,12 @@ def test_a_higher_is_favourable_scale_reads_or_more() -> None:
         assert match, rule.sentence
         chosen = points[codes == g] >= float(match.group(1))
         assert result.per_group.iloc[g]["selection_rate"] == pytest.approx(chosen.mean())
+
+
+def test_the_score_distribution_says_the_scores_were_rescaled() -> None:
+    """The x axis of a rescaled score names the 0-1 scale and its direction."""
+    from fairness_core.plots import plot_score_distributions
+
+    audit = check_audit_data(compas_like(), ROLES)
+    figure = plot_score_distributions(sweep_audit(audit, ["race"]))
+    assert figure.layout.xaxis.title.text == "Score rescaled to 0–1 (1 the most favourable)"
