@@ -139,53 +139,63 @@ def _scaled_sentence(
     exact: bool,
     scale: ScoreScale,
 ) -> str:
-    """:func:`rule_sentence` on the score's own scale (flipped when higher is unfavourable)."""
-    if scale.higher_favourable:
-        original = np.asarray([scale.to_original(float(v)) for v in grid[:-1]] + [np.inf])
-        return rule_sentence(
-            np.asarray([original[int(k)] for k in positions]),
-            probabilities,
-            grid=original,
-            positions=positions,
-            exact=exact,
-        )
-    shown = [_flipped_text(grid, int(k), exact=exact, scale=scale) for k in positions]
+    """:func:`rule_sentence` on the score's own scale (turned round when higher is worse)."""
+    shown = [_scaled_text(grid, int(k), exact=exact, scale=scale) for k in positions]
     shares = np.minimum(np.cumsum(probabilities), 1.0)
+    more, less = ("or more", "lower") if scale.higher_favourable else ("or less", "higher")
     if len(positions) == 1 and shares[0] >= 1 - _TINY:
         if positions[0] == 0:
             return "everyone gets the positive decision"
-        return f"scores of {shown[0]} or less: yes; higher: no"
+        return f"scores of {shown[0]} {more}: yes; {less}: no"
     parts = []
     for i in range(len(positions) - 1, -1, -1):
-        lower = shown[i + 1] if i + 1 < len(positions) else None
-        if positions[i] == 0:
-            band = "everyone" if lower is None else f"over {lower}"
-        elif lower is None:
-            band = f"{shown[i]} or less"
+        bound = shown[i + 1] if i + 1 < len(positions) else None
+        if scale.higher_favourable:
+            outside, between = f"under {bound}", f"{shown[i]} to under {bound}"
         else:
-            band = f"over {lower} up to {shown[i]}"
+            outside, between = f"over {bound}", f"over {bound} up to {shown[i]}"
+        if positions[i] == 0:
+            band = "everyone" if bound is None else outside
+        elif bound is None:
+            band = f"{shown[i]} {more}"
+        else:
+            band = between
         parts.append(f"{band}: {_yes_text(float(shares[i]))}")
     if positions[0] != 0:
-        parts.append(f"over {shown[0]}: no")
+        parts.append(f"{'below' if scale.higher_favourable else 'over'} {shown[0]}: no")
     sentence = "; ".join(parts)
     return sentence if sentence.startswith("everyone") else "scores " + sentence
 
 
-def _flipped_text(grid: np.ndarray, k: int, *, exact: bool, scale: ScoreScale) -> str:
-    """The cut on a scale where higher is unfavourable: yes at or below it.
+def _scaled_text(grid: np.ndarray, k: int, *, exact: bool, scale: ScoreScale) -> str:
+    """The cut on the score's own scale deciding every row as audit score ``grid[k]`` does.
 
-    Audit scores at or above ``grid[k]`` are scores at or below ``value`` on the own scale;
-    with an exact grid any decimal in ``[value, the next higher score)`` decides the same.
+    ``cut``: the own-scale number where the audit score crosses ``grid[k]`` (found to the
+    last bit, so rounding in the rescaling cannot move a row across it). With an ``exact``
+    grid the shortest decimal between ``cut`` and the next audited score is written.
     """
-    value = scale.to_original(float(grid[k]))
+
+    def audit(value: float) -> float:
+        return float(scale.to_audit(np.asarray([value]))[0])
+
+    g = float(grid[k])
+    unit = g if scale.higher_favourable else 1.0 - g
+    cut = scale.low + unit * (scale.high - scale.low)
+    inward, outward = (-np.inf, np.inf) if scale.higher_favourable else (np.inf, -np.inf)
+    while audit(cut) < g:  # "yes" side: at or above the cut (or at or below, turned round)
+        cut = float(np.nextafter(cut, outward))
+    while audit(float(np.nextafter(cut, inward))) >= g:
+        cut = float(np.nextafter(cut, inward))
     if not exact or k == 0:
-        return repr(value)
-    above = scale.to_original(float(grid[k - 1]))
+        return repr(cut)
+    previous = float(grid[k - 1])
     for digits in range(1, 18):
-        text = f"{value:.{digits}g}"
-        if value <= float(text) < above:
+        value = float(f"{cut:.{digits}g}")
+        text = np.format_float_positional(value, trim="-")  # 50, not 5e+01
+        on_side = value <= cut if scale.higher_favourable else value >= cut
+        if on_side and audit(value) > previous:
             return text
-    return repr(value)
+    return repr(cut)
 
 
 def _yes_text(share: float) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from fairness_core.data import check_audit_data
 from fairness_core.tradeoffs import evaluate_operating_point, find_strategy, sweep_audit
 from tests.core.data.test_score_scale import ROLES, compas_like
+from tests.core.tradeoffs.test_point_rules import _apply
 
 _NUMBER = r"([0-9.e+-]+)"
 
@@ -123,3 +125,25 @@ def test_the_score_distribution_says_the_scores_were_rescaled() -> None:
     audit = check_audit_data(compas_like(), ROLES)
     figure = plot_score_distributions(sweep_audit(audit, ["race"]))
     assert figure.layout.xaxis.title.text == "Score rescaled to 0–1 (1 the most favourable)"
+
+
+@pytest.mark.parametrize("higher_favourable", [False, True])
+def test_rules_on_a_continuous_scale_reproduce_the_rates(higher_favourable: bool) -> None:
+    """A 0-100 score with many values (a threshold grid, not every score) still matches."""
+    rng = np.random.default_rng(3)
+    frame = compas_like(4000)
+    frame["risk"] = np.clip(frame["decile_score"] * 10 - rng.random(len(frame)) * 10, 0, 100)
+    roles = dataclasses.replace(
+        ROLES, score="risk", score_range=(0.0, 100.0), higher_score_favourable=higher_favourable
+    )
+    apply = _apply if higher_favourable else _apply_flipped
+    audit = check_audit_data(frame, roles)
+    sweep = sweep_audit(audit, ["race"], max_thresholds=200)
+    assert not sweep.exact
+    point = find_strategy(sweep, "demographic_parity", randomized=True, tolerance=0.0)
+    result = evaluate_operating_point(sweep, point)
+    risk = frame["risk"].to_numpy()
+    codes = audit.group("race").codes
+    for g, rule in enumerate(result.rules):
+        p = apply(rule.sentence, risk[codes == g])
+        assert result.per_group.iloc[g]["selection_rate"] == pytest.approx(p.mean(), abs=1e-6)
