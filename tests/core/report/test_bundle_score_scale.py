@@ -64,3 +64,20 @@ def _strip(node: object) -> None:
     elif isinstance(node, list):
         for value in node:
             _strip(value)
+
+
+def test_the_report_states_the_threshold_on_the_scores_own_scale() -> None:
+    """The settings row and the summary say 'decile_score of 5.5 or less', not 'at or above 0.5'."""
+    import html
+
+    from fairness_core.report import build_html_report
+
+    data = _csv()
+    dataset = load_dataset(data, filename="compas.csv")
+    audit = check_audit_data(dataset.frame, ROLES)
+    report = compute_subgroup_report(audit, attributes=["race"], n_bootstrap=20)
+    review = build_review(report, roles=ROLES, data=identify_data(dataset, audit), model=None)
+    text = html.unescape(build_html_report(review))
+    wording = "a 'decile_score' of 5.5 or less gets the favourable decision, above 5.5 the"
+    assert text.count(wording) >= 2, "expected in the settings row and in the summary"
+    assert "positive at or above 0.5" not in text
