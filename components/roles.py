@@ -14,6 +14,7 @@ from typing import TypeVar
 import streamlit as st
 
 from components import state
+from components.score_scale import render_score_scale
 from components.state import AuditInputs
 from fairness_core.data import (
     AGE_BAND_EDGES,
@@ -113,7 +114,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
         else:
             if source == "score":
                 score = st.selectbox(
-                    "Score column (a probability from 0 to 1)",
+                    "Score column (a probability, or a score on its own scale)",
                     columns,
                     index=_unless_set(state.DATA_SCORE, _index(columns, current.score)),
                     placeholder="Choose the score column",
@@ -131,6 +132,7 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
                 key=state.DATA_THRESHOLD,
                 persist_state="session",
             )
+        score_range, higher_favourable = render_score_scale(frame, score, threshold, current)
         weight = st.selectbox(
             "Sample weight (optional)",
             columns,
@@ -163,6 +165,8 @@ def render_role_form(inputs: AuditInputs) -> ColumnRoles:
         threshold=float(threshold),
         features=tuple(features),
         weight=weight,
+        score_range=score_range,
+        higher_score_favourable=higher_favourable,
         bins=chosen_bins,
         column_names=current.column_names,
         group_labels=current.group_labels,

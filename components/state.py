@@ -42,6 +42,12 @@ DATA_SOURCE = "data.decision_source"
 DATA_PREDICTION = "data.prediction"
 DATA_SCORE = "data.score"
 DATA_THRESHOLD = "data.threshold"
+# The score's own scale (components/score_scale.py): lowest and highest score, direction.
+DATA_SCORE_MIN = "data.score_min"
+DATA_SCORE_MAX = "data.score_max"
+DATA_SCORE_DIRECTION = "data.score_direction"
+#: Not a widget: the score column the scale widgets were filled for (a new column refills them).
+DATA_SCORE_SCALE_FOR = "data.score_scale_for"
 DATA_PROTECTED = "data.protected"
 DATA_BINNED = "data.binned"
 DATA_FEATURES = "data.features"
@@ -134,6 +140,10 @@ DATA_DEPENDENT_KEYS = (
     DATA_PREDICTION,
     DATA_SCORE,
     DATA_THRESHOLD,
+    DATA_SCORE_MIN,
+    DATA_SCORE_MAX,
+    DATA_SCORE_DIRECTION,
+    DATA_SCORE_SCALE_FOR,
     DATA_PROTECTED,
     DATA_BINNED,
     DATA_FEATURES,
@@ -209,7 +219,11 @@ def _seed_role_widgets(roles: ColumnRoles) -> None:
         DATA_BINNED: [b.column for b in roles.bins],
         DATA_FEATURES: list(roles.features),
         DATA_WEIGHT: roles.weight,
+        DATA_SCORE_DIRECTION: "favourable" if roles.higher_score_favourable else "unfavourable",
     }
+    if roles.score_range is not None:
+        seeded.update({DATA_SCORE_MIN: roles.score_range[0], DATA_SCORE_MAX: roles.score_range[1]})
+        seeded[DATA_SCORE_SCALE_FOR] = roles.score
     st.session_state.update(seeded)
 
 

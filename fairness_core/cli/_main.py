@@ -211,9 +211,29 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     source = audit.add_mutually_exclusive_group()
     source.add_argument("--prediction", help="column with the model's decisions")
-    source.add_argument("--score", help="column with the model's scores (0 to 1)")
+    source.add_argument(
+        "--score", help="column with the model's scores (0 to 1, or see --score-range)"
+    )
     audit.add_argument(
-        "--threshold", type=float, default=0.5, help="scores at or above get the positive decision"
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="scores at or above get the positive decision (on the 0 to 1 scale the "
+        "scores are rescaled to, see --score-range)",
+    )
+    audit.add_argument(
+        "--score-range",
+        nargs=2,
+        type=float,
+        metavar=("MIN", "MAX"),
+        help="the --score column's own scale, e.g. 1 10 for a decile score: scores are "
+        "rescaled to 0 to 1 (default: the scores are already 0 to 1)",
+    )
+    audit.add_argument(
+        "--higher-score-unfavourable",
+        action="store_true",
+        help="a higher --score means the unfavourable decision (e.g. a risk score): scores "
+        "are turned round so that 1 is the most favourable",
     )
     audit.add_argument(
         "--protected", action="append", required=True, metavar="COL", help="repeatable"
@@ -328,6 +348,8 @@ def _run_audit(args: argparse.Namespace) -> int:
                 prediction=args.prediction,
                 score=args.score,
                 threshold=args.threshold,
+                score_range=None if args.score_range is None else tuple(args.score_range),
+                higher_score_favourable=not args.higher_score_unfavourable,
                 protected=tuple(args.protected),
                 intersect=args.intersect,
                 references=references,

@@ -6,6 +6,9 @@
 - *audit data*: a validated table and its roles (:func:`check_audit_data` →
   :class:`AuditData`, or :class:`~fairness_core.errors.ValidationFailedError` listing every
   problem at once);
+- *score scale*: the range a score column is written on and whether a higher score is
+  favourable; scores are rescaled to 0-1 (1 the most favourable) in one place
+  (:class:`ScoreScale`, :func:`score_scale`, :func:`describe_threshold`);
 - *group*: the people sharing one value (or one combination of values) of the protected
   attributes; missing values form the group ``(missing)`` (:func:`encode_groups`);
 - *demo*: a shipped scenario with known, injected disparities (:func:`get_demo`).
@@ -63,6 +66,12 @@ from fairness_core.data._roles import (
     suggest_favourable,
     suggest_roles,
 )
+from fairness_core.data._scale import (
+    ScoreScale,
+    describe_threshold,
+    observed_score_range,
+    score_scale,
+)
 from fairness_core.data._validation import (
     MAX_GROUP_LEVELS,
     NUMERIC_LEVELS_WITHOUT_BINS,
@@ -93,12 +102,14 @@ __all__ = [
     "DemoScenario",
     "GroupColumn",
     "RoleSuggestion",
+    "ScoreScale",
     "TableChecker",
     "band_labels",
     "census_code_labels",
     "check_audit_data",
     "compute_group_overview",
     "default_binning",
+    "describe_threshold",
     "distinct_values",
     "encode_groups",
     "favourable_question",
@@ -113,9 +124,11 @@ __all__ = [
     "nested_columns",
     "nested_parquet_columns",
     "numeric_columns",
+    "observed_score_range",
     "parse_band_edges",
     "quantile_edges",
     "rename_roles",
+    "score_scale",
     "suggest_favourable",
     "suggest_roles",
     "values_equal",

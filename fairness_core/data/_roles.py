@@ -85,6 +85,10 @@ class ColumnRoles:
     #: Labels shown for coded group values: (column, value as text, label) triples, e.g.
     #: ("SEX", "2", "Female") from the census data dictionary.
     group_labels: tuple[tuple[str, str, str], ...] = ()
+    #: The score column's own range (min, max), rescaled to 0-1 for the audit; None: 0 to 1.
+    score_range: tuple[float, float] | None = None
+    #: False when a higher score means the unfavourable decision (e.g. a risk score).
+    higher_score_favourable: bool = True
 
     def labels_for(self, column: str) -> dict[str, str]:
         """The labels of ``column``'s coded values (value as text → label); may be empty."""
@@ -157,6 +161,14 @@ class RoleSuggestion:
             weight=self.weight,
             bins=self.bins,
             group_labels=self.group_labels,
+            # A score on its own scale (decile_score 1-10) starts rescaled by its range.
+            score_range=(
+                self.score_range
+                if self.score is not None
+                and self.score_range is not None
+                and (self.score_range[0] < 0 or self.score_range[1] > 1)
+                else None
+            ),
         )
 
 

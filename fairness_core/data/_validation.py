@@ -21,6 +21,7 @@ import pandas as pd
 
 from fairness_core.data._groups import MISSING_GROUP, GroupColumn, encode_groups
 from fairness_core.data._roles import ColumnRoles
+from fairness_core.data._scale import ScoreScale, score_scale
 from fairness_core.errors import FairnessCoreError, Problem, ValidationFailedError
 
 __all__ = ["MAX_GROUP_LEVELS", "AuditData", "check_audit_data", "find_problems"]
@@ -98,6 +99,7 @@ class TableChecker:
         self.model = model
         self.problems: list[Problem] = []
         self.usable: set[str] = set()
+        self.scale_ok = True
 
     # -- helpers -------------------------------------------------------------------
     def error(self, code: str, what: str, expected: str, found: str, fix: str, column=None):
@@ -186,6 +188,7 @@ class TableChecker:
                 )
             else:
                 named.append(("score", roles.score))
+            self.check_scale()
             if not 0.0 <= roles.threshold <= 1.0:
                 self.error(
                     "bad_threshold",
@@ -331,7 +334,12 @@ class TableChecker:
         if roles.source == "prediction" and roles.prediction in self.usable:
             return self.check_prediction(roles.prediction, positive), None
         if roles.source == "score" and roles.score in self.usable:
-            scores = self.check_scores(self.col(roles.score), f"score column '{roles.score}'")
+            scale = score_scale(roles) if self.scale_ok else None
+            if scale is None:
+                return None, None
+            scores = self.check_scores(
+                self.col(roles.score), f"score column '{roles.score}'", scale=scale
+            )
             if scores is None:
                 return None, None
             return (scores >= roles.threshold).astype(np.int8), scores
@@ -408,7 +416,37 @@ class TableChecker:
             coding |= set(map(_canon, _distinct(self.col(target))))
         return _canon(positive) in coding and set(map(_canon, values)) <= coding
 
-    def check_scores(self, series: pd.Series, label: str) -> np.ndarray | None:
+    def check_scale(self) -> None:
+        """The score's scale, when set, is two finite numbers, the first the lower."""
+        span = self.roles.score_range
+        self.scale_ok = True
+        if span is None:
+            return
+        try:
+            low, high = (float(v) for v in span)
+            ok = bool(np.isfinite(low) and np.isfinite(high) and low < high)
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            self.scale_ok = False
+            self.error(
+                "bad_score_range",
+                "The score's scale is not a range from a lower to a higher number.",
+                "the lowest and the highest score the column can hold, e.g. 1 and 10.",
+                f"{span!r}.",
+                "Set the scale's lowest and highest score (the page's 'Score scale', or "
+                "--score-range MIN MAX), the lowest first.",
+                self.roles.score,
+            )
+
+    def check_scores(
+        self, series: pd.Series, label: str, *, scale: ScoreScale | None = None
+    ) -> np.ndarray | None:
+        """The scores as audit scores (0-1, higher favourable; see fairness_core.data._scale).
+
+        ``scale`` is the score column's own scale; None for a model's output, which must
+        already be a probability.
+        """
         name = str(series.name)
         numeric = pd.to_numeric(series, errors="coerce")
         bad_text = series.notna() & numeric.isna()
@@ -435,6 +473,8 @@ class TableChecker:
                 name,
             )
             return None
+        if scale is not None:
+            return self._rescale(values, scale, label, name)
         outside = (values < 0) | (values > 1)
         if outside.any():
             self.error(
@@ -449,6 +489,41 @@ class TableChecker:
             )
             return None
         return values
+
+    def _rescale(
+        self, values: np.ndarray, scale: ScoreScale, label: str, name: str
+    ) -> np.ndarray | None:
+        low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+        if self.roles.score_range is None and (low < 0 or high > 1):
+            outside = int(((values < 0) | (values > 1)).sum())
+            direction = "" if self.roles.higher_score_favourable else " --higher-score-unfavourable"
+            self.error(
+                "score_out_of_range",
+                f"The {label} has values from {low:g} to {high:g}, not probabilities from 0 to 1.",
+                "scores from 0 to 1, or the scale the scores are written on.",
+                f"{outside:,} values outside 0 to 1, from {low:g} to {high:g}.",
+                f"Set the score's scale, e.g. from {low:g} to {high:g}: under 'Score scale' "
+                f"on the Data & model page, or with --score-range {low:g} {high:g}"
+                f"{direction} on the command line. Say too whether a higher score means the "
+                "favourable or the unfavourable decision (for a risk score, the unfavourable "
+                "one).",
+                name,
+            )
+            return None
+        outside_scale = (values < scale.low) | (values > scale.high)
+        if outside_scale.any():
+            self.error(
+                "score_outside_scale",
+                f"The {label} has values outside the scale set for it "
+                f"({scale.low:g} to {scale.high:g}).",
+                f"every score from {scale.low:g} to {scale.high:g}.",
+                f"{int(outside_scale.sum()):,} values outside, from {low:g} to {high:g}.",
+                f"Widen the scale to cover them, e.g. from {min(low, scale.low):g} to "
+                f"{max(high, scale.high):g}, or choose another score column.",
+                name,
+            )
+            return None
+        return scale.to_audit(values)
 
     def check_model(self, positive: Hashable) -> tuple[np.ndarray | None, np.ndarray | None]:
         model = self.model

@@ -261,7 +261,11 @@ def plot_score_distributions(sweep: ThresholdSweep) -> go.Figure:
             line={"color": "#000000", "dash": "dash"},
             annotation_text=f"today's threshold {sweep.today_threshold:.2f}",
         )
-    fig.update_xaxes(title_text="Score", range=[0, 1])
+    scaled = sweep.scale is not None  # a score of another scale, rescaled for the audit
+    fig.update_xaxes(
+        title_text="Score rescaled to 0–1 (1 the most favourable)" if scaled else "Score",
+        range=[0, 1],
+    )
     fig.update_yaxes(title_text="Share of the group", tickformat=".0%")
     fig.update_layout(title="Score distribution by group and outcome", **_LAYOUT)
     return fig

@@ -78,6 +78,10 @@ class AuditRequest:
     alpha: float = 0.05
     fail_on: tuple[str, ...] = ()
     policy: ModelPolicy = field(default_factory=ModelPolicy)
+    #: The score column's own range (--score-range MIN MAX); None: scores from 0 to 1.
+    score_range: tuple[float, float] | None = None
+    #: False with --higher-score-unfavourable (e.g. a risk score).
+    higher_score_favourable: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,13 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         raise InvalidInputError(
             "Both --prediction and --score were given. Expected one decision source. "
             "Keep --prediction for a column of decisions, or --score with --threshold."
+        )
+    if (request.score_range is not None or not request.higher_score_favourable) and (
+        not request.score
+    ):
+        raise InvalidInputError(
+            "--score-range and --higher-score-unfavourable describe a --score column, and no "
+            "--score was given. Expected --score COLUMN with them. Add --score, or drop them."
         )
     unknown = [column for column, _ in request.references if column not in request.protected]
     if unknown:
@@ -128,6 +139,8 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         score=request.score,
         threshold=request.threshold,
         bins=bins,
+        score_range=request.score_range,
+        higher_score_favourable=request.higher_score_favourable,
     )
     audit = check_audit_data(dataset.frame, roles, model=model)
     groupings = [request.protected] if request.intersect else [(a,) for a in request.protected]
@@ -148,6 +161,7 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         data=identify_data(dataset, audit),
         model=identify_model(model),
         calibration=calibration_section(audit, groupings) if audit.y_score is not None else None,
+        roles=roles,
     )
     rules = [parse_rule(text, known=list(document["summary"])) for text in request.fail_on]
     reasons = {

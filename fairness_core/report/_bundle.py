@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fairness_core.data import ColumnRoles, check_audit_data, load_dataset
+from fairness_core.data import ColumnRoles, check_audit_data, load_dataset, name_columns
 from fairness_core.errors import FairnessCoreError, InvalidInputError
 from fairness_core.metrics import ReportSettings, compute_subgroup_report
 from fairness_core.models import ModelPolicy, load_model
@@ -519,6 +519,8 @@ def replay(
             )
         _check_same("model", model_name or bundle.model.name, model_bytes, bundle.model)
     dataset = load_dataset(data_bytes, filename=data_name)
+    if bundle.roles.column_names:  # a file without a header row, named by the reviewer
+        dataset = name_columns(dataset, bundle.roles.column_names)
     model = None
     if model_bytes is not None and needs_model:
         model = load_model(

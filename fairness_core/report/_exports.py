@@ -159,7 +159,11 @@ def build_metrics_json(review: ReviewReport) -> str:
     """Metrics in the ``fairness-explorer audit`` JSON schema (NaN as null)."""
     calibration = None if review.calibration_json is None else json.loads(review.calibration_json)
     document = metrics_document(
-        review.subgroups, data=review.data, model=review.model, calibration=calibration
+        review.subgroups,
+        data=review.data,
+        model=review.model,
+        calibration=calibration,
+        roles=review.roles,
     )
     document["operating_points"] = [
         {**operating_point_to_dict(p), "on_this_data": any(p is q for q in review.points_on_data)}

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairness_core.data import AuditData, Binning, ColumnRoles, Dataset
+from fairness_core.data import AuditData, Binning, ColumnRoles, Dataset, describe_threshold
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import (
     CORRECTION_TITLES,
@@ -320,7 +320,31 @@ def roles_to_dict(roles: ColumnRoles) -> dict[str, Any]:
             {"column": b.column, "edges": [float(e) for e in b.edges], "quantiles": b.quantiles}
             for b in roles.bins
         ],
+        "score_range": (
+            None if roles.score_range is None else [float(v) for v in roles.score_range]
+        ),
+        "higher_score_favourable": bool(roles.higher_score_favourable),
+        # A file without a header row, named by the reviewer; census code labels: both
+        # change the group names, so a replay needs them to give the same numbers.
+        "column_names": list(roles.column_names),
+        "group_labels": [list(triple) for triple in roles.group_labels],
     }
+
+
+def decisions_section(roles: ColumnRoles) -> dict[str, Any]:
+    """Where the decisions came from, with the score's scale and the rule in words."""
+    section: dict[str, Any] = {
+        "source": roles.source,
+        "column": roles.prediction if roles.source == "prediction" else roles.score,
+    }
+    if roles.source != "prediction":
+        section.update(
+            threshold=float(roles.threshold),
+            score_range=None if roles.score_range is None else list(roles.score_range),
+            higher_score_favourable=bool(roles.higher_score_favourable),
+            rule=describe_threshold(roles),
+        )
+    return section
 
 
 def roles_from_dict(data: Mapping[str, Any]) -> ColumnRoles:
@@ -340,6 +364,12 @@ def roles_from_dict(data: Mapping[str, Any]) -> ColumnRoles:
             )
             for b in data.get("bins", [])
         )
+        span = data.get("score_range")  # absent in bundles written before scales existed
+        if span is not None and len(span) != 2:
+            raise ValueError("the score range must be two numbers")
+        higher = data.get("higher_score_favourable", True)
+        if not isinstance(higher, bool):
+            raise ValueError("higher_score_favourable must be true or false")
         return ColumnRoles(
             target=str(data["target"]),
             protected=tuple(str(c) for c in data["protected"]),
@@ -351,6 +381,13 @@ def roles_from_dict(data: Mapping[str, Any]) -> ColumnRoles:
             features=tuple(str(c) for c in data.get("features", [])),
             weight=_optional_text(data.get("weight")),
             bins=bins,
+            score_range=None if span is None else (float(span[0]), float(span[1])),
+            higher_score_favourable=higher,
+            column_names=tuple(str(c) for c in data.get("column_names", [])),
+            group_labels=tuple(
+                (str(column), str(value), str(label))
+                for column, value, label in data.get("group_labels", [])
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInputError(
@@ -418,8 +455,12 @@ def metrics_document(
     data: FileIdentity,
     model: FileIdentity | None,
     calibration: Mapping[str, Any] | None = None,
+    roles: ColumnRoles | None = None,
 ) -> dict[str, Any]:
     """The metrics in the ``fairness-explorer audit`` JSON schema (README, "JSON output").
+
+    With ``roles``, ``decisions`` says where the decisions came from (the score's scale and
+    the threshold in words included).
 
     The same keys as the audit command: ``overall``, ``groups``, ``disparities``,
     ``summary``, ``settings``, ``data`` (file, sha256, audited rows), ``model`` and
@@ -437,6 +478,8 @@ def metrics_document(
     document["rules"] = []
     document["inequality"] = inequality_section(reports)
     document["calibration"] = None if calibration is None else dict(calibration)
+    if roles is not None:
+        document["decisions"] = decisions_section(roles)
     if len(reports) > 1:
         document["analyses"] = [
             {
@@ -703,7 +746,7 @@ def _settings_rows(roles: ColumnRoles) -> list[tuple[str, str]]:
     """The settings every analysis shares: the column roles and how decisions are made."""
     decision = {
         "prediction": f"the column '{roles.prediction}'",
-        "score": f"the column '{roles.score}', positive at or above {roles.threshold:g}",
+        "score": f"the column '{roles.score}': {describe_threshold(roles)}",
         "model": f"the model's scores, positive at or above {roles.threshold:g}",
     }[roles.source]
     bands = "; ".join(

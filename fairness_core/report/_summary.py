@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from fairness_core.data import ColumnRoles
+from fairness_core.data import ColumnRoles, describe_threshold
 from fairness_core.formatting import format_against_line
 from fairness_core.metrics import METRICS, SubgroupReport, beyond, describe_disparity
 from fairness_core.report._findings import (
@@ -66,7 +66,7 @@ def executive_summary(
     if model is not None and roles.source == "model":
         who = f"the model '{model.name}' ({cut})"
     elif roles.source == "score":
-        who = f"the scores in the column '{roles.score}' ({cut})"
+        who = f"the scores in the column '{roles.score}' ({describe_threshold(roles)})"
     else:
         who = f"the decisions recorded in the column '{roles.prediction}'"
     lines = [

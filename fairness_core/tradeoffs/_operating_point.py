@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from fairness_core.data import ScoreScale
 from fairness_core.metrics import wilson_interval
 from fairness_core.tradeoffs._frontier import OperatingPoint, _cells, _summary, _summary_from_cells
 from fairness_core.tradeoffs._rule import DISPARATE_TREATMENT_NOTE, GroupRule, rule_sentence
@@ -144,7 +145,7 @@ def evaluate_operating_point(
         warnings.append(DISPARATE_TREATMENT_NOTE)
     return PointEvaluation(
         point,
-        _rules_table(rules),
+        _rules_table(rules, sweep.scale),
         per_group,
         overall,
         summary,
@@ -176,7 +177,12 @@ def _group_rules(sweep: ThresholdSweep, point: OperatingPoint) -> tuple[GroupRul
         values = sweep.thresholds[positions]
         probabilities = np.asarray([weight_by_index[k] for k in positions.tolist()])
         sentence = rule_sentence(
-            values, probabilities, grid=sweep.thresholds, positions=positions, exact=sweep.exact
+            values,
+            probabilities,
+            grid=sweep.thresholds,
+            positions=positions,
+            exact=sweep.exact,
+            scale=sweep.scale,
         )
         rules.append(
             GroupRule(
@@ -190,13 +196,16 @@ def _group_rules(sweep: ThresholdSweep, point: OperatingPoint) -> tuple[GroupRul
     return tuple(rules)
 
 
-def _rules_table(rules: tuple[GroupRule, ...]) -> pd.DataFrame:
+def _rules_table(rules: tuple[GroupRule, ...], scale: ScoreScale | None = None) -> pd.DataFrame:
+    """One row per group; ``threshold`` on the score's own scale when it has one."""
     rows = []
     for rule in rules:
         shares = np.asarray(rule.yes_shares)
         # Main threshold: the lowest score from which the positive decision is more likely.
         at = int(np.searchsorted(shares, 0.5 - 1e-9))
         main = rule.thresholds[at] if at < len(rule.thresholds) else np.nan
+        if scale is not None and np.isfinite(main):
+            main = scale.to_original(main)
         rows.append(
             {
                 "group": rule.group,

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from fairness_core.data import ScoreScale
+
 __all__ = ["DISPARATE_TREATMENT_NOTE", "GroupRule", "rule_sentence"]
 
 #: Said wherever group-specific thresholds or randomized rules are offered, recorded or reported.
@@ -91,8 +93,12 @@ def rule_sentence(
     grid: np.ndarray,
     positions: np.ndarray,
     exact: bool,
+    scale: ScoreScale | None = None,
 ) -> str:
     """The rule in words, precise enough to apply.
+
+    ``scale``: the score column's own scale; the thresholds are then written on it (a
+    risk score's rule reads "scores of 5 or less: yes; higher: no").
 
     ``thresholds``/``probabilities``: the finite thresholds used (ascending) and their mixing
     probabilities; ``positions``: their places on the sweep's ``grid`` (ascending, ending with
@@ -102,6 +108,8 @@ def rule_sentence(
     """
     if len(thresholds) == 0:
         return "nobody gets the positive decision"
+    if scale is not None and not scale.is_unit:
+        return _scaled_sentence(probabilities, grid, positions, exact, scale)
     shown = [_threshold_text(grid, int(k), exact=exact) for k in positions]
     shares = np.minimum(np.cumsum(probabilities), 1.0)
     if len(thresholds) == 1 and shares[0] >= 1 - _TINY:
@@ -122,6 +130,72 @@ def rule_sentence(
         parts.append(f"below {shown[0]}: no")
     sentence = "; ".join(parts)
     return sentence if sentence.startswith("everyone") else "scores " + sentence
+
+
+def _scaled_sentence(
+    probabilities: np.ndarray,
+    grid: np.ndarray,
+    positions: np.ndarray,
+    exact: bool,
+    scale: ScoreScale,
+) -> str:
+    """:func:`rule_sentence` on the score's own scale (turned round when higher is worse)."""
+    shown = [_scaled_text(grid, int(k), exact=exact, scale=scale) for k in positions]
+    shares = np.minimum(np.cumsum(probabilities), 1.0)
+    more, less = ("or more", "lower") if scale.higher_favourable else ("or less", "higher")
+    if len(positions) == 1 and shares[0] >= 1 - _TINY:
+        if positions[0] == 0:
+            return "everyone gets the positive decision"
+        return f"scores of {shown[0]} {more}: yes; {less}: no"
+    parts = []
+    for i in range(len(positions) - 1, -1, -1):
+        bound = shown[i + 1] if i + 1 < len(positions) else None
+        if scale.higher_favourable:
+            outside, between = f"under {bound}", f"{shown[i]} to under {bound}"
+        else:
+            outside, between = f"over {bound}", f"over {bound} up to {shown[i]}"
+        if positions[i] == 0:
+            band = "everyone" if bound is None else outside
+        elif bound is None:
+            band = f"{shown[i]} {more}"
+        else:
+            band = between
+        parts.append(f"{band}: {_yes_text(float(shares[i]))}")
+    if positions[0] != 0:
+        parts.append(f"{'below' if scale.higher_favourable else 'over'} {shown[0]}: no")
+    sentence = "; ".join(parts)
+    return sentence if sentence.startswith("everyone") else "scores " + sentence
+
+
+def _scaled_text(grid: np.ndarray, k: int, *, exact: bool, scale: ScoreScale) -> str:
+    """The cut on the score's own scale deciding every row as audit score ``grid[k]`` does.
+
+    ``cut``: the own-scale number where the audit score crosses ``grid[k]`` (found to the
+    last bit, so rounding in the rescaling cannot move a row across it). With an ``exact``
+    grid the shortest decimal between ``cut`` and the next audited score is written.
+    """
+
+    def audit(value: float) -> float:
+        return float(scale.to_audit(np.asarray([value]))[0])
+
+    g = float(grid[k])
+    unit = g if scale.higher_favourable else 1.0 - g
+    cut = scale.low + unit * (scale.high - scale.low)
+    inward, outward = (-np.inf, np.inf) if scale.higher_favourable else (np.inf, -np.inf)
+    while audit(cut) < g:  # "yes" side: at or above the cut (or at or below, turned round)
+        cut = float(np.nextafter(cut, outward))
+    while audit(float(np.nextafter(cut, inward))) >= g:
+        cut = float(np.nextafter(cut, inward))
+    if not exact or k == 0:
+        return repr(cut)
+    previous = float(grid[k - 1])
+    for digits in range(1, 18):
+        value = float(f"{cut:.{digits}g}")
+        text = np.format_float_positional(value, trim="-")  # 50, not 5e+01
+        on_side = value <= cut if scale.higher_favourable else value >= cut
+        if on_side and audit(value) > previous:
+            return text
+    return repr(cut)
 
 
 def _yes_text(share: float) -> str:

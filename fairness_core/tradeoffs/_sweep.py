@@ -45,13 +45,13 @@ positive decision); its first threshold is at or below every score (everybody ge
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from fairness_core.data import AuditData
+from fairness_core.data import AuditData, ScoreScale, score_scale
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import (
     METRICS,
@@ -168,6 +168,8 @@ class ThresholdSweep:
     today_threshold: float | None
     calibration: pd.DataFrame = field(repr=False, compare=False)
     distribution: pd.DataFrame = field(repr=False, compare=False)
+    #: The score column's own scale, for rules written on it; None: scores from 0 to 1.
+    scale: ScoreScale | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -305,7 +307,8 @@ def sweep_audit(audit: AuditData, attributes: Sequence[str], **options: object) 
         )
     columns = [audit.group(name) for name in attributes]
     threshold = audit.roles.threshold if audit.roles.source != "prediction" else None
-    return sweep_thresholds(
+    scale = score_scale(audit.roles) if audit.roles.source == "score" else None
+    sweep = sweep_thresholds(
         columns,
         audit.y_true,
         audit.y_score,
@@ -314,6 +317,7 @@ def sweep_audit(audit: AuditData, attributes: Sequence[str], **options: object) 
         y_pred=audit.y_pred if threshold is None else None,
         **options,  # type: ignore[arg-type]
     )
+    return sweep if scale is None or scale.is_unit else replace(sweep, scale=scale)
 
 
 #: The per-group rates of a sweep or an operating point, defined in the metric registry.

@@ -65,13 +65,17 @@ def test_upload_csv_maps_suggested_roles_and_audits(app: AppTest) -> None:
 
 
 def test_changing_roles_shows_problems_then_recovers(app: AppTest) -> None:
-    """Choosing income as the score explains the problem; choosing back clears it."""
+    """Income as the score is offered a scale; a scale too narrow is explained; back clears it."""
     app.selectbox(key=state.DATA_SCORE).set_value("income").run()
-    assert any("has values outside 0 to 1" in e.value for e in app.error)
+    assert any("not from 0 to 1" in i.value for i in app.info)
+    low = app.number_input(key=state.DATA_SCORE_MIN).value
+    app.number_input(key=state.DATA_SCORE_MAX).set_value(low + 1).run()
+    assert any("outside the scale set for it" in e.value for e in app.error)
     assert not app.success
     app.selectbox(key=state.DATA_SCORE).set_value("score").run()
     assert not app.error
     assert app.success
+    assert app.session_state[state.ROLES].score_range is None
 
 
 def test_bad_upload_keeps_the_previous_data(app: AppTest) -> None:

@@ -140,7 +140,7 @@ UNAUDITABLE = {
     "scores_out_of_range.csv": (
         {},
         "score_out_of_range",
-        "The score column 'score' has values outside 0 to 1.",
+        "The score column 'score' has values from 0 to 62.5, not probabilities from 0 to 1.",
     ),
     "scores_as_text.csv": (
         {},

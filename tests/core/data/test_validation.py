@@ -105,8 +105,9 @@ def test_score_errors_are_found_when_columns_exist() -> None:
     problems = find_problems(frame().assign(score=np.linspace(-1, 3, 8)), ROLES)
     (problem,) = problems
     assert problem.code == "score_out_of_range"
-    assert problem.found == "6 values outside, from -1 to 3."
-    assert "rescale" in problem.fix
+    assert problem.found == "6 values outside 0 to 1, from -1 to 3."
+    assert "--score-range -1 3" in problem.fix
+    assert "'Score scale'" in problem.fix
 
 
 def test_role_conflict_is_an_error() -> None:
