@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from fairness_core.data import check_audit_data, load_dataset, name_columns, suggest_roles
@@ -38,8 +40,10 @@ def _replay_of(data: bytes, name: str, roles) -> tuple[bool, list[str]]:  # type
 def test_census_labels_travel_with_the_bundle() -> None:
     data = _census_csv()
     roles = suggest_roles(load_dataset(data, filename="acs.csv").frame).to_roles()
-    roles = type(roles)(**{**roles.__dict__, "protected": ("SEX",), "source": "prediction",
-                          "prediction": "prediction", "target": "employed", "positive_label": 1})  # fmt: skip
+    roles = replace(
+        roles, protected=("SEX",), source="prediction", prediction="prediction",
+        target="employed", positive_label=1,
+    )  # fmt: skip
     assert roles.labels_for("SEX") == {"1": "Male", "2": "Female"}
     identical, groups = _replay_of(data, "acs.csv", roles)
     assert groups == ["Female", "Male"]
