@@ -51,6 +51,8 @@ DEMO_CHOICES: dict[str, object] = {
 
 _TIME_NAME = re.compile(r"(date|time|_at$|^at_|when|timestamp|decided|created)", re.IGNORECASE)
 _PERIOD_NAME = re.compile(r"(period|month|quarter|week)", re.IGNORECASE)
+#: Names of decision columns a role guess may take for an outcome ("approved").
+_DECISION_NAME = re.compile(r"(approv|decision|accept|grant|select|hired|pred)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,16 @@ def preview_log(files: LogFiles) -> LogPreview:
     periodic = [c for c in columns if _PERIOD_NAME.search(c)]
     roles = suggest_roles(frame)
     positive = None if roles.positive_label is None else str(roles.positive_label)
+    target, prediction = roles.target, roles.prediction
+    if target and not prediction and not roles.score and _DECISION_NAME.search(target):
+        target, prediction, positive = None, target, None  # a log of decisions only
     return LogPreview(
         columns=columns,
         time_column=next(iter(dated or named), None),
         period_column=next(iter(periodic), None),
-        target=roles.target,
+        target=target,
         positive_label=positive,
-        prediction=roles.prediction,
+        prediction=prediction,
         score=roles.score,
         protected=tuple(roles.protected),
     )

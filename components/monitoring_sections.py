@@ -145,6 +145,16 @@ def render_alerts(
         f"against {_baseline_words(s.baseline)}, with a {s.alpha:g} chance of any false alarm "
         "in the whole run."
     )
+    if report.comparisons_judged == 0:
+        st.warning(
+            "No change could be judged, so this run says nothing either way: no group and "
+            f"reference had at least {s.min_n} people measured in two periods. The reasons "
+            "the data gave are below; fix them, lower the minimum, or choose longer periods.",
+            icon=":material/warning:",
+        )
+        for reason in dict.fromkeys(_reason(n) for n in report.notes[:6]):
+            st.warning(escape_markdown(reason), icon=":material/info:")
+        return
     if not alerts:
         st.success(f"No group got detectably worse. {checked}", icon=":material/check_circle:")
         return
@@ -169,6 +179,12 @@ def render_alerts(
             settings=settings,
             data=data,
         )
+
+
+def _reason(note: str) -> str:
+    """A note without its period prefix ("2025-01: no subgroup report. …" → "…")."""
+    head, _, rest = note.partition(": no subgroup report. ")
+    return rest if rest and " " not in head else note
 
 
 def _baseline_words(baseline: str) -> str:
@@ -202,6 +218,9 @@ def render_trends(
         else:
             rows = report.trends[report.trends["metric"] == metric]
             sentence = f"{spec.title} of each group per period, with 95% bands."
+        if rows.empty:
+            st.caption(f"{spec.title}: nothing to draw; no group could be measured.")
+            continue
         render_table_view(
             f"monitoring.trend_{metric}",
             title=f"{spec.title} over time",

@@ -135,7 +135,7 @@ def test_comparing_with_the_previous_month_changes_the_result(page: AppTest) -> 
 
 
 def test_pinning_an_alert_adds_a_finding_that_reaches_the_report(page: AppTest) -> None:
-    """"Add to findings" under the first alert records it, with the log's name and hash."""
+    """ "Add to findings" under the first alert records it, with the log's name and hash."""
     first = _alerts(page)[0]
     before = len(page.session_state[state.FINDINGS]) if state.FINDINGS in page.session_state else 0
     page.text_area(key="monitoring.alert_0.finding_note").set_value("Escalate to the model owner")
@@ -175,3 +175,19 @@ def test_an_uploaded_log_with_a_bad_time_column_shows_the_core_message(page: App
     with pytest.raises(InvalidInputError) as expected:
         period_labels(frame["decided_at"], "month", source_name="bad.csv")
     assert [_plain(e.value) for e in page.error] == [str(expected.value)]
+
+
+def test_a_log_with_one_group_says_so_instead_of_all_clear(page: AppTest) -> None:
+    """One group has nothing to compare with: the core's sentence, and no green "all fine"."""
+    months = [f"2025-0{1 + i % 3}-05" for i in range(300)]
+    frame = pd.DataFrame({"decided_at": months, "race": "A", "approved": [i % 2 for i in
+                                                                         range(300)]})  # fmt: skip
+    page.radio(key=state.MONITORING_SOURCE).set_value("upload").run()
+    page.get("file_uploader")[0].set_value(
+        [("one.csv", frame.to_csv(index=False).encode(), "text/csv")]
+    ).run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert not page.success
+    warnings = [_plain(w.value) for w in page.warning]
+    assert warnings[0].startswith("No change could be judged")
+    assert any("race has only one group in this data ('A')" in w for w in warnings)
