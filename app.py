@@ -43,6 +43,12 @@ pages = [
     st.Page(
         "pages/whatif.py", title="What-if", icon=":material/psychology_alt:", url_path="what-if"
     ),
+    st.Page(
+        "pages/monitoring.py",
+        title="Monitoring",
+        icon=":material/monitoring:",
+        url_path="monitoring",
+    ),
     st.Page("pages/report.py", title="Report", icon=":material/summarize:", url_path="report"),
 ]
 navigation = st.navigation(pages)

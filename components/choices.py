@@ -94,6 +94,24 @@ KEPT_CHOICES: tuple[str, ...] = (
     state.WHATIF_EXPLAIN_ON,
     state.WHATIF_ICE_FEATURE,
     state.WHATIF_REVERT_STEP,
+    # Monitoring
+    state.MONITORING_SOURCE,
+    state.MONITORING_TIME_KIND,
+    state.MONITORING_TIME_COLUMN,
+    state.MONITORING_PERIOD,
+    state.MONITORING_BASELINE,
+    state.MONITORING_BASELINE_PERIOD,
+    state.MONITORING_PROTECTED,
+    state.MONITORING_DECISION_SOURCE,
+    state.MONITORING_PREDICTION,
+    state.MONITORING_SCORE,
+    state.MONITORING_THRESHOLD,
+    state.MONITORING_TARGET,
+    state.MONITORING_POSITIVE,
+    state.MONITORING_METRICS,
+    state.MONITORING_MIN_N,
+    state.MONITORING_ALPHA,
+    state.MONITORING_CHART_KIND,
     # Report
     state.REPORT_TITLE,
     state.REPORT_SUPPRESS,
@@ -119,6 +137,7 @@ NOT_CHOICES: Mapping[str, str] = {
     state.WHATIF_TABLE: "a table's row selection (the row number is kept instead)",
     state.WHATIF_EDITOR: "a form (its fields are kept)",
     state.WHATIF_SEARCH: "a button",
+    state.MONITORING_UPLOAD: "a file uploader: the files themselves are kept in the session",
 }
 # (the audit-bundle uploaders of components/bundle_open.py are keyed by their own constants)
 

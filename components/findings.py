@@ -30,11 +30,14 @@ def render_add_to_findings(
     figure: go.Figure | None = None,
     table: pd.DataFrame | None = None,
     settings: Mapping[str, object] | None = None,
+    data: tuple[str, str] | None = None,
 ) -> None:
     """A small "Add to findings" pop-over: title, note and severity, then Add.
 
     ``key`` must be unique on the page (use the chart's key). ``summary`` is the plain
     sentence that describes the view (its caption); it goes into the report with the note.
+    ``data`` is the (name, SHA-256) of the data the view was computed on, when that is not
+    the session's dataset (the Monitoring page's decision log).
     """
     with (
         st.popover("Add to findings", icon=":material/bookmark_add:"),
@@ -56,6 +59,11 @@ def render_add_to_findings(
     if not submitted:
         return
     inputs = state.get_inputs()
+    if data is not None:
+        data_name, data_sha256 = data
+    else:
+        data_name = data_label(inputs.source, inputs.dataset) if inputs else ""
+        data_sha256 = inputs.dataset.sha256 if inputs else ""
     try:
         finding = make_finding(
             title=chosen_title or title,
@@ -63,8 +71,8 @@ def render_add_to_findings(
             severity=severity,
             note=note,
             summary=summary,
-            data_name=data_label(inputs.source, inputs.dataset) if inputs else "",
-            data_sha256=inputs.dataset.sha256 if inputs else "",
+            data_name=data_name,
+            data_sha256=data_sha256,
             settings=settings,
             figure=figure.to_json() if figure is not None else None,
             table=table,

@@ -559,3 +559,80 @@ def move_report_analysis(index: int, offset: int) -> None:
     target = min(max(index + offset, 0), len(analyses) - 1)
     analyses.insert(target, analyses.pop(index))
     st.session_state[REPORT_ANALYSES] = analyses
+
+
+# --------------------------------------------------------------------------------------
+# Monitoring page ("monitoring." keys). The page has its own data: a decision log (the
+# monitoring demo or uploaded files), kept here as (file name, bytes) pairs so it survives
+# leaving the page; the column widgets restart from suggestions whenever the log changes.
+# --------------------------------------------------------------------------------------
+
+MONITORING_SOURCE = "monitoring.source"  # "demo" or "upload"
+MONITORING_UPLOAD = "monitoring.upload"
+MONITORING_TIME_KIND = "monitoring.time_kind"  # "time" (a date column) or "period"
+MONITORING_TIME_COLUMN = "monitoring.time_column"
+MONITORING_PERIOD = "monitoring.period"
+MONITORING_BASELINE = "monitoring.baseline"  # "first", "previous" or "named"
+MONITORING_BASELINE_PERIOD = "monitoring.baseline_period"
+MONITORING_PROTECTED = "monitoring.protected"
+MONITORING_DECISION_SOURCE = "monitoring.decision_source"  # "score" or "prediction"
+MONITORING_PREDICTION = "monitoring.prediction"
+MONITORING_SCORE = "monitoring.score"
+MONITORING_THRESHOLD = "monitoring.threshold"
+MONITORING_TARGET = "monitoring.target"  # "" when the log has no outcome column
+MONITORING_POSITIVE = "monitoring.positive"
+MONITORING_METRICS = "monitoring.metrics"
+MONITORING_MIN_N = "monitoring.min_n"
+MONITORING_ALPHA = "monitoring.alpha"
+MONITORING_CHART_KIND = "monitoring.chart_kind"  # "gap" or "rate"
+#: The uploaded log files, as a tuple of (file name, bytes).
+MONITORING_FILES = "monitoring.files"
+#: The content key of the log the column widgets were filled for.
+MONITORING_LOG_KEY = "monitoring.log_key"
+
+#: Widget keys that depend on the log's columns; refilled from suggestions for a new log.
+MONITORING_LOG_DEPENDENT_KEYS = (
+    MONITORING_TIME_KIND,
+    MONITORING_TIME_COLUMN,
+    MONITORING_PERIOD,
+    MONITORING_BASELINE,
+    MONITORING_BASELINE_PERIOD,
+    MONITORING_PROTECTED,
+    MONITORING_DECISION_SOURCE,
+    MONITORING_PREDICTION,
+    MONITORING_SCORE,
+    MONITORING_THRESHOLD,
+    MONITORING_TARGET,
+    MONITORING_POSITIVE,
+    MONITORING_METRICS,
+)
+
+
+def get_monitoring_files() -> tuple[tuple[str, bytes], ...]:
+    """The uploaded decision-log files of this session (empty before any upload)."""
+    files: tuple[tuple[str, bytes], ...] = st.session_state.get(MONITORING_FILES, ())
+    return files
+
+
+def set_monitoring_files(files: Sequence[tuple[str, bytes]]) -> None:
+    """Keep the uploaded decision-log files (name, bytes) for this session."""
+    st.session_state[MONITORING_FILES] = tuple(files)
+
+
+def seed_monitoring_choices(log_key: str, suggested: dict[str, object]) -> None:
+    """For a log not seen before, put ``suggested`` widget values in place of the old ones.
+
+    ``log_key`` identifies the log's content; for the same log nothing changes, so the
+    reviewer's own choices stay. When no log was seen yet in this session (a first visit,
+    or a reopened review whose choices were just put back) only missing values are filled.
+    """
+    seen = st.session_state.get(MONITORING_LOG_KEY)
+    if seen == log_key:
+        return
+    if seen is not None:
+        for key in MONITORING_LOG_DEPENDENT_KEYS:
+            st.session_state.pop(key, None)
+    for key, value in suggested.items():
+        if value is not None and key not in st.session_state:
+            st.session_state[key] = value
+    st.session_state[MONITORING_LOG_KEY] = log_key

@@ -19,6 +19,7 @@ PAGES = (
     "pages/dataset_audit.py",
     "pages/tradeoffs.py",
     "pages/whatif.py",
+    "pages/monitoring.py",
 )
 #: Neutral colours allowed besides the group palette: reference lines, text, "today" markers.
 NEUTRALS = {"#000000", "#444444", "#555555", "#999999", "#ffffff"}
