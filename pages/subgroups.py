@@ -195,7 +195,7 @@ if add_column.button(
     "each with these settings; reorder or remove them on the Report page.",
 ):
     state.add_report_analysis(settings)
-    in_report = state.get_report_analyses()
+    st.rerun()  # draw the button (now disabled) and the caption with the analysis in
 if settings in in_report:
     position = in_report.index(settings) + 1
     added_column.caption(

@@ -75,6 +75,8 @@ def test_choosing_a_reference_group_by_name(subgroups: AppTest) -> None:
 def test_page_without_auditable_data_points_to_the_data_page(app: AppTest) -> None:
     """With roles that cannot be audited, the page explains and links back instead of failing."""
     app.selectbox(key=state.DATA_SCORE).set_value("income").run()
+    low = app.number_input(key=state.DATA_SCORE_MIN).value  # a scale too narrow for income
+    app.number_input(key=state.DATA_SCORE_MAX).set_value(low + 1).run()
     app.switch_page("pages/subgroups.py").run()
     assert not app.exception
     assert any("cannot be audited" in w.value for w in app.warning)
