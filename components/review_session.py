@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +42,7 @@ from fairness_core.reviews import (
     default_store_path,
     encode,
     max_file_bytes_from_env,
+    shared_from_env,
 )
 
 REVIEW_ID = "review.id"
@@ -55,8 +55,6 @@ MISSING_FILES = "review.missing_files"  # role -> {"name", "sha256"} to be uploa
 WAITING = "review.waiting"  # the reopened review waiting for its files: (id, content)
 
 FORMAT = 1
-#: Set by ``fairness-explorer app --shared-reviews``: every reviewer sees every review.
-ENV_SHARED = "FAIRNESS_EXPLORER_SHARED_REVIEWS"
 
 
 @st.cache_resource(show_spinner=False)
@@ -66,8 +64,7 @@ def _store(path: str, shared: bool, max_file_bytes: int) -> ReviewStore:
 
 def store() -> ReviewStore:
     """The operator's review database (location, sharing and file limit from the options)."""
-    shared = os.environ.get(ENV_SHARED, "").strip().lower() in {"1", "true", "yes"}
-    return _store(str(default_store_path()), shared, max_file_bytes_from_env())
+    return _store(str(default_store_path()), shared_from_env(), max_file_bytes_from_env())
 
 
 @dataclass(frozen=True)

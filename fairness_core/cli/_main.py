@@ -51,6 +51,12 @@ from fairness_core.models import (
     ModelPolicy,
     load_model_limits,
 )
+from fairness_core.reviews import (
+    MAX_FILE_MB_ENV,
+    SHARED_ENV,
+    STORE_PATH_ENV,
+    max_file_bytes_from_mb,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -384,10 +390,11 @@ def _split_reference(text: str) -> tuple[str, str]:
     return column, value
 
 
-#: Where the app keeps reviews, and whether everyone sees everyone's (see docs/reviews.md).
-REVIEWS_PATH_ENV = "FAIRNESS_EXPLORER_REVIEWS"
-SHARED_REVIEWS_ENV = "FAIRNESS_EXPLORER_SHARED_REVIEWS"
-REVIEWS_MAX_FILE_ENV = "FAIRNESS_EXPLORER_REVIEWS_MAX_FILE_MB"
+#: Where the app keeps reviews, whether everyone sees everyone's, and the file limit: the
+#: names :mod:`fairness_core.reviews` reads (see docs/reviews.md).
+REVIEWS_PATH_ENV = STORE_PATH_ENV
+SHARED_REVIEWS_ENV = SHARED_ENV
+REVIEWS_MAX_FILE_ENV = MAX_FILE_MB_ENV
 
 
 def _add_review_options(app: argparse.ArgumentParser) -> None:
@@ -420,11 +427,7 @@ def _review_env(args: argparse.Namespace) -> dict[str, str]:
     if args.shared_reviews:
         env[SHARED_REVIEWS_ENV] = "1"
     if args.reviews_max_file_mb is not None:
-        if not 0 < args.reviews_max_file_mb <= 953:
-            raise InvalidInputError(
-                f"--reviews-max-file-mb must be more than 0 and at most 953 (SQLite's "
-                f"largest file). Got {args.reviews_max_file_mb:g}."
-            )
+        max_file_bytes_from_mb(args.reviews_max_file_mb)  # refuses a value out of range
         env[REVIEWS_MAX_FILE_ENV] = f"{args.reviews_max_file_mb:g}"
     return env
 

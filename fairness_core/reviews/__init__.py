@@ -28,10 +28,12 @@ from fairness_core.reviews._codec import allowed_classes, decode, encode
 from fairness_core.reviews._paths import (
     DEFAULT_MAX_FILE_BYTES,
     MAX_FILE_MB_ENV,
+    SHARED_ENV,
     STORE_PATH_ENV,
     default_store_path,
     max_file_bytes_from_env,
     max_file_bytes_from_mb,
+    shared_from_env,
 )
 from fairness_core.reviews._store import (
     SCHEMA_VERSION,
@@ -47,6 +49,7 @@ __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "MAX_FILE_MB_ENV",
     "SCHEMA_VERSION",
+    "SHARED_ENV",
     "STORE_PATH_ENV",
     "FileTooLargeError",
     "ReviewNotFoundError",
@@ -60,4 +63,5 @@ __all__ = [
     "encode",
     "max_file_bytes_from_env",
     "max_file_bytes_from_mb",
+    "shared_from_env",
 ]

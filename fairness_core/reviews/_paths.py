@@ -12,15 +12,20 @@ from fairness_core.errors import InvalidInputError
 __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "MAX_FILE_MB_ENV",
+    "SHARED_ENV",
     "SQLITE_MAX_BLOB_BYTES",
     "STORE_PATH_ENV",
     "default_store_path",
     "max_file_bytes_from_env",
     "max_file_bytes_from_mb",
+    "shared_from_env",
 ]
 
 #: The environment variable naming the reviews database file.
 STORE_PATH_ENV = "FAIRNESS_EXPLORER_REVIEWS"
+#: The environment variable that makes the reviews a shared workspace ("1"): everyone using
+#: the app lists and opens every review (``fairness-explorer app --shared-reviews``).
+SHARED_ENV = "FAIRNESS_EXPLORER_SHARED_REVIEWS"
 #: The environment variable setting the largest file kept with a review, in megabytes.
 MAX_FILE_MB_ENV = "FAIRNESS_EXPLORER_REVIEWS_MAX_FILE_MB"
 #: Largest file kept with a review unless the operator says otherwise: 200 MB, Streamlit's
@@ -67,6 +72,12 @@ def max_file_bytes_from_env(environ: Mapping[str, str] | None = None) -> int:
     if not text:
         return DEFAULT_MAX_FILE_BYTES
     return max_file_bytes_from_mb(text, source=MAX_FILE_MB_ENV)
+
+
+def shared_from_env(environ: Mapping[str, str] | None = None) -> bool:
+    """True when the operator started the app with a shared workspace."""
+    env = os.environ if environ is None else environ
+    return env.get(SHARED_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
 def max_file_bytes_from_mb(value: float | str, *, source: str = "--reviews-max-file-mb") -> int:
