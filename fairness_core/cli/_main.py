@@ -366,10 +366,7 @@ def _run_audit(args: argparse.Namespace) -> int:
             )
         )
         text = render_audit(outcome, args.format)
-        if args.out:
-            args.out.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(reveal_invisible(text, keep_line_breaks=True))
+        _write_output(text, args.out)
     except FairnessCoreError as exc:
         _say("fairness-explorer audit: ", exc)
         return 2
@@ -379,6 +376,14 @@ def _run_audit(args: argparse.Namespace) -> int:
     for result in outcome.rules:
         _say("", result.describe())
     return 1 if outcome.failed else 0
+
+
+def _write_output(text: str, out: Path | None) -> None:
+    """A command's result: to ``out`` as written, or to the terminal with escapes shown."""
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(reveal_invisible(text, keep_line_breaks=True))
 
 
 def _split_reference(text: str) -> tuple[str, str]:
@@ -718,10 +723,7 @@ def _run_monitor(args: argparse.Namespace) -> int:
             ),
         )
         text = render_monitoring(report, args.format)
-        if args.out:
-            args.out.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(reveal_invisible(text, keep_line_breaks=True))
+        _write_output(text, args.out)
     except FairnessCoreError as exc:
         _say("fairness-explorer monitor: ", exc)
         return 2
