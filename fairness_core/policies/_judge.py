@@ -294,11 +294,29 @@ def _status(
         )
     few = int((judged["verdict"] == "too few people to judge").sum())
     tail = f" {few} group{'s' if few != 1 else ''} had too few people to judge." if few else ""
+    tail += _significant_within(requirement, on_line)
     return (
         "met",
         f"Every group judged is within the line {line}; the worst is "
         f"{_named(requirement, worst)}.{tail}",
         value,
+    )
+
+
+def _significant_within(requirement: MetricRequirement, rows: pd.DataFrame) -> str:
+    """A note when a gap inside the line is statistically significant (UGESP 1607.4(D))."""
+    values = rows["value"].to_numpy(dtype=np.float64)
+    parity = 1.0 if requirement.kind == "ratio" else 0.0
+    harmful = values < parity if requirement.harmful == "lower" else values > parity
+    p = rows["p_value"].to_numpy(dtype=np.float64)
+    significant = rows[(rows["verdict"] == "within the line") & harmful & (p < requirement.alpha)]
+    if not len(significant):
+        return ""
+    row = _worst(requirement, significant)
+    assert row is not None  # noqa: S101
+    return (
+        f" {row['group']}'s gap is inside the line but statistically significant ({_p(row)}); "
+        "a smaller difference can still matter in practice, so a person should judge it."
     )
 
 
