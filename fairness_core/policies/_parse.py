@@ -414,9 +414,12 @@ def _checked(
 
 
 def _syntax_message(where: str, exc: tomllib.TOMLDecodeError) -> str:
-    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-    what = str(getattr(exc, "msg", exc)).split(" (at line")[0]
-    place = f"line {line}, column {column}" if line else "somewhere"
+    # Python 3.11-3.13 put the place only in the message: "... (at line 3, column 13)".
+    found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+    column = getattr(exc, "colno", None) or (int(found.group(2)) if found else None)
+    what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+    place = f"line {line}, column {column}" if line else "the end of the file"
     return (
         f"{where} is not valid TOML at {place}: {what.rstrip('.').lower()}. Expected lines "
         'such as name = "My policy" or line = 0.8 (text in double quotes, numbers without). '
