@@ -61,3 +61,13 @@ def test_json_names_everyone_as_the_reference() -> None:
     data = report_to_dict(_report())
     assert {tuple(d["reference"].items()) for d in data["disparities"]} == {(("g", "everyone"),)}
     assert data["settings"]["reference"] == "overall"
+
+
+def test_metric_table_has_no_reference_row_against_everyone() -> None:
+    """Every group gets a ratio and a verdict; none is marked the reference group."""
+    from fairness_core.metrics import metric_table
+
+    table = metric_table(_report(), "selection_rate")
+    assert not table["is_reference"].any()
+    assert table["ratio_verdict"].notna().all()
+    assert "reference group" not in set(table["ratio_verdict"])

@@ -190,3 +190,15 @@ def test_subgroup_options_follow_the_policy() -> None:
                                       'reference = "group:Men"\n'), origin="x.toml")  # fmt: skip
     assert named.subgroup_options()["reference"] == ("Men",)
     assert isinstance(named, Policy)
+
+
+def test_the_documented_example_policy_is_valid() -> None:
+    """The full example in docs/policies.md parses, with every key it shows."""
+    docs = (BUILTIN.parents[2] / "docs" / "policies.md").read_text(encoding="utf-8")
+    block = docs.split("```toml\n", 1)[1].split("```", 1)[0]
+    policy = parse_policy(block, origin="acme.toml")
+    first = policy.requirements[0]
+    assert first.intersections == (("sex", "race_ethnicity"),)
+    assert first.exclude_below_share == 0.02
+    assert policy.checklist[0].evidence == ("human_oversight",)
+    assert policy.unknown_values == ("unknown", "prefer not to say")
