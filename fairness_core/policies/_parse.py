@@ -90,6 +90,8 @@ _TYPE_WORDS = {
 }
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _SUFFIX = ".toml"
+#: A policy is a few kilobytes of text; anything far larger is the wrong file.
+MAX_POLICY_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,12 @@ def load_policy(name_or_path: str | Path) -> Policy:
             f"There is no built-in policy or policy file called {str(name_or_path)!r}.{hint} "
             f"Expected one of {', '.join(known)}, or the path of a .toml policy file. "
             "Check the spelling, or the file's path."
+        )
+    if path.stat().st_size > MAX_POLICY_BYTES:
+        raise PolicyError(
+            f"The policy file {path.name!r} is {path.stat().st_size:,} bytes; a policy is a "
+            f"short text file (at most {MAX_POLICY_BYTES:,} bytes). Check that you chose the "
+            "policy file and not a data file."
         )
     try:
         text = path.read_text(encoding="utf-8")
@@ -290,6 +298,12 @@ def _requirement(
             "harmful",
             f"for {metric!r} a {METRICS[metric].harmful} value harms a group, so "
             f"harmful must be {METRICS[metric].harmful!r}. Got {harmful!r}.",
+        )
+    elif metric in POLICY_METRICS and harmful == "higher":
+        bad(
+            "harmful",
+            f"for {metric!r} a lower value harms a group, so harmful must be "
+            "'lower'. Got 'higher'.",
         )
     if kind is not None and kind not in ("ratio", "difference"):
         bad("kind", f'must be "ratio" or "difference". Got {kind!r}.')

@@ -48,6 +48,8 @@ reference = "overall"
 min_n = 20
 """
 
+TPR_LOWER = 'metric = "true_positive_rate"\nkind = "difference"\nline = 0.05\nharmful = "lower"'
+
 
 def _error(text: str) -> str:
     with pytest.raises(PolicyError) as caught:
@@ -96,6 +98,10 @@ def test_load_policy_reads_a_file_and_a_name(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match=r"Did you mean 'four-fifths'\?.*nyc-ll144"):
         load_policy("four-fifth")
     assert issubclass(PolicyError, InvalidInputError)
+    big = tmp_path / "big.toml"
+    big.write_text("# x\n" * 300_000, encoding="utf-8")
+    with pytest.raises(PolicyError, match="a policy is a short text file"):
+        load_policy(big)
 
 
 def test_wrong_type_names_key_and_line() -> None:
@@ -156,6 +162,14 @@ def test_every_problem_is_listed_at_once() -> None:
         (('kind = "ratio"', 'kind = "share"'), 'must be "ratio" or "difference"'),
         (('attributes = ["sex"]', 'attributes = ["race"]'), "not in the policy's [attributes]"),
         (("min_n = 20", "min_n = true"), "must be a whole number. Got True."),
+        (
+            (
+                TPR_LOWER,
+                TPR_LOWER.replace("true_positive_rate", "scoring_rate").replace("lower", "higher"),
+            ),
+            "for 'scoring_rate' a lower value harms a group",
+        ),
+        (('kind = "difference"', 'kind = "difference"\ncolour = "red"'), "unknown key 'colour'"),
     ],
 )
 def test_schema_problems(change: tuple[str, str], expected: str) -> None:
