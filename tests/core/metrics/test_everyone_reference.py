@@ -71,3 +71,12 @@ def test_metric_table_has_no_reference_row_against_everyone() -> None:
     assert not table["is_reference"].any()
     assert table["ratio_verdict"].notna().all()
     assert "reference group" not in set(table["ratio_verdict"])
+
+
+def test_the_sentence_names_everyone_and_the_overall_rate() -> None:
+    """describe_disparity compares the group's rate with everyone's rate."""
+    from fairness_core.metrics import describe_disparity
+
+    sentence = describe_disparity(_report(), "selection_rate", "b", kind="ratio")
+    assert sentence.startswith("Group b is selected at 0.62× the rate of everyone")
+    assert "0.300 vs 0.482" in sentence  # 30/100 against 135/280
