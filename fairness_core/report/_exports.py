@@ -173,7 +173,7 @@ def build_metrics_json(review: ReviewReport) -> str:
     ]
     document["recommended_operating_point"] = review.recommended_point
     if review.policies:
-        document["policies"] = policy_results_to_dict(review.policies)["policies"]
+        document["policies"] = policy_results_to_dict(review.policies)
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 

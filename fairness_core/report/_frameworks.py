@@ -147,6 +147,8 @@ def ll144_frames(tables: LL144Tables) -> dict[str, pd.DataFrame]:
     """The three Local Law 144 tables with plain column titles ("Selection rate" …)."""
     rate = tables.rate_name[:1].upper() + tables.rate_name[1:]
     titles = dict(_LL144_TITLES, rate=rate)
+    if tables.median_score is not None:
+        titles["selected"] = "Scored above the median"
     named = {
         "By sex": tables.by_sex,
         "By race/ethnicity": tables.by_race,
@@ -156,6 +158,14 @@ def ll144_frames(tables: LL144Tables) -> dict[str, pd.DataFrame]:
         name: frame.rename(columns={c: titles.get(str(c), str(c)) for c in frame.columns})
         for name, frame in named.items()
     }
+
+
+#: How each count of unknown categories is named in a sentence.
+_UNKNOWN_WORDS = {
+    "sex": "sex",
+    "race": "race/ethnicity",
+    "intersectional": "sex or race/ethnicity (the intersectional table)",
+}
 
 
 def _ll144_blocks(tables: LL144Tables) -> list:
@@ -177,9 +187,9 @@ def _ll144_blocks(tables: LL144Tables) -> list:
         if len(frame):
             blocks += [heading(name), table(frame)]
     notes = [
-        f"{count:,} people have an unknown {attribute}; they are counted here and left out of "
-        "the rates and impact ratios."
-        for attribute, count in tables.unknown.items()
+        f"{count:,} people have an unknown {_UNKNOWN_WORDS.get(key, key)}; they are counted "
+        "here and left out of the rates and impact ratios."
+        for key, count in tables.unknown.items()
         if count
     ]
     if tables.excluded:

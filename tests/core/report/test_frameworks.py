@@ -229,3 +229,33 @@ def test_datasheet_counts_groups_from_the_rows(review_parts) -> None:
         assert float(cells[3]) == pytest.approx(base, abs=5e-4)
     assert "Only one year \\| of applicants" in sheet  # escaped: the pipe cannot split a row
     assert "_[to complete: source, period, sampling]_" in sheet
+
+
+def test_built_in_policies_end_to_end_in_the_report(review_parts) -> None:
+    """Real evaluation: the report's JSON holds what the command line's JSON holds."""
+    import json
+
+    from fairness_core.policies import builtin_policies, evaluate_policies, policy_results_to_dict
+    from fairness_core.report import build_metrics_json
+
+    frame, dataset, audit, report = review_parts
+    chosen = [builtin_policies()["four-fifths"], builtin_policies()["nyc-ll144"]]
+    results = evaluate_policies(chosen, audit, columns={"sex": "sex", "race_ethnicity": "race"})
+    review = build_review(report, roles=ROLES, data=identify_data(dataset, audit), policies=results)
+    document = json.loads(build_metrics_json(review))
+    assert document["policies"] == json.loads(json.dumps(policy_results_to_dict(results)))
+    text = html_text(build_html_report(review))
+    ll144 = next(r.ll144 for r in results if r.ll144 is not None)
+    unknown_sex = int((frame["sex"] == "Unknown").sum())
+    assert ll144.unknown["sex"] == unknown_sex
+    assert f"{unknown_sex:,} people have an unknown sex;" in text
+    # The by-sex table's rates are the brute-force selection rates of the known categories.
+    known = frame[frame["sex"] != "Unknown"]
+    rates = known.groupby("sex")["hired"].mean()
+    table = ll144.by_sex.set_index("category")
+    for sex, rate in rates.items():
+        assert table.loc[sex, "rate"] == pytest.approx(rate)
+        assert table.loc[sex, "impact_ratio"] == pytest.approx(rate / rates.max())
+    # Native Hawaiian is about 1 % of the rows: left out of the ratios and named.
+    assert "Native Hawaiian" in ll144.excluded
+    assert "Left out of the impact ratios because each is under 2% of the data" in text
