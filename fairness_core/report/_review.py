@@ -191,6 +191,8 @@ class ReviewReport:
     policies: tuple[PolicyResult, ...] = ()
     #: What the review did and the reviewer's own words (intended use, oversight).
     evidence: ReviewEvidence = field(default_factory=ReviewEvidence)
+    #: The data column each policy attribute was judged on ("sex" → "gender").
+    policy_columns: Mapping[str, str] = field(default_factory=dict)
     #: Sections every format renders alike: compliance (when policies were chosen), NIST.
     sections: tuple[Section, ...] = ()
 
@@ -637,6 +639,7 @@ def build_review(
     versions: Sequence[tuple[str, str]] | None = None,
     calibration: Mapping[str, Any] | None = None,
     policies: Sequence[PolicyResult] = (),
+    policy_columns: Mapping[str, str] | None = None,
     evidence: ReviewEvidence | None = None,
     metric_choice: str = "",
 ) -> ReviewReport:
@@ -650,9 +653,10 @@ def build_review(
     ``operating_points`` are the recorded options in the reviewer's order and
     ``recommended`` the id of the recommended one (an id that names none of them is
     ignored). ``policies`` are the chosen policies' results (the report's compliance
-    section and its NYC Local Law 144 tables), ``evidence`` what the review did and the
-    reviewer's intended use and oversight text (the NIST AI RMF section and the model card),
-    ``metric_choice`` the recorded answer of "Which metric?".
+    section and its NYC Local Law 144 tables) and ``policy_columns`` the data column each
+    policy attribute was judged on (the bundle replays them); ``evidence`` is what the
+    review did and the reviewer's intended use and oversight text (the NIST AI RMF section
+    and the model card), ``metric_choice`` the recorded answer of "Which metric?".
     """
     if not title.strip():
         raise InvalidInputError("The report needs a title. Type a few words, e.g. 'Loan review'.")
@@ -718,6 +722,7 @@ def build_review(
         calibration_json=None if calibration is None else json.dumps(calibration),
         other_findings=other,
         policies=policies,
+        policy_columns=dict(policy_columns or {}),
         evidence=evidence,
         sections=sections,
     )

@@ -259,3 +259,63 @@ def test_built_in_policies_end_to_end_in_the_report(review_parts) -> None:
     # Native Hawaiian is about 1 % of the rows: left out of the ratios and named.
     assert "Native Hawaiian" in ll144.excluded
     assert "Left out of the impact ratios because each is under 2% of the data" in text
+
+
+def test_a_bundle_replays_the_policies_with_the_reviewers_edit(review_parts) -> None:
+    """The bundle carries each policy (a user's own too) and its edited line; replay agrees,
+    and a tampered result is reported as a difference."""
+    import io as _io
+    import json
+    import zipfile
+
+    from fairness_core.data import load_dataset
+    from fairness_core.policies import builtin_policies, evaluate_policies, parse_policy
+    from fairness_core.report import build_bundle, replay
+
+    frame = review_parts[0]
+    own = parse_policy(
+        """id = "ours"
+name = "Our policy"
+version = "2"
+source = "Internal standard"
+summary = "Equal opportunity within 0.05."
+not_covered = "Everything else."
+
+[[requirements]]
+id = "eo"
+title = "Equal opportunity difference at most 0.05"
+metric = "true_positive_rate"
+kind = "difference"
+line = 0.05
+harmful = "lower"
+""",
+        origin="ours.toml",
+    )
+    chosen = [builtin_policies()["four-fifths"].with_lines({"impact_ratio": 0.9}), own]
+    csv_bytes = frame.to_csv(index=False).encode()
+    loaded = load_dataset(csv_bytes, filename="hiring.csv")
+    audit2 = check_audit_data(loaded.frame, ROLES)
+    results = evaluate_policies(chosen, audit2, columns={})
+    review2 = build_review(
+        compute_subgroup_report(audit2, attributes=("sex",), n_bootstrap=0),
+        roles=ROLES, data=identify_data(loaded, audit2), policies=results,
+    )  # fmt: skip
+    bundle = build_bundle(review2)
+    outcome = replay(bundle, csv_bytes, "hiring.csv")
+    assert outcome.identical, outcome.describe()
+    assert outcome.document["policies"]["policies"][0]["edits"] == [
+        {"requirement": "impact_ratio", "original": 0.8, "edited": 0.9}
+    ]
+    # Tamper with a stored status: replay names the difference.
+    source = zipfile.ZipFile(_io.BytesIO(bundle))
+    entries = {name: source.read(name) for name in source.namelist()}
+    stored = json.loads(entries["policies.json"])
+    stored["results"]["policies"][1]["status"] = "met" if results[1].status != "met" else "not met"
+    entries["policies.json"] = json.dumps(stored).encode()
+    out = _io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    tampered = replay(out.getvalue(), csv_bytes, "hiring.csv")
+    assert not tampered.identical
+    assert any(d.startswith("policies.policies[1].status") for d in tampered.differences)
