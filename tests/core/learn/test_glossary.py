@@ -63,5 +63,5 @@ def test_search_finds_by_word_or_definition_and_ignores_case() -> None:
 
 
 def test_docs_glossary_is_generated_from_the_source() -> None:
-    """docs/glossary.md equals the generated glossary (regenerate: python -m fairness_core.learn)."""
+    """docs/glossary.md equals the generated one (regenerate: python -m fairness_core.learn)."""
     assert (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8") == glossary_markdown()

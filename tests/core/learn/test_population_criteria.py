@@ -46,7 +46,8 @@ def test_the_same_settings_draw_the_same_people_and_the_base_rates_asked_for() -
     """Seeded: two draws are identical; each group's share of positives is near its base rate."""
     settings = PopulationSettings(base_rates=(0.2, 0.7), separation=0.4, seed=3)
     one, two = make_population(settings), make_population(settings)
-    assert np.array_equal(one.score, two.score) and np.array_equal(one.y_true, two.y_true)
+    assert np.array_equal(one.score, two.score)
+    assert np.array_equal(one.y_true, two.y_true)
     for g, rate in enumerate(settings.base_rates):
         assert abs(one.y_true[one.group == g].mean() - rate) < 0.03
     other = make_population(PopulationSettings(base_rates=(0.2, 0.7), separation=0.4, seed=4))

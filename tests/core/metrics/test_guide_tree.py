@@ -58,7 +58,8 @@ def walk(choose) -> tuple[dict[str, str], list[str]]:
 def test_each_path_asks_its_questions_and_reaches_its_answer(answers, expected, asked) -> None:
     """Walking the tree with these answers asks exactly these questions and recommends this."""
     walked, keys = walk(lambda q: answers[q.key])
-    assert keys == asked and walked == answers
+    assert keys == asked
+    assert walked == answers
     result = recommend_metric(answers)
     assert result.key == expected
     assert len(result.reasoning) == len(answers) + 1  # one sentence per answer, then advice
@@ -89,7 +90,8 @@ def test_recommended_measures_exist_in_the_registry(recommendation) -> None:
 def test_answers_off_the_path_are_ignored() -> None:
     """Once untrusted labels decide, later answers do not change or enter the reasoning."""
     result = recommend_metric({"labels": "no", "meaning": "yes", "harm": "granted"})
-    assert result.key == "selection_rate" and len(result.answers) == 1
+    assert result.key == "selection_rate"
+    assert len(result.answers) == 1
 
 
 @pytest.mark.parametrize(
