@@ -36,6 +36,11 @@ class GlossaryEntry:
     source: Source
     key: str
 
+    @property
+    def kind(self) -> str:
+        """Where the word belongs, in words ("Metric", "Verdict"…)."""
+        return SOURCE_TITLES[self.source]
+
 
 def build_glossary() -> tuple[GlossaryEntry, ...]:
     """Every entry, sorted alphabetically (case ignored)."""
@@ -76,8 +81,7 @@ def glossary_markdown() -> str:
         "|---|---|---|",
     ]
     lines += [
-        f"| {e.term} | {SOURCE_TITLES[e.source]} | {e.definition.replace('|', '/')} |"
-        for e in build_glossary()
+        f"| {e.term} | {e.kind} | {e.definition.replace('|', '/')} |" for e in build_glossary()
     ]
     return "\n".join(lines) + "\n"
 
