@@ -2,9 +2,10 @@
 
 Drawn on the Learn page and in the Subgroups page's guide. The questions and the
 recommendation come from :func:`fairness_core.metrics.recommend_metric`; each answer is a
-kept choice (its key starts with ``state.GUIDE_ANSWER_PREFIX``), so both pages show the
-same answers. "Record in the review" stores the answers with the review; the report then
-has a "Which metric and why" section.
+kept choice (its key starts with ``state.GUIDE_ANSWER_PREFIX``); each page has its own
+radio and the answer is shared between them, so both pages show the same answers.
+"Record in the review" stores the answers with the review; the report then has a "Which
+metric and why" section.
 """
 
 from __future__ import annotations
@@ -22,15 +23,19 @@ from fairness_core.metrics import (
 )
 
 
-def current_answers() -> dict[str, str]:
-    """The answers given so far on the tree's path (from the kept widget values)."""
-    answers: dict[str, str] = {}
-    while (question := next_question(answers)) is not None:
-        value = st.session_state.get(state.guide_answer_key(question.key))
-        if value is None:
-            break
-        answers[question.key] = str(value)
-    return answers
+def _share(widget_key: str, question: str) -> None:
+    """A page's answer becomes the shared one (the radio's change callback)."""
+    st.session_state[state.guide_answer_key(question)] = st.session_state.get(widget_key)
+
+
+def _sync(widget_key: str, question: str) -> None:
+    """Show the shared answer in this page's radio (or share the radio's restored value)."""
+    shared = state.guide_answer_key(question)
+    if st.session_state.get(shared) is not None:
+        if st.session_state.get(widget_key) != st.session_state[shared]:
+            st.session_state[widget_key] = st.session_state[shared]
+    elif st.session_state.get(widget_key) is not None:
+        st.session_state[shared] = st.session_state[widget_key]
 
 
 def describe_recommendation(recommendation: MetricRecommendation) -> str:
@@ -48,17 +53,24 @@ def describe_recommendation(recommendation: MetricRecommendation) -> str:
     return "\n".join(lines)
 
 
-def render_metric_guide(*, record: bool = True) -> MetricRecommendation | None:
-    """Ask the questions one after another; show the answer; offer to record it."""
+def render_metric_guide(page: str, *, record: bool = True) -> MetricRecommendation | None:
+    """Ask the questions one after another; show the answer; offer to record it.
+
+    ``page`` names the page drawing it ("learn", "subgroups"): both show the same answers.
+    """
     answers: dict[str, str] = {}
     while (question := next_question(answers)) is not None:
+        widget_key = state.guide_answer_key(question.key, page)
+        _sync(widget_key, question.key)
         value = st.radio(
             question.text,
             [key for key, _ in question.options],
             index=None,
             format_func=question.label,
-            key=state.guide_answer_key(question.key),
+            key=widget_key,
             persist_state="session",
+            on_change=_share,
+            args=(widget_key, question.key),
             help=question.help or None,
         )
         if value is None:
@@ -98,3 +110,15 @@ def render_metric_guide(*, record: bool = True) -> MetricRecommendation | None:
     if recorded and not same:
         st.caption("The review holds an earlier answer; record this one to replace it.")
     return recommendation
+
+
+def recorded_recommendation() -> MetricRecommendation | None:
+    """The recommendation of the answers recorded in the review (None: none, or unusable)."""
+    answers = state.get_metric_choice()
+    if not answers:
+        return None
+    try:
+        return recommend_metric(answers)
+    except FairnessCoreError as exc:  # recorded by another version of the app
+        st.warning(f"The recorded 'Which metric?' answer is left out of the report: {exc}")
+        return None

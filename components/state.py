@@ -332,9 +332,13 @@ def set_recommended_point(point_id: str | None) -> None:
     st.session_state[RECOMMENDED_POINT] = point_id
 
 
-def guide_answer_key(question: str) -> str:
-    """The widget key of one "Which metric?" question (kept under GUIDE_ANSWER_PREFIX)."""
-    return f"{GUIDE_ANSWER_PREFIX}{question}"
+def guide_answer_key(question: str, page: str = "shared") -> str:
+    """The key of one "Which metric?" answer (kept under GUIDE_ANSWER_PREFIX).
+
+    Streamlit gives a widget on each page its own identity, so each page's question has
+    its own widget key (``page``); the answer both pages show is kept under ``"shared"``.
+    """
+    return f"{GUIDE_ANSWER_PREFIX}{page}.{question}"
 
 
 def get_metric_choice() -> dict[str, str] | None:

@@ -60,7 +60,7 @@ with guide:
         "at on the Subgroups page, and why. You can record it in the review: the report "
         "then says which metric was chosen and why."
     )
-    render_metric_guide()
+    render_metric_guide("learn")
 
 with glossary:
     render_glossary()

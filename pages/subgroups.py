@@ -141,7 +141,7 @@ with right:
     )
 
 with st.expander("Which metric should I look at?"):
-    render_metric_guide()  # the same questions and recorded answer as on the Learn page
+    render_metric_guide("subgroups")  # the same questions and recorded answer as on the Learn page
     st.page_link(
         "pages/learn.py", label="Lessons and glossary on the Learn page", icon=":material/school:"
     )

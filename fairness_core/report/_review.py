@@ -51,6 +51,7 @@ from fairness_core.metrics import (
     METRICS,
     SUMMARIES,
     VERDICTS,
+    MetricRecommendation,
     ReportSettings,
     SubgroupReport,
     SubgroupSettings,
@@ -184,6 +185,8 @@ class ReviewReport:
     calibration_json: str | None = None
     #: Findings carried over from other data (their ``data_sha256`` differs from ``data``).
     other_findings: tuple[Finding, ...] = ()
+    #: The recorded "Which metric?" answer and its reasoning (None: none recorded).
+    metric_choice: MetricRecommendation | None = None
 
     @property
     def subgroup(self) -> SubgroupReport:
@@ -617,6 +620,7 @@ def build_review(
     created: str | None = None,
     versions: Sequence[tuple[str, str]] | None = None,
     calibration: Mapping[str, Any] | None = None,
+    metric_choice: MetricRecommendation | None = None,
 ) -> ReviewReport:
     """Assemble the report content from the analyses' subgroup reports and the review.
 
@@ -627,7 +631,9 @@ def build_review(
     result when the audit has scores; the JSON export carries it as the command line does.
     ``operating_points`` are the recorded options in the reviewer's order and
     ``recommended`` the id of the recommended one (an id that names none of them is
-    ignored).
+    ignored). ``metric_choice`` is the recorded "Which metric?" answer
+    (:func:`fairness_core.metrics.recommend_metric`); the exports then say which metric
+    was chosen and why.
     """
     if not title.strip():
         raise InvalidInputError("The report needs a title. Type a few words, e.g. 'Loan review'.")
@@ -683,6 +689,7 @@ def build_review(
         hidden_figures=hidden,
         calibration_json=None if calibration is None else json.dumps(calibration),
         other_findings=other,
+        metric_choice=metric_choice,
     )
 
 

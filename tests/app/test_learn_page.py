@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import state
+from components import cache, review_session, state
+from components.identity import OWNER
+from fairness_core.data import check_audit_data
 from fairness_core.learn import PopulationSettings, check_criteria, make_population
+from fairness_core.metrics import compute_subgroup_report, recommend_metric
+from fairness_core.report import build_review, identify_data
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def _learn(app: AppTest) -> AppTest:
@@ -72,3 +82,64 @@ def test_the_glossary_filters_by_search(app: AppTest) -> None:
     assert all(
         "four-fifths" in f"{t} {d}".lower() for t, d in table.value[["Term", "Definition"]].values
     )
+
+
+ANSWERS = {"labels": "yes", "meaning": "yes"}
+
+
+def _record(app: AppTest, page: str) -> None:
+    app.switch_page(page).run()
+    for question, answer in ANSWERS.items():
+        app.radio(
+            key=state.guide_answer_key(question, page.split("/")[1].removesuffix(".py"))
+        ).set_value(answer).run()
+        assert not app.exception, [e.value for e in app.exception]
+    app.button(key=state.GUIDE_RECORD).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def test_the_recorded_answer_reaches_the_report_html_and_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recorded on Learn: kept with the saved review, named on Report, in the HTML and JSON."""
+    monkeypatch.setenv("FAIRNESS_EXPLORER_REVIEWS", str(tmp_path / "reviews.sqlite3"))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state[OWNER] = "trainer"
+    app.run()
+    _record(app, "pages/learn.py")
+    assert app.session_state[state.METRIC_CHOICE] == ANSWERS
+    assert any("Calibration within groups" in s.value for s in app.success)
+    app.switch_page("pages/report.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Which metric and why" in c.value for c in app.caption)
+
+    # The saved review keeps it: a reload (a new session at the same address) has it.
+    review_id = app.session_state[review_session.REVIEW_ID]
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.session_state[OWNER] = "trainer"
+    again.query_params["review"] = review_id
+    again.run()
+    assert again.session_state[state.METRIC_CHOICE] == ANSWERS
+
+    # The files the Report page offers are built from that review (as test_report_page does).
+    dataset, roles = again.session_state[state.DATASET], again.session_state[state.ROLES]
+    audit = check_audit_data(dataset.frame, roles)
+    review = build_review(
+        compute_subgroup_report(audit, attributes=[roles.protected[0]], n_bootstrap=0),
+        roles=roles,
+        data=identify_data(dataset, audit),
+        metric_choice=recommend_metric(again.session_state[state.METRIC_CHOICE]),
+    )
+    files = cache.report_files(review)
+    assert "Which metric and why" in files["html"].decode()
+    assert json.loads(files["json"])["which_metric"]["recommendation"] == "calibration"
+
+
+def test_the_subgroups_guide_shares_the_answers_and_names_no_code(app: AppTest) -> None:
+    """Answers given on Subgroups show on Learn; the guide shows titles, never code names."""
+    _record(app, "pages/subgroups.py")
+    shown = " ".join(s.value for s in app.success)
+    assert "Precision" in shown
+    assert "predictive_parity" not in shown
+    _learn(app)
+    assert app.radio(key=state.guide_answer_key("meaning", "learn")).value == "yes"
