@@ -122,6 +122,7 @@ KEPT_CHOICES: tuple[str, ...] = (
     state.LEARN_THRESHOLD_B,
     state.LEARN_TOLERANCE,
     state.LEARN_SEED,
+    state.LEARN_MATCH_METRIC,
     state.LEARN_GLOSSARY_SEARCH,
     # Report
     state.REPORT_TITLE,
@@ -154,6 +155,7 @@ NOT_CHOICES: Mapping[str, str] = {
     state.WHATIF_SEARCH: "a button",
     state.MONITORING_UPLOAD: "a file uploader: the files themselves are kept in the session",
     state.LEARN_START_LESSON: "a button",
+    state.LEARN_MATCH: "a button",
     state.GUIDE_RECORD: "a button (the recorded answers are kept with the review)",
     state.GUIDE_FORGET: "a button",
 }

@@ -7,6 +7,7 @@ from fairness_core.learn import (
     CriteriaReport,
     PopulationSettings,
     check_criteria,
+    find_matching_threshold,
     make_population,
 )
 
@@ -17,3 +18,9 @@ def criteria(
 ) -> CriteriaReport:
     """Which criteria hold on the practice population drawn with ``settings``."""
     return check_criteria(make_population(settings), thresholds, tolerance=tolerance)
+
+
+@cached(max_entries=64)
+def matching_threshold(settings: PopulationSettings, threshold: float, metric: str) -> float:
+    """Group B's threshold that brings its ``metric`` closest to Group A's."""
+    return find_matching_threshold(make_population(settings), threshold, metric)

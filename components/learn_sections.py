@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import learn_cache, state
 from fairness_core.formatting import format_number
 from fairness_core.learn import (
     LESSONS,
+    MATCHABLE,
     CriteriaReport,
     Lesson,
     PopulationSettings,
@@ -113,6 +114,34 @@ def render_population_controls() -> tuple[PopulationSettings, tuple[float, float
         base_rates=(float(rate_a), float(rate_b)), separation=float(separation), seed=int(seed)
     )
     return settings, (float(threshold), float(threshold_b)), float(tolerance)
+
+
+def _match(settings: PopulationSettings, threshold: float) -> None:
+    """Give Group B the threshold that matches the chosen rate (a button's callback)."""
+    metric = st.session_state.get(state.LEARN_MATCH_METRIC) or MATCHABLE[0]
+    matched = learn_cache.matching_threshold(settings, threshold, metric)
+    st.session_state[state.LEARN_PER_GROUP] = True
+    st.session_state[state.LEARN_THRESHOLD_B] = matched
+
+
+def render_matching(settings: PopulationSettings, threshold: float) -> None:
+    """Move Group B's threshold until one rate equals Group A's (for lessons 4 to 6)."""
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    left.selectbox(
+        "Match Group B to Group A on",
+        MATCHABLE,
+        format_func=lambda m: METRICS[m].title,
+        key=state.LEARN_MATCH_METRIC,
+        persist_state="session",
+    )
+    right.button(
+        "Move Group B's threshold",
+        key=state.LEARN_MATCH,
+        on_click=_match,
+        args=(settings, threshold),
+        icon=":material/tune:",
+        help="Gives Group B the threshold (0.05 to 0.95) whose rate is closest to Group A's.",
+    )
 
 
 def render_rates(report: CriteriaReport) -> None:

@@ -16,6 +16,7 @@ from components.learn_sections import (
     render_glossary,
     render_identity,
     render_lesson,
+    render_matching,
     render_population_controls,
     render_rates,
 )
@@ -37,6 +38,7 @@ with lessons:
     render_lesson()
     st.subheader("The practice population")
     settings, thresholds, tolerance = render_population_controls()
+    render_matching(settings, thresholds[0])
     try:
         report = learn_cache.criteria(settings, thresholds, tolerance)
     except FairnessCoreError as exc:

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from fairness_core.learn._criteria import (
     CRITERIA,
+    MATCHABLE,
     CriteriaReport,
     Criterion,
     ErrorRateIdentity,
     check_criteria,
+    find_matching_threshold,
 )
 from fairness_core.learn._glossary import (
     GlossaryEntry,
@@ -40,6 +42,7 @@ from fairness_core.learn._population import (
 __all__ = [
     "CRITERIA",
     "LESSONS",
+    "MATCHABLE",
     "CriteriaReport",
     "Criterion",
     "ErrorRateIdentity",
@@ -49,6 +52,7 @@ __all__ = [
     "SyntheticPopulation",
     "build_glossary",
     "check_criteria",
+    "find_matching_threshold",
     "glossary_markdown",
     "make_population",
     "search_glossary",

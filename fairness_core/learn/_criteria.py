@@ -35,10 +35,12 @@ from fairness_core.metrics import (
 
 __all__ = [
     "CRITERIA",
+    "MATCHABLE",
     "CriteriaReport",
     "Criterion",
     "ErrorRateIdentity",
     "check_criteria",
+    "find_matching_threshold",
 ]
 
 #: The rates shown for each group, as registry names.
@@ -232,3 +234,33 @@ def _mean_score_by_outcome(
         (int(labels[0]), int(labels[1])): float(v)
         for labels, v in zip(counts.labels, values, strict=True)
     }
+
+
+#: The rates a second threshold can match, by registry name.
+MATCHABLE = ("selection_rate", "true_positive_rate", "false_positive_rate", "precision")
+
+
+def find_matching_threshold(
+    population: SyntheticPopulation, threshold: float, metric: str
+) -> float:
+    """Group B's threshold (0.05–0.95, steps of 0.01) whose ``metric`` is closest to Group A's.
+
+    Group A keeps ``threshold``. Rates come from the core's count tables, as everywhere on
+    the Learn page; ties go to the threshold closest to Group A's.
+    """
+    if metric not in MATCHABLE:
+        raise InvalidInputError(
+            f"Only these rates can be matched: {', '.join(MATCHABLE)}. Got {metric!r}. "
+            "Choose one of them."
+        )
+    group = GroupColumn("group", ("A", "B"), population.group.astype(np.int64))
+    candidates = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    best, best_gap = float(threshold), float("inf")
+    for candidate in sorted(candidates, key=lambda c: abs(c - threshold)):
+        decisions = population.decisions((threshold, float(candidate)))
+        counts = compute_group_counts([group], population.y_true, decisions)
+        values = metric_values(counts, metric)
+        gap = abs(float(values[0]) - float(values[1]))
+        if np.isfinite(gap) and gap < best_gap:
+            best, best_gap = float(candidate), gap
+    return best

@@ -77,8 +77,9 @@ LESSONS: tuple[Lesson, ...] = (
         "4. Demographic parity against equal opportunity",
         "Demographic parity asks for equal selection rates; equal opportunity asks for equal "
         "true positive rates.",
-        "With different base rates, tick 'a different threshold for each group' and move "
-        "Group B's threshold until the selection rates match.",
+        "With different base rates, match Group B to Group A on the selection rate ('Move "
+        "Group B's threshold'), or switch on a different threshold for Group B and move it "
+        "yourself.",
         "When the selection rates match, the true positive rates no longer do: with "
         "different base rates you cannot have both.",
         ("selection_rate", "true_positive_rate"),
@@ -92,8 +93,8 @@ LESSONS: tuple[Lesson, ...] = (
         "5. Equalized odds and predictive parity",
         "Equalized odds asks for equal true and false positive rates; predictive parity for "
         "equal precision.",
-        "With different base rates, move Group B's threshold until the true positive rates "
-        "match, then look at the false positive rates and precision.",
+        "With different base rates, match Group B to Group A on the true positive rate, then "
+        "look at the false positive rates and precision.",
         "One threshold per group can match one rate, not every rate at once.",
         ("true_positive_rate", "false_positive_rate", "precision"),
         ("equalized odds", "predictive parity"),
@@ -108,7 +109,7 @@ LESSONS: tuple[Lesson, ...] = (
         "unequal error rates; equalising the error rates breaks calibration and predictive "
         "parity. Only equal base rates or perfect scores let them all hold.",
         "Start with different base rates and one threshold: calibration holds, equalized "
-        "odds does not. Move Group B's threshold to equalise the error rates and watch "
+        "odds does not. Match Group B on the true positive rate and watch "
         "calibration and predictive parity fail. Then set equal base rates, or set 'how "
         "well scores separate' to 100%.",
         "The identity under the table holds in every group whatever you do: with equal "

@@ -63,6 +63,23 @@ def test_a_different_threshold_for_group_b_breaks_calibration(app: AppTest) -> N
     assert _holding(app)["Calibration within groups"] == "No"
 
 
+def test_matching_the_true_positive_rates_gives_equal_opportunity_and_breaks_calibration(
+    app: AppTest,
+) -> None:
+    """Matching true positive rates: equal opportunity holds, calibration does not."""
+    _learn(app)
+    assert _holding(app)["Equal opportunity"] == "No"
+    app.selectbox(key=state.LEARN_MATCH_METRIC).set_value("true_positive_rate").run()
+    app.button(key=state.LEARN_MATCH).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.toggle(key=state.LEARN_PER_GROUP).value is True
+    assert app.slider(key=state.LEARN_THRESHOLD_B).value > 0.5
+    shown = _holding(app)
+    assert shown["Equal opportunity"] == "Yes"
+    assert shown["Calibration within groups"] == "No"
+    assert shown["Predictive parity"] == "No"
+
+
 def test_a_lesson_sets_up_its_population(app: AppTest) -> None:
     """'Set up this lesson' puts the lesson's base rates into the sliders."""
     _learn(app)

@@ -9,7 +9,12 @@ import pytest
 from sklearn.metrics import confusion_matrix
 
 from fairness_core.errors import InvalidInputError
-from fairness_core.learn import PopulationSettings, check_criteria, make_population
+from fairness_core.learn import (
+    PopulationSettings,
+    check_criteria,
+    find_matching_threshold,
+    make_population,
+)
 from fairness_core.metrics import compute_calibration_by_group, compute_subgroup_report
 
 TOL = 0.05
@@ -236,3 +241,27 @@ def test_bad_thresholds_and_lines_are_refused() -> None:
         check_criteria(population, (0.5, 1.5))
     with pytest.raises(InvalidInputError, match="between 0 and 1"):
         check_criteria(population, (0.5, 0.5), tolerance=0)
+
+
+@pytest.mark.parametrize("metric", ["selection_rate", "true_positive_rate", "precision"])
+def test_the_matching_threshold_is_the_best_on_the_grid(metric: str) -> None:
+    """Group B's suggested threshold gives the smallest gap to Group A of any grid threshold."""
+    population = make_population(PopulationSettings(base_rates=(0.3, 0.6), n_per_group=2_000))
+    found = find_matching_threshold(population, 0.5, metric)
+    gaps = {
+        round(t, 2): abs(
+            brute_rates(population, (0.5, t), 0)[metric]
+            - brute_rates(population, (0.5, t), 1)[metric]
+        )
+        for t in np.arange(0.05, 0.951, 0.01)
+    }
+    assert gaps[found] == pytest.approx(min(g for g in gaps.values() if np.isfinite(g)))
+    # Group B, with the higher base rate, selects more at 0.5 and is more often right.
+    assert found > 0.5 if metric != "precision" else found < 0.5
+
+
+def test_only_rates_can_be_matched() -> None:
+    """Matching a measure that is not a rate of the decision raises the core's input error."""
+    population = make_population(PopulationSettings(n_per_group=100))
+    with pytest.raises(InvalidInputError, match="Only these rates can be matched"):
+        find_matching_threshold(population, 0.5, "roc_auc")
