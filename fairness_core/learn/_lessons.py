@@ -111,8 +111,8 @@ LESSONS: tuple[Lesson, ...] = (
         "Start with different base rates and one threshold: calibration holds, equalized "
         "odds does not. Match Group B on the true positive rate and watch "
         "calibration and predictive parity fail. Then set equal base rates, or set 'how "
-        "well scores separate' to 100%.",
-        "The identity under the table holds in every group whatever you do: with equal "
+        "well scores separate' to 1.",
+        "The identity in 'Why not all at once' holds in every group whatever you do: with equal "
         "precision and equal false negative rates, the group with the higher base rate "
         "must have the higher false positive rate.",
         ("false_positive_rate", "false_negative_rate", "precision"),
