@@ -50,6 +50,7 @@ pages = [
         url_path="monitoring",
     ),
     st.Page("pages/report.py", title="Report", icon=":material/summarize:", url_path="report"),
+    st.Page("pages/learn.py", title="Learn", icon=":material/school:", url_path="learn"),
 ]
 navigation = st.navigation(pages)
 

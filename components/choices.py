@@ -112,6 +112,18 @@ KEPT_CHOICES: tuple[str, ...] = (
     state.MONITORING_MIN_N,
     state.MONITORING_ALPHA,
     state.MONITORING_CHART_KIND,
+    # Learn (the "Which metric?" answers are kept under state.GUIDE_ANSWER_PREFIX)
+    state.LEARN_LESSON,
+    state.LEARN_BASE_RATE_A,
+    state.LEARN_BASE_RATE_B,
+    state.LEARN_SEPARATION,
+    state.LEARN_THRESHOLD,
+    state.LEARN_PER_GROUP,
+    state.LEARN_THRESHOLD_B,
+    state.LEARN_TOLERANCE,
+    state.LEARN_SEED,
+    state.LEARN_MATCH_METRIC,
+    state.LEARN_GLOSSARY_SEARCH,
     # Report
     state.REPORT_TITLE,
     state.REPORT_SUPPRESS,
@@ -119,7 +131,11 @@ KEPT_CHOICES: tuple[str, ...] = (
 
 #: Families of widget keys made per column or per group (the What-if editor's fields, the
 #: Dataset check's reference shares).
-KEPT_PREFIXES: tuple[str, ...] = ("whatif.edit.", "datasetcheck.reference.")
+KEPT_PREFIXES: tuple[str, ...] = (
+    "whatif.edit.",
+    "datasetcheck.reference.",
+    state.GUIDE_ANSWER_PREFIX,
+)
 
 #: Keys a widget owns that are deliberately not choices (each with its reason), so a test
 #: can check that every widget key of the app is one or the other.
@@ -138,6 +154,10 @@ NOT_CHOICES: Mapping[str, str] = {
     state.WHATIF_EDITOR: "a form (its fields are kept)",
     state.WHATIF_SEARCH: "a button",
     state.MONITORING_UPLOAD: "a file uploader: the files themselves are kept in the session",
+    state.LEARN_START_LESSON: "a button",
+    state.LEARN_MATCH: "a button",
+    state.GUIDE_RECORD: "a button (the recorded answers are kept with the review)",
+    state.GUIDE_FORGET: "a button",
 }
 # (the audit-bundle uploaders of components/bundle_open.py are keyed by their own constants)
 

@@ -127,6 +127,7 @@ def content() -> dict[str, Any] | None:
         "cohorts": [encode(c) for c in state.get_cohorts()],
         "analyses": [encode(a) for a in state.get_report_analyses()],
         "subgroup_settings": None if settings is None else encode(settings),
+        "metric_choice": state.get_metric_choice(),  # "Which metric?" answers, plain strings
     }
 
 
@@ -151,7 +152,8 @@ def _encoded(item: Any) -> Any:
 
 def _worth_keeping(document: Mapping[str, Any]) -> bool:
     """True once the reviewer did something a reload must not lose."""
-    if any(document[k] for k in ("findings", "operating_points", "cohorts", "analyses")):
+    kept = ("findings", "operating_points", "cohorts", "analyses", "metric_choice")
+    if any(document[k] for k in kept):
         return True
     if document["source"]["kind"] == "upload":
         return True
@@ -363,6 +365,10 @@ def _apply(
     state.set_recommended_point(document.get("recommended_point"))
     st.session_state[state.COHORTS] = tuple(decode(c) for c in document.get("cohorts", []))
     st.session_state[state.REPORT_ANALYSES] = [decode(a) for a in document.get("analyses", [])]
+    choice = document.get("metric_choice")
+    state.set_metric_choice(
+        {str(k): str(v) for k, v in choice.items()} if isinstance(choice, dict) else None
+    )
     settings = document.get("subgroup_settings")
     if settings is not None:
         state.set_subgroup_settings(decode(settings))

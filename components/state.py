@@ -7,7 +7,7 @@ Page-scoped widget keys carry the page prefix ("data.target").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -130,6 +130,27 @@ REPORT_SUBGROUP_SETTINGS = "report.subgroup_settings"
 REPORT_NOTICE = "report.notice"
 #: When the report's content last changed: (content key without the time, ISO time stamp).
 REPORT_CREATED = "report.created"
+
+# Widget keys of the Learn page (the practice population and the glossary search), and
+# the "Which metric?" questions (drawn on the Learn and Subgroups pages, one answer each).
+LEARN_LESSON = "learn.lesson"
+LEARN_BASE_RATE_A = "learn.base_rate_a"
+LEARN_BASE_RATE_B = "learn.base_rate_b"
+LEARN_SEPARATION = "learn.separation"
+LEARN_THRESHOLD = "learn.threshold"
+LEARN_PER_GROUP = "learn.per_group"
+LEARN_THRESHOLD_B = "learn.threshold_b"
+LEARN_TOLERANCE = "learn.tolerance"
+LEARN_SEED = "learn.seed"
+LEARN_START_LESSON = "learn.start_lesson"  # button
+LEARN_MATCH_METRIC = "learn.match_metric"
+LEARN_MATCH = "learn.match"  # button
+LEARN_GLOSSARY_SEARCH = "learn.glossary_search"
+GUIDE_ANSWER_PREFIX = "guide.answer."  # + the question's key
+GUIDE_RECORD = "guide.record"  # button
+GUIDE_FORGET = "guide.forget"  # button
+#: The recorded "Which metric?" answers (question key -> answer key), kept in the review.
+METRIC_CHOICE = "review.metric_choice"
 
 #: Widget keys that depend on the data's columns; cleared whenever a new dataset arrives
 #: so the widgets start from the new data's suggestions.
@@ -311,6 +332,26 @@ def get_recommended_point() -> str | None:
 def set_recommended_point(point_id: str | None) -> None:
     """Mark a point as recommended (None: none is)."""
     st.session_state[RECOMMENDED_POINT] = point_id
+
+
+def guide_answer_key(question: str, page: str = "shared") -> str:
+    """The key of one "Which metric?" answer (kept under GUIDE_ANSWER_PREFIX).
+
+    Streamlit gives a widget on each page its own identity, so each page's question has
+    its own widget key (``page``); the answer both pages show is kept under ``"shared"``.
+    """
+    return f"{GUIDE_ANSWER_PREFIX}{page}.{question}"
+
+
+def get_metric_choice() -> dict[str, str] | None:
+    """The recorded "Which metric?" answers (None: none recorded)."""
+    answers: dict[str, str] | None = st.session_state.get(METRIC_CHOICE)
+    return dict(answers) if answers else None
+
+
+def set_metric_choice(answers: Mapping[str, str] | None) -> None:
+    """Record the "Which metric?" answers in the review (None: forget them)."""
+    st.session_state[METRIC_CHOICE] = None if answers is None else dict(answers)
 
 
 def get_training_data() -> Dataset | None:

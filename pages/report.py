@@ -9,6 +9,7 @@ import streamlit as st
 from components import cache, extras_cache, state
 from components.audit import require_audit
 from components.errors import render_error
+from components.metric_guide import recorded_recommendation
 from components.report_downloads import render_downloads
 from components.router import ensure_routed
 from fairness_core.errors import FairnessCoreError
@@ -196,10 +197,13 @@ try:
         operating_points=state.get_operating_points(),
         recommended=state.get_recommended_point(),
         title=title or "Fairness review",
+        metric_choice=recorded_recommendation(),  # "Which metric?" (Learn / Subgroups)
     )
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
+if review.metric_choice is not None:
+    st.caption(f"'Which metric and why' is in the report: {review.metric_choice.title}.")
 
 st.subheader(f"Analyses in the report ({len(review.analyses)})")
 if from_subgroups:

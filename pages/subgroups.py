@@ -12,6 +12,7 @@ from components.audit import require_audit
 from components.charts import render_chart
 from components.errors import render_error
 from components.findings import render_add_to_findings
+from components.metric_guide import render_metric_guide
 from components.router import ensure_routed
 from components.subgroup_extras import (
     render_calibration_section,
@@ -24,7 +25,6 @@ from fairness_core.formatting import format_number
 from fairness_core.metrics import (
     CORRECTION_TITLES,
     DEFAULT_METRICS,
-    GUIDE,
     METRIC_TABLE_COLUMNS,
     METRICS,
     SUMMARIES,
@@ -141,11 +141,10 @@ with right:
     )
 
 with st.expander("Which metric should I look at?"):
-    for entry in GUIDE:
-        st.markdown(
-            f"- **{escape_markdown(entry.situation)}** → {METRICS[entry.metric].title} "
-            f"(`{entry.summary}`). {escape_markdown(entry.why)}"
-        )
+    render_metric_guide("subgroups")  # the same questions and recorded answer as on the Learn page
+    st.page_link(
+        "pages/learn.py", label="Lessons and glossary on the Learn page", icon=":material/school:"
+    )
 
 if not attributes or not metrics:
     st.info("Choose at least one protected attribute and one metric.")

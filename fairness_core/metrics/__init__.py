@@ -9,6 +9,10 @@
   parity) or a *ratio* (1 at parity);
 - *subgroup report*: metrics, intervals, disparities, adjusted p-values and verdicts for
   every group (:func:`compute_subgroup_report` → :class:`SubgroupReport`);
+- *term*: a word the app uses beyond metrics, verdicts and summaries (reference group,
+  four-fifths rule, calibration…), defined once in :data:`TERMS`;
+- *"Which metric?"*: a short decision tree (:func:`recommend_metric`) from questions about
+  the decision to the measures that fit it, with the reasoning;
 - *rule*: a line a summary must not cross, such as ``disparate_impact_ratio<0.8``
   (:func:`parse_rule`, :func:`evaluate_rules`).
 """
@@ -33,7 +37,14 @@ from fairness_core.metrics._counts import (
 )
 from fairness_core.metrics._guide import (
     GUIDE,
+    GUIDE_QUESTIONS,
+    RECOMMENDATIONS,
     GuideEntry,
+    GuideQuestion,
+    MetricRecommendation,
+    check_answers,
+    next_question,
+    recommend_metric,
 )
 from fairness_core.metrics._inequality import (
     BENEFITS,
@@ -94,6 +105,7 @@ from fairness_core.metrics._tables import (
     metric_table,
     plain_column_title,
 )
+from fairness_core.metrics._terms import TERMS, term
 from fairness_core.metrics._verdicts import (
     FLAGGED_VERDICTS,
     VERDICTS,
@@ -110,16 +122,21 @@ __all__ = [
     "DEFAULT_METRICS",
     "FLAGGED_VERDICTS",
     "GUIDE",
+    "GUIDE_QUESTIONS",
     "METRICS",
     "METRIC_TABLE_COLUMNS",
+    "RECOMMENDATIONS",
     "SUMMARIES",
+    "TERMS",
     "VERDICTS",
     "CalibrationByGroup",
     "Correction",
     "EntropyIndex",
     "GroupCounts",
     "GuideEntry",
+    "GuideQuestion",
     "InequalityReport",
+    "MetricRecommendation",
     "MetricSpec",
     "Reference",
     "ReportSettings",
@@ -135,6 +152,7 @@ __all__ = [
     "beyond",
     "build_inequality_json",
     "calibration_to_dict",
+    "check_answers",
     "check_binary",
     "check_group_columns",
     "check_lengths",
@@ -160,12 +178,15 @@ __all__ = [
     "metric_table",
     "metric_values",
     "newcombe_difference_interval",
+    "next_question",
     "parse_rule",
     "plain_column_title",
     "rank_disadvantaged",
+    "recommend_metric",
     "report_to_dict",
     "score_ratio_interval",
     "summary_spec",
+    "term",
     "two_proportion_p_values",
     "wilson_interval",
 ]

@@ -69,6 +69,11 @@ from fairness_core.report._review import (
     metrics_document,
 )
 from fairness_core.report._sections import markdown_section
+from fairness_core.report._which_metric import (
+    WHICH_METRIC_TITLE,
+    which_metric_lead,
+    which_metric_to_dict,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -174,6 +179,8 @@ def build_metrics_json(review: ReviewReport) -> str:
     document["recommended_operating_point"] = review.recommended_point
     if review.policies:
         document["policies"] = policy_results_to_dict(review.policies)
+    if review.metric_choice is not None:
+        document["which_metric"] = which_metric_to_dict(review.metric_choice)
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
@@ -366,6 +373,12 @@ def build_model_card(review: ReviewReport) -> str:
     ]  # fmt: skip
     for number, analysis in enumerate(review.analyses, start=1):
         lines += _card_analysis(number, analysis)
+    if review.metric_choice is not None:
+        choice = review.metric_choice
+        lines += [f"### {WHICH_METRIC_TITLE}", "", which_metric_lead(choice), ""]
+        lines += [f"- {e(question)} — {e(answer)}" for question, answer in choice.answers]
+        lines += [f"- {e(sentence)}" for sentence in choice.reasoning]
+        lines.append("")
     lines += ["### Limitations", ""]
     lines += [f"- {e(item)}" for item in review.limitations]
     known = review.evidence.known_limitations.strip()

@@ -56,6 +56,10 @@ from fairness_core.report._review import (
     readable_time,
 )
 from fairness_core.report._sections import Section
+from fairness_core.report._which_metric import (
+    WHICH_METRIC_TITLE,
+    which_metric_lead,
+)
 
 __all__ = ["build_html_report", "script_safe_json"]
 
@@ -164,6 +168,12 @@ def build_html_report(review: ReviewReport) -> str:
     )
     for number, analysis in enumerate(review.analyses, start=1):
         _analysis(page, number, analysis)
+    if review.metric_choice is not None:
+        choice = review.metric_choice
+        page.add(f'<h2 id="which-metric">{WHICH_METRIC_TITLE}</h2>')
+        page.add(f"<p>{_e(which_metric_lead(choice))}</p>")
+        page.add(_pairs_table(choice.answers, ("Question", "Answer")))
+        page.add(_list(choice.reasoning))
     page.add('<h2 id="method">Method notes</h2>')
     page.add(_list(review.method_notes))
     page.add('<h2 id="limitations">Limitations</h2>')
@@ -269,6 +279,7 @@ def _contents(review: ReviewReport) -> str:
         *([("other-findings", "Findings from other data")] if review.other_findings else []),
         ("operating-point", "Operating points"),
         ("groups", "Metrics by group"),
+        *([("which-metric", WHICH_METRIC_TITLE)] if review.metric_choice else []),
         ("method", "Method notes"),
         ("limitations", "Limitations"),
         *[(x.id, x.title) for x in review.sections_after_limitations],

@@ -52,6 +52,10 @@ from fairness_core.report._points import compare_operating_points, strategy_titl
 from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
 from fairness_core.report._sections import Section
 from fairness_core.report._static_charts import render_figure_png
+from fairness_core.report._which_metric import (
+    WHICH_METRIC_TITLE,
+    which_metric_lead,
+)
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
@@ -234,6 +238,11 @@ def build_pdf_report(review: ReviewReport) -> bytes:
         for table in analysis.group_tables:
             story.extend(_group_table(table, s, confidence))
 
+    if review.metric_choice is not None:
+        para(WHICH_METRIC_TITLE, "h2")
+        para(which_metric_lead(review.metric_choice))
+        story.append(_pairs(review.metric_choice.answers, s))
+        bullets(review.metric_choice.reasoning)
     para("Method notes", "h2")
     bullets(review.method_notes)
     para("Limitations", "h2")

@@ -51,6 +51,7 @@ from fairness_core.metrics import (
     METRICS,
     SUMMARIES,
     VERDICTS,
+    MetricRecommendation,
     ReportSettings,
     SubgroupReport,
     SubgroupSettings,
@@ -68,6 +69,7 @@ from fairness_core.report._frameworks import compliance_section, compliance_sent
 from fairness_core.report._points import lead_operating_point, split_by_data
 from fairness_core.report._sections import Section
 from fairness_core.report._summary import executive_summary
+from fairness_core.report._which_metric import which_metric_lead
 
 __all__ = [
     "REPORT_PACKAGES",
@@ -205,6 +207,9 @@ class ReviewReport:
     def sections_after_limitations(self) -> tuple[Section, ...]:
         """Sections shown after the limitations (the NIST AI RMF mapping)."""
         return tuple(x for x in self.sections if x.id != "compliance")
+
+    #: The recorded "Which metric?" answer and its reasoning (None: none recorded).
+    metric_choice: MetricRecommendation | None = None
 
     @property
     def subgroup(self) -> SubgroupReport:
@@ -641,7 +646,7 @@ def build_review(
     policies: Sequence[PolicyResult] = (),
     policy_columns: Mapping[str, str] | None = None,
     evidence: ReviewEvidence | None = None,
-    metric_choice: str = "",
+    metric_choice: MetricRecommendation | None = None,
 ) -> ReviewReport:
     """Assemble the report content from the analyses' subgroup reports and the review.
 
@@ -656,7 +661,9 @@ def build_review(
     section and its NYC Local Law 144 tables) and ``policy_columns`` the data column each
     policy attribute was judged on (the bundle replays them); ``evidence`` is what the
     review did and the reviewer's intended use and oversight text (the NIST AI RMF section
-    and the model card), ``metric_choice`` the recorded answer of "Which metric?".
+    and the model card); ``metric_choice`` is the recorded "Which metric?" answer
+    (:func:`fairness_core.metrics.recommend_metric`); the exports then say which metric
+    was chosen and why.
     """
     if not title.strip():
         raise InvalidInputError("The report needs a title. Type a few words, e.g. 'Loan review'.")
@@ -700,7 +707,8 @@ def build_review(
     evidence = evidence or ReviewEvidence()
     nist = nist_section(
         evidence=evidence, policies=policies, analyses=len(analyses), findings=len(same),
-        operating_points=len(this), metric_choice=metric_choice,
+        operating_points=len(this),
+        metric_choice="" if metric_choice is None else which_metric_lead(metric_choice),
     )  # fmt: skip
     sections = ((compliance_section(policies),) if policies else ()) + (nist,)
     return ReviewReport(
@@ -725,6 +733,7 @@ def build_review(
         policy_columns=dict(policy_columns or {}),
         evidence=evidence,
         sections=sections,
+        metric_choice=metric_choice,
     )
 
 
