@@ -50,6 +50,12 @@ pages = [
         url_path="monitoring",
     ),
     st.Page("pages/report.py", title="Report", icon=":material/summarize:", url_path="report"),
+    st.Page(
+        "pages/exercises.py",
+        title="Workshop exercises",
+        icon=":material/school:",
+        url_path="exercises",
+    ),
 ]
 navigation = st.navigation(pages)
 

@@ -138,6 +138,13 @@ NOT_CHOICES: Mapping[str, str] = {
     state.WHATIF_EDITOR: "a form (its fields are kept)",
     state.WHATIF_SEARCH: "a button",
     state.MONITORING_UPLOAD: "a file uploader: the files themselves are kept in the session",
+    state.EXERCISES_TRAINER_KEY: "the trainer's switch: kept for the session, never saved, so "
+    "a reopened or shared review never shows the answers",
+    state.EXERCISES_TRAINEE_SHEET: "a download button",
+    state.EXERCISES_TRAINER_SHEET: "a download button",
+    state.EXERCISES_RESET: "a button",
+    state.EXERCISES_RESET_CONFIRM: "a button",
+    state.EXERCISES_RESET_CANCEL: "a button",
 }
 # (the audit-bundle uploaders of components/bundle_open.py are keyed by their own constants)
 
