@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import review_session, state
+from components.exercises import PAGE_FILES
 from components.identity import OWNER
 from fairness_core.escaping import escape_markdown
 from fairness_core.exercises import load_exercises
@@ -155,3 +156,13 @@ def test_reset_restores_the_demo_start_and_keeps_the_old_review(database: Path) 
     old = store.load("alice", old_id).content
     assert [f["note"] for f in old["findings"]] == ["Approval gap by race"]
     assert old["choices"][state.DATA_THRESHOLD] == 0.6
+
+
+def test_every_exercise_page_is_a_page_of_the_app_under_that_title() -> None:
+    """An exercise says "Answer it on: Trade-offs": that page exists with that title."""
+    router = Path(APP).read_text(encoding="utf-8")
+    root = Path(APP).parent
+    for title, file in PAGE_FILES.items():
+        assert (root / file).is_file()
+        assert f'"{file}"' in router
+        assert f'title="{title}"' in router
