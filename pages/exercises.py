@@ -46,6 +46,11 @@ except FairnessCoreError as exc:
 
 st.subheader(escape_markdown(f"{demo_title(name)}: {exercises.title}"))
 st.markdown(escape_markdown(exercises.intro))
+st.page_link(
+    PAGE_FILES["Data & model"],
+    label="Another demo? Choose it on Data & model.",
+    icon=":material/swap_horiz:",
+)
 answers = render_trainer_key(exercises)
 render_trainee_sheet(exercises)
 
