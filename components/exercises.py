@@ -16,6 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import cache, choices, review_session, state
+from components.data_switch import has_work, work_summary
 from components.demo import activate_demo
 from fairness_core.escaping import escape_markdown
 from fairness_core.exercises import EXERCISE_PAGES, ExerciseSet, build_exercise_sheet
@@ -148,6 +149,8 @@ def render_reset(name: str) -> None:
         f'Your current review, "{escape_markdown(here.name)}", stays saved under **My '
         "reviews** in the sidebar; you can reopen it there."
         if here is not None
+        else f"This session's work ({work_summary()}) has not been saved and will be discarded."
+        if has_work()
         else "Nothing has been changed in this session yet, so there is nothing to keep."
     )
     st.warning(

@@ -134,6 +134,12 @@ def test_reset_restores_the_demo_start_and_keeps_the_old_review(database: Path) 
     at.button(key=state.EXERCISES_RESET).click().run()
     assert any("stays saved under **My reviews**" in w.value for w in at.warning)
     assert at.session_state[state.FINDINGS]  # nothing is changed before the answer
+    at.button(key=state.EXERCISES_RESET_CANCEL).click().run()
+    assert not at.warning
+    assert at.session_state[state.FINDINGS]
+    assert at.session_state[review_session.REVIEW_ID] == old_id
+
+    at.button(key=state.EXERCISES_RESET).click().run()
     at.button(key=state.EXERCISES_RESET_CONFIRM).click().run()
     assert not at.exception, [e.value for e in at.exception]
 
@@ -166,3 +172,13 @@ def test_every_exercise_page_is_a_page_of_the_app_under_that_title() -> None:
         assert (root / file).is_file()
         assert f'"{file}"' in router
         assert f'title="{title}"' in router
+
+
+def test_reset_says_so_when_the_work_was_never_saved(app: AppTest) -> None:
+    """Before this browser has answered (no owner), nothing is saved: the question says so."""
+    _go(app, "pages/subgroups.py")
+    app.text_area(key="subgroups.bar_chart.finding_note").set_value("Gap")
+    app.button(key="subgroups.bar_chart.finding_add").click().run()
+    _go(app, PAGE)
+    app.button(key=state.EXERCISES_RESET).click().run()
+    assert any("(1 finding) has not been saved" in w.value for w in app.warning)
