@@ -51,6 +51,12 @@ pages = [
     ),
     st.Page("pages/report.py", title="Report", icon=":material/summarize:", url_path="report"),
     st.Page("pages/learn.py", title="Learn", icon=":material/school:", url_path="learn"),
+    st.Page(
+        "pages/exercises.py",
+        title="Workshop exercises",
+        icon=":material/assignment:",
+        url_path="exercises",
+    ),
 ]
 navigation = st.navigation(pages)
 

@@ -158,6 +158,13 @@ NOT_CHOICES: Mapping[str, str] = {
     state.LEARN_MATCH: "a button",
     state.GUIDE_RECORD: "a button (the recorded answers are kept with the review)",
     state.GUIDE_FORGET: "a button",
+    state.EXERCISES_TRAINER_KEY: "the trainer's switch: kept for the session, never saved, so "
+    "a reopened or shared review never shows the answers",
+    state.EXERCISES_TRAINEE_SHEET: "a download button",
+    state.EXERCISES_TRAINER_SHEET: "a download button",
+    state.EXERCISES_RESET: "a button",
+    state.EXERCISES_RESET_CONFIRM: "a button",
+    state.EXERCISES_RESET_CANCEL: "a button",
 }
 # (the audit-bundle uploaders of components/bundle_open.py are keyed by their own constants)
 

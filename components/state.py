@@ -115,6 +115,17 @@ MITIGATION_STOP = "mitigation.stop"
 MITIGATION_STOP_REQUESTED = "mitigation.stop_requested"
 MITIGATION_RESULT = "mitigation.result"
 
+# The Workshop exercises page: the trainer key (shows the answers; kept for the session,
+# never saved with a review), the sheet downloads, and "Reset this demo" with its question.
+EXERCISES_TRAINER_KEY = "exercises.trainer_key"
+EXERCISES_TRAINEE_SHEET = "exercises.trainee_sheet"
+EXERCISES_TRAINER_SHEET = "exercises.trainer_sheet"
+EXERCISES_RESET = "exercises.reset"
+EXERCISES_RESET_CONFIRM = "exercises.reset_confirm"
+EXERCISES_RESET_CANCEL = "exercises.reset_cancel"
+EXERCISES_ASKING_RESET = "exercises.asking_reset"  # not a widget: the question is open
+EXERCISES_NOTICE = "exercises.notice"  # not a widget: "the demo was reset", shown once
+
 # Findings pinned during the review, the recorded operating points and the id of the
 # recommended one. Kept when new data is loaded: a reviewer never loses a note; each finding
 # and operating point records which data it came from.

@@ -325,9 +325,9 @@ SCENARIOS = (
         name="loan",
         title="Loan approval",
         description=(
-            "A bank's model approves personal loans; it never sees race, but it uses the "
-            "applicant's zip code and gender, and approves Black applicants and women less "
-            "often although they repay just as well."
+            "A bank uses a model to approve personal loans. You have a later group of "
+            "applicants with the model's score and decision, whether each of them really "
+            "repaid, and their gender, race and age. How does the model treat each group?"
         ),
         id_column="applicant_id",
         target="repaid",
@@ -341,9 +341,10 @@ SCENARIOS = (
         name="resume",
         title="Resume screening",
         description=(
-            "A screening model shortlists job candidates; it does not see gender, but it "
-            "learned from past decisions to punish career gaps, so qualified women are "
-            "shortlisted less often than qualified men."
+            "A company uses a model, trained on its screeners' past decisions, to shortlist job "
+            "candidates for interviews. You have a new round of candidates with the model's "
+            "decision, whether a structured skills assessment rated them qualified, and their "
+            "gender and age. How does the model treat each group?"
         ),
         id_column="candidate_id",
         target="qualified",
@@ -362,9 +363,9 @@ SCENARIOS = (
         name="credit",
         title="Credit scoring",
         description=(
-            "A credit-scoring model rates customers' creditworthiness; it gives applicants "
-            "under 25 markedly lower scores, and it makes more mistakes on a small group of "
-            "non-EU customers whose numbers are too few to be sure."
+            "A lender uses a model to rate the creditworthiness of consumer-credit applicants. "
+            "You have applicants with the model's score and decision, whether they repaid as "
+            "agreed, and their age, sex and nationality. How does the model treat each group?"
         ),
         id_column="customer_id",
         target="good_credit",
