@@ -51,13 +51,26 @@ def plot_metric_by_group(report: SubgroupReport, metric: str) -> go.Figure:
     colours = report_colours(report)
     fig = go.Figure()
     if by_verdict:
+        # One trace in value order (so every renderer keeps the order and the bar width),
+        # each bar in its verdict's colour; the legend lists the verdicts shown.
         words = table["difference_verdict"].fillna("cannot be computed").astype(str)
-        order = [w for w in VERDICT_COLOURS if w in set(words)] + sorted(
-            set(words) - set(VERDICT_COLOURS)
-        )
-        for word in order:
-            part = table[words == word]
-            fig.add_trace(_bars(part, spec.title, word, VERDICT_COLOURS.get(word, "#999999")))
+        bars = _bars(table, spec.title, spec.title, [_verdict_colour(w) for w in words])
+        bars.showlegend = False
+        fig.add_trace(bars)
+        shown = set(words)
+        for word in [w for w in VERDICT_COLOURS if w in shown] + sorted(
+            shown - set(VERDICT_COLOURS)
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=word,
+                    marker={"symbol": "square", "size": 12, "color": _verdict_colour(word)},
+                    hoverinfo="skip",
+                )
+            )
     elif many:
         marker = value_marker(table["value"].to_numpy(dtype=float), spec.title)
         fig.add_trace(_bars(table, spec.title, spec.title, marker))
@@ -86,6 +99,10 @@ def plot_metric_by_group(report: SubgroupReport, metric: str) -> go.Figure:
     if spec.is_proportion:
         fig.update_yaxes(range=[0, 1.05])
     return fig
+
+
+def _verdict_colour(word: str) -> str:
+    return VERDICT_COLOURS.get(word, "#999999")
 
 
 def _bars(table: pd.DataFrame, title: str, name: str, colour: object) -> go.Bar:

@@ -188,12 +188,10 @@ def test_24_zip_codes_are_sorted_and_coloured_by_verdict() -> None:
     report = compute_subgroup_report(counts, metrics=["selection_rate"], n_bootstrap=0)
     fig = plot_metric_by_group(report, "selection_rate")
     order = list(fig.layout.xaxis.categoryarray)
-    value = {}
-    colour = {}
-    for trace in fig.data:
-        for group, v in zip(trace.x, trace.y, strict=True):
-            value[group] = v
-            colour[group] = trace.marker.color
+    bars = fig.data[0]
+    assert list(bars.x) == order  # one trace, drawn in the axis order
+    value = dict(zip(bars.x, bars.y, strict=True))
+    colour = dict(zip(bars.x, bars.marker.color, strict=True))
     assert sorted(order) == sorted(column.labels)
     ordered = [value[g] for g in order]
     assert ordered == sorted(ordered, reverse=True)
@@ -203,7 +201,8 @@ def test_24_zip_codes_are_sorted_and_coloured_by_verdict() -> None:
     for a, b in itertools.combinations(column.labels, 2):
         assert (colour[a] == colour[b]) == (verdicts[a] == verdicts[b]), (a, b)
     assert all(colour[g] == VERDICT_COLOURS[verdicts[g]] for g in column.labels)
-    assert {t.name for t in fig.data} == set(verdicts)  # the legend names the verdicts
+    legend = {t.name: t.marker.color for t in fig.data[1:]}
+    assert legend == {w: VERDICT_COLOURS[w] for w in set(verdicts)}  # the legend: verdicts
 
 
 @pytest.mark.parametrize("n_groups", [MANY_GROUPS + 1, 24])
