@@ -209,18 +209,24 @@ st.subheader("At a glance")
 columns = st.columns(len(GLANCE))
 for column, name in zip(columns, GLANCE, strict=True):
     detail = report.summary_details[name]
+    # st.metric cuts a label that does not fit its column to one line ("Equal opportunity
+    # diffe…" at 1280×720): the name is written above it as text, which wraps, and the
+    # metric's own label (read by screen readers) is collapsed.
+    column.markdown(
+        f"**{escape_markdown(SUMMARIES[name].title)}**", help=SUMMARIES[name].definition
+    )
     column.metric(
         SUMMARIES[name].title,
         format_number(detail.value, 3),
-        help=SUMMARIES[name].definition,
+        label_visibility="collapsed",
     )
     if detail.reason:
         column.caption(escape_markdown(f"Not defined: {detail.reason}."))
 left_out = sorted({g for n in GLANCE for g in report.summary_details[n].groups_left_out})
 st.caption(
     "Differences are 0 and ratios are 1 when groups are treated alike. Each summary is taken "
-    f"over the groups that can be judged (at least {int(min_n)} people measured); hover a "
-    "number for its exact definition."
+    f"over the groups that can be judged (at least {int(min_n)} people measured); hover the "
+    "question mark next to a name for its exact definition."
     + (
         f" Left out of at least one summary: {escape_markdown(', '.join(left_out[:10]))}"
         + (f" and {len(left_out) - 10} more." if len(left_out) > 10 else ".")

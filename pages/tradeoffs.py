@@ -304,7 +304,7 @@ with chart_area:
     st.subheader("The frontier: accuracy against equality")
     figure = plot_frontier(frontiers, y=y_axis, extra_points=extra, chosen=chosen)
     render_chart(figure, key="tradeoffs.frontier_chart")
-    caption = describe_frontier(frontiers, y=y_axis, extra_points=extra)
+    caption = describe_frontier(frontiers, y=y_axis, extra_points=extra, chosen=chosen)
     st.caption(escape_markdown(caption))
     frontier_table = pd.concat([f.points for f in frontiers], ignore_index=True)
     with st.expander("Frontier as a table"):

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["MonitorFormat", "build_monitoring_html", "plot_monitoring_trend", "render_monitoring"]
 
 MonitorFormat = Literal["json", "md", "html"]
-#: Okabe–Ito, as fairness_core.plots.GROUP_COLOURS (kept here so figures need no plots import).
 _BAND_ALPHA = 0.15
 
 
@@ -58,7 +57,7 @@ def plot_monitoring_trend(
     """
     import plotly.graph_objects as go
 
-    from fairness_core.plots import GROUP_COLOURS
+    from fairness_core.plots import group_colours
 
     spec = METRICS[metric]
     fig = go.Figure()
@@ -68,8 +67,11 @@ def plot_monitoring_trend(
     else:
         frame = report.trends[report.trends["metric"] == metric].rename(columns={"value": "gap"})
         y_title = spec.title
-    for i, (group, rows) in enumerate(frame.groupby("group", sort=False)):
-        colour = GROUP_COLOURS[i % len(GROUP_COLOURS)]
+    # Colours from every group the report follows (not only this chart's), so a group has
+    # the same colour on the gap and the rate chart and on the other pages.
+    colours = group_colours(list(dict.fromkeys([*report.trends["group"], *frame["group"]])))
+    for group, rows in frame.groupby("group", sort=False):
+        colour = colours[str(group)]
         x = rows["period"].tolist()
         fill = _rgba(colour, _BAND_ALPHA)
         fig.add_trace(

@@ -1,16 +1,20 @@
 """Plots: pure figure builders (result in, plotly figure out) and their caption sentences.
 
 ``plot_*`` functions take a core result and return a ``plotly.graph_objects.Figure``;
-``describe_*`` functions return the plain sentence shown under the chart. Groups are drawn
-with :data:`GROUP_COLOURS` in the same order on every page.
+``describe_*`` functions return the plain sentence shown under the chart. A group has the
+same colour on every page (:func:`group_colours` of the data's group list); past
+:data:`MANY_GROUPS` groups, bars are sorted and coloured by their value or verdict instead.
 """
 
 from __future__ import annotations
 
 from fairness_core.plots._base import (
     GROUP_COLOURS,
+    MANY_GROUPS,
     SMALL_GROUP_ROWS,
+    VERDICT_COLOURS,
     describe_group_overview,
+    group_colours,
     plot_group_overview,
 )
 from fairness_core.plots._calibration import (
@@ -75,7 +79,9 @@ from fairness_core.plots._whatif import (
 __all__ = [
     "EXTRA_POINT_KINDS",
     "GROUP_COLOURS",
+    "MANY_GROUPS",
     "SMALL_GROUP_ROWS",
+    "VERDICT_COLOURS",
     "decision_word",
     "describe_average_odds",
     "describe_base_rates",
@@ -100,6 +106,7 @@ __all__ = [
     "describe_score_distributions",
     "describe_slices",
     "format_value",
+    "group_colours",
     "plot_average_odds",
     "plot_base_rate_verdicts",
     "plot_base_rates",

@@ -8,7 +8,13 @@ import plotly.graph_objects as go
 
 from fairness_core.dataset_check import ConsistencyResult
 from fairness_core.metrics import CalibrationByGroup, InequalityReport
-from fairness_core.plots._base import GROUP_COLOURS, add_calibration_frame
+from fairness_core.plots._base import (
+    GROUP_COLOURS,
+    add_calibration_frame,
+    bars_by_group,
+    group_colours,
+    group_dashes,
+)
 
 __all__ = [
     "describe_average_odds",
@@ -24,19 +30,15 @@ __all__ = [
 _LAYOUT = {"height": 400, "margin": {"t": 50, "b": 50, "l": 60, "r": 20}, "hovermode": "closest"}
 
 
-def _colour(index: int) -> str:
-    return GROUP_COLOURS[index % len(GROUP_COLOURS)]
-
-
 def plot_average_odds(report: InequalityReport) -> go.Figure:
     """One bar per group: its average odds difference against the reference group."""
-    table = report.odds
+    table, marker = bars_by_group(report.odds, "average_odds_difference", "difference")
     names = [str(g) for g in table["group"]]
     fig = go.Figure(
         go.Bar(
             x=names,
             y=table["average_odds_difference"],
-            marker_color=[_colour(i) for i in range(len(names))],
+            marker=marker,
             name="average odds difference",
             customdata=np.column_stack(
                 [table["false_positive_rate_difference"], table["true_positive_rate_difference"]]
@@ -48,7 +50,12 @@ def plot_average_odds(report: InequalityReport) -> go.Figure:
         )
     )
     fig.add_hline(y=0, line={"color": "#999999", "dash": "dot"})
-    fig.update_xaxes(title_text=" × ".join(report.attributes), type="category")
+    fig.update_xaxes(
+        title_text=" × ".join(report.attributes),
+        type="category",
+        categoryorder="array",
+        categoryarray=names,
+    )
     fig.update_yaxes(title_text=f"Average odds difference (vs {report.reference})")
     fig.update_layout(title="Average odds difference by group", showlegend=False, **_LAYOUT)
     return fig
@@ -115,13 +122,13 @@ def describe_inequality(report: InequalityReport) -> str:
 
 def plot_consistency(result: ConsistencyResult) -> go.Figure:
     """One bar per group: the mean consistency of its people's decisions."""
-    table = result.groups
+    table, marker = bars_by_group(result.groups, "consistency", "consistency")
     names = [str(g) for g in table["group"]]
     fig = go.Figure(
         go.Bar(
             x=names,
             y=table["consistency"],
-            marker_color=[_colour(i) for i in range(len(names))],
+            marker=marker,
             name="consistency",
             customdata=table["n"],
             hovertemplate="%{x}: %{y:.3f}<br>n=%{customdata:,}<extra></extra>",
@@ -132,7 +139,12 @@ def plot_consistency(result: ConsistencyResult) -> go.Figure:
         line={"color": "#999999", "dash": "dot"},
         annotation_text=f"everyone: {result.consistency:.3f}",
     )
-    fig.update_xaxes(title_text=" × ".join(result.attributes), type="category")
+    fig.update_xaxes(
+        title_text=" × ".join(result.attributes),
+        type="category",
+        categoryorder="array",
+        categoryarray=names,
+    )
     fig.update_yaxes(title_text="Consistency (1 = look-alikes decided alike)", range=[0, 1.02])
     fig.update_layout(title="Consistency by group", showlegend=False, **_LAYOUT)
     return fig
@@ -162,6 +174,7 @@ def plot_calibration_by_group(result: CalibrationByGroup) -> go.Figure:
     """Reliability curves per group with Wilson intervals on the observed rate."""
     table = result.bins
     fig = go.Figure()
+    colours, dashes = group_colours(result.names), group_dashes(result.names)
     for g, name in enumerate(result.names):
         part = table[table["group_index"] == g]
         fig.add_trace(
@@ -170,7 +183,7 @@ def plot_calibration_by_group(result: CalibrationByGroup) -> go.Figure:
                 y=part["observed_rate"],
                 mode="lines+markers",
                 name=name,
-                line={"color": _colour(g)},
+                line={"color": colours[str(name)], "dash": dashes[str(name)]},
                 error_y={
                     "type": "data",
                     "symmetric": False,

@@ -1,8 +1,10 @@
 """Figures and sentences for the dataset check: dataset audit, proxies and slices.
 
 Figure builders take a result and return a ``plotly.graph_objects.Figure``; each has a
-``describe_*`` sentence saying in words what it shows (its text alternative). Groups are
-coloured with :data:`~fairness_core.plots.GROUP_COLOURS` in the same order everywhere.
+``describe_*`` sentence saying in words what it shows (its text alternative). A group has
+its colour of every page (:func:`~fairness_core.plots.group_colours`); past
+:data:`~fairness_core.plots.MANY_GROUPS` groups, bars are sorted by their value and coloured
+by it instead.
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ from fairness_core.dataset_check import (
     describe_slice,
 )
 from fairness_core.formatting import format_against_line
-from fairness_core.plots._base import GROUP_COLOURS, SMALL_GROUP_ROWS
+from fairness_core.plots._base import (
+    GROUP_COLOURS,
+    MANY_GROUPS,
+    SMALL_GROUP_ROWS,
+    bars_by_group,
+    group_colours,
+    sorted_by_value,
+)
 
 __all__ = [
     "describe_base_rates",
@@ -45,8 +54,9 @@ __all__ = [
 _MARGIN = {"t": 40, "b": 40, "l": 50, "r": 20}
 
 
-def _colours(n: int) -> list[str]:
-    return [GROUP_COLOURS[i % len(GROUP_COLOURS)] for i in range(n)]
+def _colours(groups: list[str]) -> list[str]:
+    mapping = group_colours(groups)
+    return [mapping[g] for g in groups]
 
 
 def _errors(value: pd.Series, low: pd.Series, high: pd.Series) -> dict[str, object]:
@@ -63,14 +73,14 @@ def _errors(value: pd.Series, low: pd.Series, high: pd.Series) -> dict[str, obje
 
 def plot_representation(audit: DatasetAudit, attribute: str) -> go.Figure:
     """Each group's share of the rows (with its 95% interval), and the reference shares."""
-    table = audit.attribute(attribute)
+    table, marker = bars_by_group(audit.attribute(attribute), "share", "share")
     labels = table["group"].astype(str).tolist()
     fig = go.Figure(
         go.Bar(
             x=labels,
             y=table["share"],
             name="share of the data",
-            marker_color=_colours(len(labels)),
+            marker=marker,
             error_y=_errors(table["share"], table["share_low"], table["share_high"]),
             text=[f"{r:,} rows" for r in table["rows"]],
             hovertemplate="%{x}: %{y:.1%} of the rows (%{text})<extra></extra>",
@@ -88,7 +98,12 @@ def plot_representation(audit: DatasetAudit, attribute: str) -> go.Figure:
             )
         )
     fig.update_yaxes(title_text="share of the rows", tickformat=".0%", rangemode="tozero")
-    fig.update_xaxes(title_text=attribute, type="category")
+    fig.update_xaxes(
+        title_text=attribute + (" (sorted by share)" if len(table) > MANY_GROUPS else ""),
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+    )
     fig.update_layout(height=340, margin=_MARGIN, showlegend=True)
     return fig
 
@@ -126,14 +141,14 @@ def describe_representation(audit: DatasetAudit, attribute: str) -> str:
 
 def plot_base_rates(audit: DatasetAudit, attribute: str) -> go.Figure:
     """Each group's base rate with its Wilson interval and the four-fifths line."""
-    table = audit.attribute(attribute)
+    table, marker = bars_by_group(audit.attribute(attribute), "base_rate", "base rate")
     labels = table["group"].astype(str).tolist()
     fig = go.Figure(
         go.Bar(
             x=labels,
             y=table["base_rate"],
             name="base rate",
-            marker_color=_colours(len(labels)),
+            marker=marker,
             error_y=_errors(table["base_rate"], table["base_rate_low"], table["base_rate_high"]),
             text=[f"n={r:,}" for r in table["rows"]],
             textposition="inside",
@@ -150,7 +165,12 @@ def plot_base_rates(audit: DatasetAudit, attribute: str) -> go.Figure:
             annotation_position="top left",
         )
     fig.update_yaxes(title_text="share with the positive outcome", tickformat=".0%", range=[0, 1])
-    fig.update_xaxes(title_text=attribute, type="category")
+    fig.update_xaxes(
+        title_text=attribute + (" (sorted by base rate)" if len(table) > MANY_GROUPS else ""),
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+    )
     fig.update_layout(height=340, margin=_MARGIN, showlegend=False)
     return fig
 
@@ -226,7 +246,11 @@ def plot_base_rate_verdicts(verdicts: BaseRateVerdicts) -> go.Figure:
         title_text=verdicts.name,
         type="category",
         categoryorder="array",
-        categoryarray=table["group"].astype(str).tolist(),
+        categoryarray=(
+            sorted_by_value(table, "impact_ratio") if len(table) > MANY_GROUPS else table
+        )["group"]
+        .astype(str)
+        .tolist(),
     )
     fig.update_layout(height=380, margin=_MARGIN, legend_title_text="verdict")
     return fig
@@ -280,7 +304,7 @@ def plot_feature_distribution(dist: FeatureDistribution) -> go.Figure:
     """Grouped bars: the share of each group with each value (or band) of the feature."""
     fig = go.Figure()
     groups = list(dict.fromkeys(dist.table["group"].tolist()))
-    for colour, group in zip(_colours(len(groups)), groups, strict=True):
+    for colour, group in zip(_colours([str(g) for g in groups]), groups, strict=True):
         part = dist.table[dist.table["group"] == group]
         fig.add_trace(
             go.Bar(
@@ -337,7 +361,13 @@ def plot_proxies(report: ProxyReport, *, top: int = 15) -> go.Figure:
     gives away.
     """
     table = report.table.head(top).iloc[::-1]
-    colour_of = dict(zip(report.attributes, _colours(len(report.attributes)), strict=True))
+    colour_of = dict(
+        zip(
+            report.attributes,
+            [GROUP_COLOURS[i % MANY_GROUPS] for i in range(len(report.attributes))],
+            strict=True,
+        )
+    )
     fig = go.Figure()
     for attribute in report.attributes:
         part = table[table["attribute"] == attribute]

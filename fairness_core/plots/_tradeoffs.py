@@ -1,35 +1,25 @@
 """Figures for the trade-offs: curves per group, and the fairness–accuracy frontier.
 
-Pure builders (results in, ``plotly.graph_objects.Figure`` out) with the shared
-:data:`~fairness_core.plots.GROUP_COLOURS` in group order, so a group has the same colour on
-every chart. Hovering a curve shows the group, the threshold and the rates there; today's
-operating point of each group is a large open circle on its curve. Each ``plot_*`` has a
+Pure builders (results in, ``plotly.graph_objects.Figure`` out); each group takes its
+colour from :func:`~fairness_core.plots.group_colours` of the sweep's groups (the data's
+group list), so a group has the same colour on every chart. Hovering a curve shows the
+group, the threshold and the rates there; today's operating point of each group is a large
+open circle on its curve. Each ``plot_*`` has a
 ``describe_*`` sentence saying what the chart shows (its text alternative).
 
-The frontier chart also draws *extra points* — a DataFrame with columns ``label``, ``kind``
-(``"original"``, ``"mitigation"`` or ``"strategy"``), ``accuracy``, ``disparity`` and
-optionally ``balanced_accuracy`` and ``expected_cost`` — so results computed elsewhere
-(mitigation methods) sit on the same chart as the post-processing frontier.
+The frontier chart lives in :mod:`._frontier` (re-exported here).
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from fairness_core.metrics import METRICS
-from fairness_core.plots._base import GROUP_COLOURS, add_calibration_frame
-from fairness_core.tradeoffs import (
-    CRITERIA,
-    DISPARITIES,
-    Frontier,
-    ThresholdSweep,
-    current_points,
-    sweep_table,
-)
+from fairness_core.plots._base import add_calibration_frame, group_colours, group_dashes
+from fairness_core.plots._frontier import EXTRA_POINT_KINDS, describe_frontier, plot_frontier
+from fairness_core.tradeoffs import ThresholdSweep, current_points, sweep_table
 
 __all__ = [
     "EXTRA_POINT_KINDS",
@@ -45,19 +35,21 @@ __all__ = [
     "plot_score_distributions",
 ]
 
-#: Kinds of extra points on the frontier chart, with their legend names and marker symbols.
-EXTRA_POINT_KINDS: dict[str, tuple[str, str]] = {
-    "original": ("Today's model", "circle-open"),
-    "strategy": ("Strategy", "diamond"),
-    "mitigation": ("Mitigation (retrained model)", "square"),
-}
 #: Most points drawn per group curve (the table view holds them all).
 MAX_CURVE_POINTS = 400
 _LAYOUT = {"height": 420, "margin": {"t": 40, "b": 50, "l": 60, "r": 20}, "hovermode": "closest"}
 
 
-def _colour(index: int) -> str:
-    return GROUP_COLOURS[index % len(GROUP_COLOURS)]
+def _colours(sweep: ThresholdSweep) -> list[str]:
+    """Each group's colour, in the sweep's group order."""
+    mapping = group_colours(sweep.names)
+    return [mapping[str(name)] for name in sweep.names]
+
+
+def _dashes(sweep: ThresholdSweep) -> list[str]:
+    """Each group's line style (varies past eight groups, where colours repeat)."""
+    mapping = group_dashes(sweep.names)
+    return [mapping[str(name)] for name in sweep.names]
 
 
 def _thin(part: pd.DataFrame) -> pd.DataFrame:
@@ -78,6 +70,7 @@ def plot_roc_curves(sweep: ThresholdSweep, *, chosen: pd.DataFrame | None = None
     """
     table = sweep_table(sweep)
     fig = go.Figure()
+    colours, dashes = _colours(sweep), _dashes(sweep)
     for g, name in enumerate(sweep.names):
         part = _thin(table[table["group_index"] == g])
         fig.add_trace(
@@ -87,7 +80,7 @@ def plot_roc_curves(sweep: ThresholdSweep, *, chosen: pd.DataFrame | None = None
                 mode="lines",
                 name=name,
                 legendgroup=name,
-                line={"color": _colour(g)},
+                line={"color": colours[g], "dash": dashes[g]},
                 customdata=np.column_stack([_threshold_text(part["threshold"])]),
                 hovertemplate=(
                     f"{name}<br>threshold %{{customdata[0]}}<br>true positive rate %{{y:.3f}}"
@@ -96,7 +89,7 @@ def plot_roc_curves(sweep: ThresholdSweep, *, chosen: pd.DataFrame | None = None
             )
         )
     _today_markers(fig, sweep, "false_positive_rate", "true_positive_rate")
-    _chosen_markers(fig, chosen, "false_positive_rate", "true_positive_rate")
+    _chosen_markers(fig, sweep, chosen, "false_positive_rate", "true_positive_rate")
     fig.add_trace(
         go.Scatter(
             x=[0, 1],
@@ -136,6 +129,7 @@ def plot_precision_recall(
     """Per-group precision–recall curves with today's point."""
     table = sweep_table(sweep)
     fig = go.Figure()
+    colours, dashes = _colours(sweep), _dashes(sweep)
     for g, name in enumerate(sweep.names):
         part = table[table["group_index"] == g].dropna(subset=["precision"])
         part = _thin(part)
@@ -146,7 +140,7 @@ def plot_precision_recall(
                 mode="lines",
                 name=name,
                 legendgroup=name,
-                line={"color": _colour(g)},
+                line={"color": colours[g], "dash": dashes[g]},
                 customdata=np.column_stack(
                     [_threshold_text(part["threshold"]), part["selection_rate"]]
                 ),
@@ -158,7 +152,7 @@ def plot_precision_recall(
             )
         )
     _today_markers(fig, sweep, "true_positive_rate", "precision")
-    _chosen_markers(fig, chosen, "true_positive_rate", "precision")
+    _chosen_markers(fig, sweep, chosen, "true_positive_rate", "precision")
     fig.update_xaxes(title_text="Recall (true positive rate)", range=[0, 1])
     fig.update_yaxes(title_text=METRICS["precision"].title, range=[0, 1.02])
     fig.update_layout(title="Precision and recall by group", **_LAYOUT)
@@ -187,6 +181,7 @@ def plot_calibration(sweep: ThresholdSweep) -> go.Figure:
     """Reliability curves: mean score per bin (across) against the observed positive share."""
     table = sweep.calibration
     fig = go.Figure()
+    colours, dashes = _colours(sweep), _dashes(sweep)
     for g, name in enumerate(sweep.names):
         part = table[table["group_index"] == g]
         fig.add_trace(
@@ -195,7 +190,7 @@ def plot_calibration(sweep: ThresholdSweep) -> go.Figure:
                 y=part["observed_rate"],
                 mode="lines+markers",
                 name=name,
-                line={"color": _colour(g)},
+                line={"color": colours[g], "dash": dashes[g]},
                 marker={"size": np.clip(np.sqrt(part["n"].to_numpy()) * 1.2, 5, 22)},
                 customdata=np.column_stack([part["bin_low"], part["bin_high"], part["n"]]),
                 hovertemplate=(
@@ -234,6 +229,7 @@ def plot_score_distributions(sweep: ThresholdSweep) -> go.Figure:
     """Score histograms per group (lines: share of the group per score bin), by outcome."""
     table = sweep.distribution
     fig = go.Figure()
+    colours = _colours(sweep)
     for g, name in enumerate(sweep.names):
         for outcome, dash in ((1, "solid"), (0, "dot")):
             part = table[(table["group_index"] == g) & (table["outcome"] == outcome)]
@@ -246,7 +242,7 @@ def plot_score_distributions(sweep: ThresholdSweep) -> go.Figure:
                     mode="lines",
                     name=f"{name} · {label} outcome",
                     legendgroup=name,
-                    line={"color": _colour(g), "dash": dash, "shape": "hvh"},
+                    line={"color": colours[g], "dash": dash, "shape": "hvh"},
                     customdata=np.column_stack([part["bin_low"], part["bin_high"], part["n"]]),
                     hovertemplate=(
                         f"{name}, {label} outcome<br>scores %{{customdata[0]:.2f}}–"
@@ -290,163 +286,9 @@ def describe_score_distributions(sweep: ThresholdSweep) -> str:
     return text
 
 
-def plot_frontier(
-    frontiers: Sequence[Frontier],
-    *,
-    y: str = "accuracy",
-    extra_points: pd.DataFrame | None = None,
-    chosen: Mapping[str, object] | None = None,
-) -> go.Figure:
-    """The frontier chart: disparity across, accuracy (or expected cost) up.
-
-    ``frontiers`` share one criterion (e.g. with and without randomization). ``extra_points``
-    adds labelled points (see the module docstring); ``chosen`` (``label``, ``disparity``
-    and the ``y`` value) is drawn as a black star.
-    """
-    if y not in ("accuracy", "expected_cost", "balanced_accuracy"):
-        raise ValueError(f"y must be accuracy, balanced_accuracy or expected_cost, not {y!r}")
-    y_title = "Expected cost per decision" if y == "expected_cost" else METRICS[y].title
-    criterion = frontiers[0].criterion if frontiers else "demographic_parity"
-    x_title = DISPARITIES[CRITERIA[criterion].disparity]
-    fig = go.Figure()
-    for i, frontier in enumerate(frontiers):
-        points = frontier.points
-        name = "Group thresholds" + (" (randomized)" if frontier.randomized else "")
-        fig.add_trace(
-            go.Scatter(
-                x=points["disparity"],
-                y=points[y],
-                mode="lines+markers",
-                name=name,
-                line={"color": GROUP_COLOURS[i % 2], "shape": "hv"},
-                customdata=np.column_stack(
-                    [points["label"], points["accuracy"], points["balanced_accuracy"]]
-                ),
-                hovertemplate=(
-                    "%{customdata[0]}<br>disparity %{x:.3f}<br>accuracy %{customdata[1]:.3f}"
-                    "<br>balanced accuracy %{customdata[2]:.3f}<extra></extra>"
-                ),
-            )
-        )
-    if extra_points is not None and len(extra_points) and y in extra_points.columns:
-        for kind, (legend, symbol) in EXTRA_POINT_KINDS.items():
-            part = extra_points[extra_points["kind"] == kind]
-            if not len(part):
-                continue
-            balanced = part.get("balanced_accuracy", pd.Series(np.nan, index=part.index))
-            fig.add_trace(
-                go.Scatter(
-                    x=part["disparity"],
-                    y=part[y],
-                    mode="markers+text",
-                    name=legend,
-                    text=[str(v) for v in part["label"]],
-                    textposition="top center",
-                    marker={"size": 12, "symbol": symbol, "color": "#555555"},
-                    customdata=np.column_stack(
-                        [part["label"].astype(str), part["accuracy"], balanced]
-                    ),
-                    hovertemplate=(
-                        "%{customdata[0]}<br>disparity %{x:.3f}<br>accuracy "
-                        "%{customdata[1]:.3f}<br>balanced accuracy %{customdata[2]:.3f}"
-                        "<extra></extra>"
-                    ),
-                )
-            )
-    _degenerate_marks(fig, frontiers, extra_points, y)
-    if chosen is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[chosen["disparity"]],
-                y=[chosen[y]],
-                mode="markers",
-                name="Chosen operating point",
-                marker={"size": 18, "symbol": "star", "color": "#000000"},
-                hovertemplate=f"{chosen.get('label', 'chosen')}<br>disparity %{{x:.3f}}"
-                f"<br>{y_title.lower()} %{{y:.3f}}<extra></extra>",
-            )
-        )
-    fig.update_xaxes(title_text=f"{x_title} (lower is fairer)", rangemode="tozero")
-    fig.update_yaxes(title_text=y_title + (" (lower is better)" if y == "expected_cost" else ""))
-    fig.update_layout(title="What it costs to treat groups more equally", **_LAYOUT)
-    return fig
-
-
-def describe_frontier(
-    frontiers: Sequence[Frontier],
-    *,
-    y: str = "accuracy",
-    extra_points: pd.DataFrame | None = None,
-) -> str:
-    """One sentence: the frontier's two ends, and how many extra points are drawn."""
-    if not frontiers or not len(frontiers[0].points):
-        return "No frontier could be computed for these groups."
-    frontier = frontiers[-1]
-    points = frontier.points
-    spec = CRITERIA[frontier.criterion]
-    measure = {"accuracy": "accuracy", "balanced_accuracy": "balanced accuracy"}.get(
-        y, "expected cost"
-    )
-    first, last = points.iloc[0], points.iloc[-1]
-    fmt = "{:.3f}" if y == "expected_cost" else "{:.1%}"
-    text = (
-        f"Each point is a set of group thresholds that no other set beats on both "
-        f"{measure} and {DISPARITIES[spec.disparity].lower()}. Going from the fairest point "
-        f"(disparity {first['disparity']:.3f}, {measure} {fmt.format(first[y])}) to the most "
-        f"accurate one (disparity {last['disparity']:.3f}, {measure} {fmt.format(last[y])})"
-        " shows what treating groups more equally costs."
-    )
-    if frontier.randomized:
-        text += " Randomized points decide some people near the thresholds at random."
-    if extra_points is not None and len(extra_points):
-        text += f" {len(extra_points)} other points (today's model, strategies, mitigations)"
-        text += " are drawn for comparison."
-    marked = len(_degenerate_rows(frontiers, extra_points))
-    if marked:
-        text += (
-            f" {marked} of the points {'is' if marked == 1 else 'are'} degenerate (more than "
-            "95% of some group approved or refused, or balanced accuracy within 0.02 of 0.5) "
-            "and crossed out: they hardly use the scores."
-        )
-    return text
-
-
-#: Legend entry of the cross drawn over degenerate points.
-DEGENERATE_TRACE = "Degenerate (hardly uses the scores)"
-
-
-def _degenerate_rows(
-    frontiers: Sequence[Frontier], extra_points: pd.DataFrame | None
-) -> pd.DataFrame:
-    """The frontier and extra points whose ``degenerate`` column is true."""
-    parts = [f.points for f in frontiers]
-    if extra_points is not None:
-        parts.append(extra_points)
-    rows = [p[p["degenerate"].eq(True)] for p in parts if "degenerate" in p]
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
-
-
-def _degenerate_marks(
-    fig: go.Figure, frontiers: Sequence[Frontier], extra_points: pd.DataFrame | None, y: str
-) -> None:
-    rows = _degenerate_rows(frontiers, extra_points)
-    if not len(rows):
-        return
-    fig.add_trace(
-        go.Scatter(
-            x=rows["disparity"],
-            y=rows[y],
-            mode="markers",
-            name=DEGENERATE_TRACE,
-            marker={"size": 16, "symbol": "x-thin-open", "line": {"width": 3}, "color": "#D55E00"},
-            text=[str(v) for v in rows["label"]],
-            hovertemplate="%{text}<br>degenerate: hardly uses the scores<extra></extra>",
-        )
-    )
-
-
 def _today_markers(fig: go.Figure, sweep: ThresholdSweep, x: str, y: str) -> None:
     today = current_points(sweep)
+    colours = _colours(sweep)
     threshold = "predictions" if sweep.today_threshold is None else f"{sweep.today_threshold:.3f}"
     for g, row in today.iterrows():
         if not (np.isfinite(row[x]) and np.isfinite(row[y])):
@@ -463,7 +305,7 @@ def _today_markers(fig: go.Figure, sweep: ThresholdSweep, x: str, y: str) -> Non
                     "size": 13,
                     "symbol": "circle-open",
                     "line": {"width": 3},
-                    "color": _colour(int(g)),  # type: ignore[call-overload]
+                    "color": colours[int(g)],  # type: ignore[call-overload]
                 },
                 hovertemplate=(
                     f"{row['group']} today (threshold {threshold})<br>{y.replace('_', ' ')} "
@@ -473,9 +315,12 @@ def _today_markers(fig: go.Figure, sweep: ThresholdSweep, x: str, y: str) -> Non
         )
 
 
-def _chosen_markers(fig: go.Figure, chosen: pd.DataFrame | None, x: str, y: str) -> None:
+def _chosen_markers(
+    fig: go.Figure, sweep: ThresholdSweep, chosen: pd.DataFrame | None, x: str, y: str
+) -> None:
     if chosen is None:
         return
+    colours = _colours(sweep)
     for _, row in chosen.iterrows():
         g = int(row["group_index"])
         if not (np.isfinite(row[x]) and np.isfinite(row[y])):
@@ -487,7 +332,7 @@ def _chosen_markers(fig: go.Figure, chosen: pd.DataFrame | None, x: str, y: str)
                 mode="markers",
                 name=f"{row['group']} chosen",
                 showlegend=False,
-                marker={"size": 15, "symbol": "star", "color": _colour(g)},
+                marker={"size": 15, "symbol": "star", "color": colours[g]},
                 hovertemplate=(
                     f"{row['group']} at the chosen point<br>{y.replace('_', ' ')} %{{y:.3f}}"
                     f"<br>{x.replace('_', ' ')} %{{x:.3f}}<extra></extra>"

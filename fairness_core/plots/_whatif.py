@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from fairness_core.plots._base import GROUP_COLOURS
+from fairness_core.plots._base import GROUP_COLOURS, group_colours
 from fairness_core.whatif import (
     EditComparison,
     Explanation,
@@ -237,12 +237,15 @@ def describe_row_flips(result: RowFlipResult) -> str:
 def plot_flip_test(result: FlipTestResult) -> go.Figure:
     """Share of decisions that change and mean score change, per group and new group."""
     table = result.by_group
+    by_index = dict(zip(table["group_index"], table["group"], strict=True))
+    by_index.update(zip(table["to_index"], table["to"], strict=True))
+    colours = group_colours([by_index[i] for i in sorted(by_index)])  # the data's order
     fig = make_subplots(
         rows=1,
         cols=2,
         subplot_titles=("Share of decisions that change", "Mean score change"),
     )
-    for to_index, part in table.groupby("to_index", sort=True):
+    for _, part in table.groupby("to_index", sort=True):
         name = f"moved to {part['to'].iloc[0]}"
         share = part["changed_share"].to_numpy(dtype=float)
         mean = part["mean_score_change"].to_numpy(dtype=float)
@@ -250,7 +253,7 @@ def plot_flip_test(result: FlipTestResult) -> go.Figure:
             "x": part["group"],
             "name": name,
             "legendgroup": name,
-            "marker_color": _colour(int(str(to_index))),
+            "marker_color": colours[str(part["to"].iloc[0])],
         }
         fig.add_trace(
             go.Bar(
@@ -411,6 +414,7 @@ def plot_global_importance(importance: GlobalImportance) -> go.Figure:
         row=1,
         col=1,
     )
+    colours = group_colours(importance.rows["group"].tolist())
     for index, label in enumerate(importance.rows["group"]):
         if label not in table.columns:
             continue
@@ -421,7 +425,7 @@ def plot_global_importance(importance: GlobalImportance) -> go.Figure:
                 x=table[label],
                 orientation="h",
                 name=f"{label} (n={explained:,})",
-                marker_color=_colour(index),
+                marker_color=colours[str(label)],
                 hovertemplate="%{y}: %{x:.3f}<extra>" + str(label) + "</extra>",
             ),
             row=1,

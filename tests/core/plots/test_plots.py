@@ -22,7 +22,8 @@ def test_overview_figure_has_rows_and_base_rate_panels() -> None:
     fig = plot_group_overview(OVERVIEW, "gender")
     assert [t.name for t in fig.data] == ["rows", "base rate"]
     assert list(fig.data[0].x) == ["female", "male", "(missing)"]
-    assert list(fig.data[0].marker.color) == list(GROUP_COLOURS[:3])
+    # the missing-value group is grey and uses up no colour of the palette
+    assert list(fig.data[0].marker.color) == [*GROUP_COLOURS[:2], "#999999"]
     assert fig.layout.yaxis2.tickformat == ".0%"
     assert fig.layout.xaxis.title.text == "gender"
 

@@ -335,7 +335,6 @@ def test_bad_criterion_and_cost_ratio() -> None:
 def test_figures_have_group_traces_hover_and_sentences() -> None:
     """Curves: one trace per group in the palette, hover with threshold; plain sentences."""
     from fairness_core.plots import (
-        GROUP_COLOURS,
         describe_calibration,
         describe_precision_recall,
         describe_roc_curves,
@@ -345,15 +344,18 @@ def test_figures_have_group_traces_hover_and_sentences() -> None:
         plot_roc_curves,
         plot_score_distributions,
     )
+    from fairness_core.plots._base import group_colours, group_dashes
 
     arrays = _data(12)
     sweep = sweep_thresholds(arrays.groups, arrays.y_true, arrays.y_score, threshold=0.5)
     roc = plot_roc_curves(sweep)
     lines = [t for t in roc.data if t.mode == "lines" and t.name in sweep.names]
     assert [t.name for t in lines] == list(sweep.names)
-    assert [t.line.color for t in lines] == [
-        GROUP_COLOURS[i % len(GROUP_COLOURS)] for i in range(len(lines))
-    ]
+    colours = group_colours(sweep.names)
+    assert [t.line.color for t in lines] == [colours[name] for name in sweep.names]
+    # 10 groups: colours repeat past eight, so the line style tells those lines apart
+    assert len({(t.line.color, t.line.dash) for t in lines}) == len(lines)
+    assert [t.line.dash for t in lines] == [group_dashes(sweep.names)[n] for n in sweep.names]
     assert "threshold" in lines[0].hovertemplate
     assert roc.layout.xaxis.title.text == "False positive rate"
     assert plot_precision_recall(sweep).layout.yaxis.title.text == "Precision"
