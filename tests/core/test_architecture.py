@@ -117,3 +117,37 @@ def test_ui_imports_only_public_core_names(path: Path) -> None:
         if name.startswith("fairness_core.") and any(p.startswith("_") for p in name.split("."))
     ]
     assert private == []
+
+
+#: What each task may import, checked in a fresh interpreter: the command line's --help and
+#: the headless audit must not pay for libraries only other tasks use (issue 19).
+LIGHT_TASKS = {
+    "help": (
+        "from fairness_core.cli import main\n"
+        "for command in ('audit', 'monitor', 'replay', 'app'):\n"
+        "    try:\n"
+        "        main([command, '--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n",
+        ["plotly", "sklearn", "scipy", "matplotlib", "reportlab", "shap", "fairlearn"],
+    ),
+    "audit": (
+        "import fairness_core.cli, fairness_core.report\n",
+        ["plotly", "sklearn", "matplotlib", "reportlab", "shap", "fairlearn", "skops"],
+    ),
+    "pages": (
+        "import fairness_core.dataset_check, fairness_core.tradeoffs, fairness_core.plots\n",
+        ["sklearn", "fairlearn", "shap", "matplotlib", "reportlab"],
+    ),
+}
+
+
+@pytest.mark.parametrize("task", sorted(LIGHT_TASKS))
+def test_a_task_imports_only_the_libraries_it_uses(task: str) -> None:
+    """--help, the audit and the pages' packages import no library they do not use."""
+    code, forbidden = LIGHT_TASKS[task]
+    code += f"import sys; print(sorted(m for m in {forbidden!r} if m in sys.modules))"
+    result = subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
