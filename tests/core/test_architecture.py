@@ -129,7 +129,7 @@ LIGHT_TASKS = {
         "        main([command, '--help'])\n"
         "    except SystemExit:\n"
         "        pass\n",
-        [*HEAVY, "statsmodels"],
+        [*HEAVY, "statsmodels", "pandas", "numpy", "pyarrow"],  # see lazy_exports
     ),
     "audit": (  # a whole audit of a small generated file, three attributes intersected
         "import contextlib, io, os, tempfile\n"
