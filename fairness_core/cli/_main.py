@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fairness_core.cli._policies import (
     add_policies_command,
@@ -40,25 +40,23 @@ from fairness_core.cli._policies import (
     policy_lines,
     run_policies,
 )
+# Only what building the parser needs is imported here, from modules that import neither
+# pandas nor numpy: `fairness-explorer audit --help` answers at once. Each command imports
+# the rest where it runs.
 from fairness_core.data import (
     MAX_CELLS_ENV,
     MAX_ROWS_ENV,
     MAX_UNPACKED_MB_ENV,
     DataLimits,
     load_data_limits,
-    nested_column_message,
     nested_parquet_columns,
 )
 from fairness_core.errors import FairnessCoreError, InvalidInputError
 from fairness_core.escaping import reveal_invisible
 from fairness_core.models import (
-    ALLOW_PICKLE_ENV,
     MEMORY_LIMIT_ENV,
     TIME_LIMIT_ENV,
-    TRUSTED_TYPES_ENV,
     ModelLimits,
-    ModelPolicy,
-    load_model_limits,
 )
 from fairness_core.reviews import (
     MAX_FILE_MB_ENV,
@@ -66,6 +64,9 @@ from fairness_core.reviews import (
     STORE_PATH_ENV,
     max_file_bytes_from_mb,
 )
+
+if TYPE_CHECKING:
+    from fairness_core.models import ModelPolicy
 
 __all__ = ["build_parser", "main"]
 
@@ -172,6 +173,8 @@ def _limits(args: argparse.Namespace) -> ModelLimits:
 
     Also checks the data limits, so a bad value stops the command before any work.
     """
+    from fairness_core.models import load_model_limits
+
     environ = {**os.environ, **_limit_overrides(args)}
     load_data_limits(environ)
     return load_model_limits(environ)
@@ -203,6 +206,8 @@ def _data_limits_applied(args: argparse.Namespace) -> Iterator[None]:
 
 
 def _policy(args: argparse.Namespace) -> ModelPolicy:
+    from fairness_core.models import ModelPolicy
+
     return ModelPolicy(trusted_types=tuple(args.trust_type), limits=_limits(args))
 
 
@@ -349,6 +354,8 @@ def _refuse_nested_roles(args: argparse.Namespace) -> None:
     named = {args.target, args.prediction, args.score, *args.protected}
     chosen = [c for c in nested if c in named]
     if chosen:
+        from fairness_core.data import nested_column_message
+
         raise InvalidInputError(nested_column_message(chosen))
 
 
@@ -463,6 +470,8 @@ def _run_app(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from fairness_core.models import ALLOW_PICKLE_ENV, TRUSTED_TYPES_ENV
+
     env = dict(os.environ)
     env[ALLOW_PICKLE_ENV] = "1" if args.allow_pickle else "0"
     env[TRUSTED_TYPES_ENV] = ",".join(args.trust_type)

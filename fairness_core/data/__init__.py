@@ -16,71 +16,76 @@
 
 from __future__ import annotations
 
-from fairness_core.data._dataset import (
-    MISSING_TOKENS,
-    SUPPORTED_DATA_SUFFIXES,
-    Dataset,
-    load_dataset,
-    name_columns,
-)
-from fairness_core.data._demos import (
-    DemoScenario,
-    get_demo,
-    list_demos,
-)
-from fairness_core.data._groups import (
-    MISSING_GROUP,
-    GroupColumn,
-    band_labels,
-    encode_groups,
-    parse_band_edges,
-    quantile_edges,
-)
-from fairness_core.data._limits import (
-    MAX_CELLS_ENV,
-    MAX_ROWS_ENV,
-    MAX_UNPACKED_MB_ENV,
-    DataLimits,
-    load_data_limits,
-    nested_parquet_columns,
-)
-from fairness_core.data._overview import (
-    compute_group_overview,
-)
-from fairness_core.data._roles import (
-    AGE_BAND_EDGES,
-    CENSUS_CODE_LABELS,
-    Binning,
-    ColumnRoles,
-    DecisionSource,
-    RoleSuggestion,
-    census_code_labels,
-    default_binning,
-    distinct_values,
-    favourable_question,
-    is_age_like,
-    nested_column_message,
-    nested_columns,
-    numeric_columns,
-    rename_roles,
-    suggest_favourable,
-    suggest_roles,
-)
-from fairness_core.data._scale import (
-    ScoreScale,
-    describe_threshold,
-    observed_score_range,
-    score_scale,
-)
-from fairness_core.data._validation import (
-    MAX_GROUP_LEVELS,
-    NUMERIC_LEVELS_WITHOUT_BINS,
-    AuditData,
-    TableChecker,
-    check_audit_data,
-    find_problems,
-    values_equal,
-)
+from typing import TYPE_CHECKING
+
+from fairness_core import lazy_exports
+
+if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
+    from fairness_core.data._dataset import (
+        MISSING_TOKENS,
+        SUPPORTED_DATA_SUFFIXES,
+        Dataset,
+        load_dataset,
+        name_columns,
+    )
+    from fairness_core.data._demos import (
+        DemoScenario,
+        get_demo,
+        list_demos,
+    )
+    from fairness_core.data._groups import (
+        MISSING_GROUP,
+        GroupColumn,
+        band_labels,
+        encode_groups,
+        parse_band_edges,
+        quantile_edges,
+    )
+    from fairness_core.data._limits import (
+        MAX_CELLS_ENV,
+        MAX_ROWS_ENV,
+        MAX_UNPACKED_MB_ENV,
+        DataLimits,
+        load_data_limits,
+        nested_parquet_columns,
+    )
+    from fairness_core.data._overview import (
+        compute_group_overview,
+    )
+    from fairness_core.data._roles import (
+        AGE_BAND_EDGES,
+        CENSUS_CODE_LABELS,
+        Binning,
+        ColumnRoles,
+        DecisionSource,
+        RoleSuggestion,
+        census_code_labels,
+        default_binning,
+        distinct_values,
+        favourable_question,
+        is_age_like,
+        nested_column_message,
+        nested_columns,
+        numeric_columns,
+        rename_roles,
+        suggest_favourable,
+        suggest_roles,
+    )
+    from fairness_core.data._scale import (
+        ScoreScale,
+        describe_threshold,
+        observed_score_range,
+        score_scale,
+    )
+    from fairness_core.data._validation import (
+        MAX_GROUP_LEVELS,
+        NUMERIC_LEVELS_WITHOUT_BINS,
+        AuditData,
+        TableChecker,
+        check_audit_data,
+        find_problems,
+        values_equal,
+    )
 
 __all__ = [
     "AGE_BAND_EDGES",
@@ -133,3 +138,6 @@ __all__ = [
     "suggest_roles",
     "values_equal",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)

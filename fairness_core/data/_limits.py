@@ -12,11 +12,12 @@ import io
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from fairness_core.errors import DataFormatError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "LIMIT_OPTIONS",
@@ -98,6 +99,9 @@ def arrow_reason(exc: Exception) -> str:
 
 
 def read_parquet(data: bytes, name: str, limits: DataLimits) -> pd.DataFrame:
+    # pyarrow is imported here, not at the top: the limits themselves are read by
+    # `fairness-explorer --help`, which should not wait for it.
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
@@ -187,6 +191,7 @@ def check_unpacked_zip(data: bytes, name: str, limits: DataLimits) -> None:
 
 def nested_parquet_columns(data: bytes) -> tuple[str, ...]:
     """The list, struct and map columns of a Parquet file, read from its schema only."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:

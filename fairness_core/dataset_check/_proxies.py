@@ -39,11 +39,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.metrics import balanced_accuracy_score, roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.naive_bayes import CategoricalNB
-from threadpoolctl import threadpool_limits
 
 from fairness_core.data import MISSING_GROUP, AuditData, Binning, GroupColumn, encode_groups
 from fairness_core.errors import InvalidInputError
@@ -210,6 +205,12 @@ def find_proxies(
             notes.append(f"{name}: fewer than two groups with enough rows; not checked.")
             continue
         k = int(target.max()) + 1
+        # scikit-learn takes about a second to import: only the proxy check needs it.
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+        from sklearn.naive_bayes import CategoricalNB
+        from threadpoolctl import threadpool_limits
+
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
         h = _entropy(target)
         for feature in chosen:
@@ -310,6 +311,8 @@ def _row(
     mi: float,
     entropy: float,
 ) -> dict[str, object]:
+    from sklearn.metrics import balanced_accuracy_score, roc_auc_score
+
     guess = np.argmax(proba, axis=1)
     balanced = float(balanced_accuracy_score(target, guess))
     auc = np.nan

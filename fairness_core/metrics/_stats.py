@@ -325,6 +325,9 @@ def disparity_tests(
     low, high, p = np.full(n_rows, np.nan), np.full(n_rows, np.nan), np.full(n_rows, np.nan)
     test = np.full(n_rows, None, dtype=object)
     metrics, kinds = table["metric"].to_numpy(), table["kind"].to_numpy()
+    # A rate's difference and ratio test the same 2×2 tables: each is tested once (Fisher's
+    # exact test on large counts takes milliseconds per table).
+    tested: dict[tuple[str, bytes, int], tuple[np.ndarray, np.ndarray]] = {}
     for name, kind in dict.fromkeys(zip(metrics.tolist(), kinds.tolist(), strict=True)):
         at = np.flatnonzero((metrics == name) & (kinds == kind))
         g = table["group_index"].to_numpy()[at]
@@ -341,7 +344,10 @@ def disparity_tests(
                 p[at], test[at] = bootstrap_p_values(diff), "bootstrap"
         if spec.kind == "rate":
             s, n = _effective_counts(counts, name)
-            p[at], test[at] = two_proportion_p_values(s[g], n[g], s[ref], n[ref], exact=True)
+            key = (name, np.asarray(g, dtype=np.int64).tobytes(), ref)
+            if key not in tested:
+                tested[key] = two_proportion_p_values(s[g], n[g], s[ref], n[ref], exact=True)
+            p[at], test[at] = tested[key]
             interval = (
                 newcombe_difference_interval if kind == "difference" else score_ratio_interval
             )

@@ -11,27 +11,32 @@ models load and score in a worker process with a time and a memory limit
 
 from __future__ import annotations
 
-from fairness_core.models._loaded_model import (
-    quote_list,
-    short_detail,
-)
-from fairness_core.models._loading import (
-    ALLOW_PICKLE_ENV,
-    TRUSTED_TYPES_ENV,
-    LoadedModel,
-    ModelPolicy,
-    check_model_features,
-    load_model,
-    load_model_limits,
-    load_model_policy,
-)
-from fairness_core.models._worker import (
-    MEMORY_LIMIT_ENV,
-    TIME_LIMIT_ENV,
-    ModelLimitError,
-    ModelLimits,
-    watch_model,
-)
+from typing import TYPE_CHECKING
+
+from fairness_core import lazy_exports
+
+if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
+    from fairness_core.models._loaded_model import (
+        quote_list,
+        short_detail,
+    )
+    from fairness_core.models._loading import (
+        ALLOW_PICKLE_ENV,
+        TRUSTED_TYPES_ENV,
+        LoadedModel,
+        ModelPolicy,
+        check_model_features,
+        load_model,
+        load_model_limits,
+        load_model_policy,
+    )
+    from fairness_core.models._worker import (
+        MEMORY_LIMIT_ENV,
+        TIME_LIMIT_ENV,
+        ModelLimitError,
+        ModelLimits,
+        watch_model,
+    )
 
 __all__ = [
     "ALLOW_PICKLE_ENV",
@@ -50,3 +55,6 @@ __all__ = [
     "short_detail",
     "watch_model",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)

@@ -45,10 +45,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from fairness_core.errors import (
     DataFormatError,
@@ -57,6 +54,10 @@ from fairness_core.errors import (
     ModelLoadError,
     UntrustedModelError,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 __all__ = [
     "MEMORY_LIMIT_ENV",
@@ -226,6 +227,8 @@ class ModelWorker:
             self._ensure_started(deadline)
             header, payload = self._request({"op": "score", "frame": frame}, deadline, "scoring")
             shape = tuple(int(n) for n in header["shape"])
+            import numpy as np  # here: the limits above are read by --help, without numpy
+
             return np.frombuffer(payload, dtype=np.float64).reshape(shape).copy()
 
     def close(self) -> None:

@@ -36,45 +36,49 @@ docs/monitoring.md states the statistics and the measured false-alarm rate and p
 
 from __future__ import annotations
 
-from fairness_core.monitoring._changes import (
-    CHANGE_COLUMNS,
-    CHANGE_VERDICTS,
-    GAP_COLUMNS,
-)
-from fairness_core.monitoring._counts import (
-    MonitoringData,
-    PeriodCounts,
-    check_monitoring_data,
-    compute_period_counts,
-)
-from fairness_core.monitoring._drift import PSI_FLOOR, SCORE_BINS, psi
-from fairness_core.monitoring._log import (
-    LOG_SUFFIXES,
-    PERIODS,
-    DecisionLog,
-    LogFile,
-    Period,
-    load_baseline_and_current,
-    load_decision_log,
-    period_labels,
-)
-from fairness_core.monitoring._monitor import (
-    DECISION_METRICS,
-    DEFAULT_MONITOR_METRICS,
-    Alert,
-    MonitoringReport,
-    MonitorSettings,
-    PeriodReport,
-    compute_monitoring,
-    detect_changes,
-    monitoring_to_dict,
-)
-from fairness_core.monitoring._render import (
-    MonitorFormat,
-    build_monitoring_html,
-    plot_monitoring_trend,
-    render_monitoring,
-)
+from typing import TYPE_CHECKING
+
+from fairness_core import lazy_exports
+
+if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
+    from fairness_core.monitoring._changes import (
+        CHANGE_COLUMNS,
+        CHANGE_VERDICTS,
+        GAP_COLUMNS,
+    )
+    from fairness_core.monitoring._counts import (
+        MonitoringData,
+        PeriodCounts,
+        check_monitoring_data,
+        compute_period_counts,
+    )
+    from fairness_core.monitoring._drift import PSI_FLOOR, SCORE_BINS, psi
+    from fairness_core.monitoring._log import (
+        LOG_SUFFIXES,
+        DecisionLog,
+        LogFile,
+        load_baseline_and_current,
+        load_decision_log,
+        period_labels,
+    )
+    from fairness_core.monitoring._monitor import (
+        DECISION_METRICS,
+        DEFAULT_MONITOR_METRICS,
+        Alert,
+        MonitoringReport,
+        MonitorSettings,
+        PeriodReport,
+        compute_monitoring,
+        detect_changes,
+        monitoring_to_dict,
+    )
+    from fairness_core.monitoring._periods import PERIODS, Period
+    from fairness_core.monitoring._render import (
+        MonitorFormat,
+        build_monitoring_html,
+        plot_monitoring_trend,
+        render_monitoring,
+    )
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -109,3 +113,6 @@ __all__ = [
     "psi",
     "render_monitoring",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)

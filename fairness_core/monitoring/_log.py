@@ -22,13 +22,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from fairness_core.data import DataLimits, load_dataset
 from fairness_core.errors import InvalidInputError
+from fairness_core.monitoring._periods import PERIODS, Period
 
 __all__ = [
     "LOG_SUFFIXES",
@@ -41,9 +41,6 @@ __all__ = [
     "period_labels",
 ]
 
-Period = Literal["day", "week", "month", "quarter"]
-#: The period lengths a time column can be cut into.
-PERIODS: tuple[Period, ...] = ("day", "week", "month", "quarter")
 #: File kinds a folder or a glob picks up.
 LOG_SUFFIXES = (".csv", ".parquet", ".pq")
 #: Most files one log may be made of.

@@ -35,11 +35,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from plotly.offline import get_plotlyjs
 
 from fairness_core.escaping import escape_chart_text, escape_html
 from fairness_core.metrics import SubgroupReport, plain_column_title
-from fairness_core.plots import plot_metric_by_group
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
     Finding,
@@ -228,6 +226,8 @@ class _Page:
         return True
 
     def render(self, title: str) -> str:
+        from plotly.offline import get_plotlyjs  # only a report with charts needs plotly
+
         scripts = [get_plotlyjs(), _BOOT] if self.figures else []
         hashes = " ".join(f"'sha256-{_digest(s)}'" for s in scripts) or "'none'"
         csp = (
@@ -453,6 +453,10 @@ def _group_table(
     level = f"{report.settings.confidence:.0%}"
     page.add(f'<h4 id="{anchor}metric-{_e(table.metric)}">{_e(table.title)}</h4>')
     page.add(f"<p>{_e(table.explanation)} <em>Counted among:</em> {_e(table.denominator)}.</p>")
+    # The plots package imports plotly: the headless audit imports this module without
+    # drawing, so it is imported by the first chart.
+    from fairness_core.plots import plot_metric_by_group
+
     figure = plot_metric_by_group(report, table.metric)
     page.figure(
         figure.to_json(),

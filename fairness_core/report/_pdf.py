@@ -40,7 +40,6 @@ import pandas as pd
 
 from fairness_core.escaping import reveal_invisible
 from fairness_core.metrics import plain_column_title
-from fairness_core.plots import GROUP_COLOURS
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
     Finding,
@@ -545,6 +544,8 @@ def _bar_chart(table: GroupTable) -> Drawing | None:
     top = float(np.nanmax(values))
     chart.valueAxis.valueMax = 1.0 if top <= 1.0 else top * 1.1
     chart.bars.strokeWidth = 0
+    from fairness_core.plots import GROUP_COLOURS  # plots imports plotly: only when drawing
+
     for index in range(len(frame)):
         chart.bars[(0, index)].fillColor = colors.HexColor(
             GROUP_COLOURS[index % len(GROUP_COLOURS)]

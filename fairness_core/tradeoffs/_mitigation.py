@@ -45,8 +45,6 @@ from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
-from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import has_fit_parameter
 
 from fairness_core.data import AuditData
 from fairness_core.errors import FairnessCoreError, InvalidInputError
@@ -59,7 +57,6 @@ from fairness_core.tradeoffs._refit import (
     Tracker,
     check_count,
     feature_names,
-    run_method,
     test_features,
     training_data,
 )
@@ -181,6 +178,10 @@ def check_refittable(model: LoadedModel | None) -> Any:
             "classifier with probabilities (it has no fit or predict_proba). Mitigation "
             "needs a classifier such as a LogisticRegression or a Pipeline ending in one."
         )
+    # scikit-learn takes over a second to import: only a mitigation run needs it.
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils.validation import has_fit_parameter
+
     final = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
     if not has_fit_parameter(final, "sample_weight"):
         raise InvalidInputError(
@@ -286,6 +287,8 @@ def compute_mitigation(
     # given, and a deep copy would copy a bound method's tracker (functions are shared).
     def before_fit() -> None:
         tracker.before_fit()
+
+    from fairness_core.tradeoffs._retrain import run_method  # imports fairlearn and sklearn
 
     weights = compute_reweighing_weights(groups_train, y_train)
     for method in chosen:

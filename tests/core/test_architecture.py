@@ -117,3 +117,50 @@ def test_ui_imports_only_public_core_names(path: Path) -> None:
         if name.startswith("fairness_core.") and any(p.startswith("_") for p in name.split("."))
     ]
     assert private == []
+
+
+#: What each task may import, checked in a fresh interpreter: the command line's --help and
+#: the headless audit must not pay for libraries only other tasks use (issue 19).
+LIGHT_TASKS = {
+    "help": (
+        "from fairness_core.cli import main\n"
+        "for command in ('audit', 'monitor', 'replay', 'app'):\n"
+        "    try:\n"
+        "        main([command, '--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n",
+        [*HEAVY, "statsmodels", "pandas", "numpy", "pyarrow"],  # see lazy_exports
+    ),
+    "audit": (  # a whole audit of a small generated file, three attributes intersected
+        "import contextlib, io, os, tempfile\n"
+        "import numpy as np, pandas as pd\n"
+        "from fairness_core.cli import main\n"
+        "rng = np.random.default_rng(0)\n"
+        "frame = pd.DataFrame({c: rng.choice(list('abc'), 600) for c in ('g1', 'g2', 'g3')})\n"
+        "frame['y'], frame['p'] = rng.integers(0, 2, 600), rng.integers(0, 2, 600)\n"
+        "path = os.path.join(tempfile.mkdtemp(), 'log.parquet')\n"
+        "frame.to_parquet(path)\n"
+        "args = ['audit', '--data', path, '--target', 'y', '--positive-label', '1',\n"
+        "        '--prediction', 'p', '--intersect']\n"
+        "args += [a for c in ('g1', 'g2', 'g3') for a in ('--protected', c)]\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    assert main(args) == 0\n"
+        "assert '\"summary\"' in out.getvalue()\n",
+        [m for m in [*HEAVY, "statsmodels"] if m != "scipy"],  # scipy: tests and intervals
+    ),
+    "pages": (
+        "import fairness_core.dataset_check, fairness_core.tradeoffs, fairness_core.plots\n",
+        [m for m in [*HEAVY, "statsmodels"] if m not in ("plotly", "scipy")],
+    ),
+}
+
+
+@pytest.mark.parametrize("task", sorted(LIGHT_TASKS))
+def test_a_task_imports_only_the_libraries_it_uses(task: str) -> None:
+    """--help, the audit and the pages' packages import no library they do not use."""
+    code, forbidden = LIGHT_TASKS[task]
+    code += f"import sys; print(sorted(m for m in {forbidden!r} if m in sys.modules))"
+    result = subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
