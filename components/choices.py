@@ -115,11 +115,17 @@ KEPT_CHOICES: tuple[str, ...] = (
     # Report
     state.REPORT_TITLE,
     state.REPORT_SUPPRESS,
+    # Everywhere (the sidebar)
+    state.PRIVACY_HIDE_ROWS,
 )
 
 #: Families of widget keys made per column or per group (the What-if editor's fields, the
 #: Dataset check's reference shares).
-KEPT_PREFIXES: tuple[str, ...] = ("whatif.edit.", "datasetcheck.reference.")
+KEPT_PREFIXES: tuple[str, ...] = (
+    "whatif.edit.",
+    "datasetcheck.reference.",
+    state.PRESENT_NOTES_PREFIX,  # the presenter's notes of each Present-mode step
+)
 
 #: Keys a widget owns that are deliberately not choices (each with its reason), so a test
 #: can check that every widget key of the app is one or the other.
@@ -138,6 +144,10 @@ NOT_CHOICES: Mapping[str, str] = {
     state.WHATIF_EDITOR: "a form (its fields are kept)",
     state.WHATIF_SEARCH: "a button",
     state.MONITORING_UPLOAD: "a file uploader: the files themselves are kept in the session",
+    state.PRIVACY_HIDE_ROWS_PRESENTING: "the switch shown in Present mode: always on, disabled",
+    state.PRESENT_NEXT: "a button",
+    state.PRESENT_PREVIOUS: "a button",
+    state.PRESENT_EXIT: "a button",
 }
 # (the audit-bundle uploaders of components/bundle_open.py are keyed by their own constants)
 
