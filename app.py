@@ -51,6 +51,7 @@ pages = [
         url_path="monitoring",
     ),
     st.Page("pages/report.py", title="Report", icon=":material/summarize:", url_path="report"),
+    st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
 ]
 navigation = st.navigation(pages)
 
