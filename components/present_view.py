@@ -27,7 +27,7 @@ from fairness_core.report import (
 
 #: Chart height on the audience screen, in pixels: with the title and the buttons, a step
 #: fits a 720-pixel-high window.
-CHART_HEIGHT = 460
+CHART_HEIGHT = 440
 #: Most groups whose rule is listed on an operating point's screen.
 MAX_RULE_LINES = 4
 #: Most rows of a finding's table of groups drawn on a screen (the report has them all).
@@ -59,7 +59,6 @@ AUDIENCE_CSS = """
   font-size: 1.1rem !important;
 }
 .st-key-present_nav p { font-size: 1.1rem !important; }
-[data-testid="stMain"]:focus, [data-testid="stMain"]:focus-visible { outline: none !important; }
 </style>
 """
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import present_steps, state
+from components import present_steps, present_view, state
 from fairness_core.escaping import escape_markdown
 
 NOTE = "Women are approved less often than men."
@@ -110,7 +110,7 @@ def test_a_finding_shows_its_chart_and_note_and_a_what_if_finding_neither_chart_
     charts = presenting.get("plotly_chart")
     assert len(charts) == 1
     spec = json.loads(charts[0].proto.spec)
-    assert spec["layout"]["height"] == 460
+    assert spec["layout"]["height"] == present_view.CHART_HEIGHT
     assert escape_markdown(NOTE) in [m.value for m in presenting.main.markdown]
     presenting.button(key=state.PRESENT_NEXT).click().run()
     assert _title(presenting) == "Rows the model turns down"
