@@ -28,6 +28,8 @@ from fairness_core.report import (
 #: Chart height on the audience screen, in pixels: with the title and the buttons, a step
 #: fits a 720-pixel-high window.
 CHART_HEIGHT = 440
+#: A note longer than this (in characters) beside a chart is set in smaller type.
+LONG_NOTE_CHARS = 350
 #: Most groups whose rule is listed on an operating point's screen.
 MAX_RULE_LINES = 4
 #: Most rows of a finding's table of groups drawn on a screen (the report has them all).
@@ -59,6 +61,7 @@ AUDIENCE_CSS = """
   font-size: 1.1rem !important;
 }
 .st-key-present_nav p { font-size: 1.1rem !important; }
+.st-key-present_stage .st-key-present_long p { font-size: 1.05rem !important; }
 </style>
 """
 
@@ -105,12 +108,18 @@ def _render_finding(step: Step, review: ReviewReport) -> None:
         if shows_chart:
             figure = pio.from_json(str(finding.figure))
             figure.update_layout(height=CHART_HEIGHT, font={"size": 15}, title=None)
+            # Axis labels the room can read (the figures set their own, smaller, sizes).
+            figure.update_xaxes(tickfont={"size": 15}, title_font={"size": 16})
+            figure.update_yaxes(tickfont={"size": 15}, title_font={"size": 16})
             render_chart(figure, key=f"present.chart.{finding.id}")
         else:  # a table of groups (What-if findings never get here)
             st.dataframe(finding.table, hide_index=True, height=TABLE_HEIGHT)
     with right:
         if finding.note:
-            st.markdown(escape_markdown(finding.note))
+            # A long note beside a chart takes smaller type, so it still fits next to it.
+            long = len(finding.note) > LONG_NOTE_CHARS
+            with st.container(key="present_long" if long else "present_note"):
+                st.markdown(escape_markdown(finding.note))
         if finding.summary:
             st.caption(escape_markdown(finding.summary))
         if finding.figure is not None and not shows_chart:

@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import present_steps, present_view, state
+from components import present_steps, present_sync, present_view, state
 from fairness_core.escaping import escape_markdown
 
 NOTE = "Women are approved less often than men."
@@ -153,3 +153,20 @@ def test_a_long_summary_is_cut_between_sentences_into_screens() -> None:
     assert [line for screen in screens for line in screen] == list(lines)
     assert all(sum(map(len, s)) <= present_steps.SUMMARY_CHARS_PER_SCREEN for s in screens)
     assert len(screens) == 4  # three sentences of 313 characters fit in 1,100
+
+
+def test_the_step_channel_counts_versions_and_forgets_the_oldest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each publish is a new version; past the limit the least recently used key goes."""
+    monkeypatch.setattr(present_sync, "MAX_CHANNELS", 2)
+    channels = present_sync._Channels()
+    assert channels.read("a") is None
+    assert channels.publish("a", "summary.0") == 1
+    assert channels.publish("a", "finding.x") == 2
+    assert channels.read("a") == ("finding.x", 2)
+    channels.publish("b", "summary.0")
+    channels.publish("a", "points")  # "a" used last: "b" is now the oldest
+    channels.publish("c", "summary.0")
+    assert channels.read("b") is None
+    assert channels.read("a") == ("points", 3)

@@ -33,7 +33,16 @@ from tests.e2e.conftest import (
 
 ARTIFACTS = ROOT / "test-artifacts" / "present"
 VIEWPORT = {"width": 1280, "height": 720}
-NOTES = ("Women are approved less often (present note 1).", "Odds differ too (present note 2).")
+NOTES = (
+    "Women are approved less often (present note 1).",
+    # A long note beside a chart (smaller type) must still fit the screen.
+    "Odds differ too (present note 2). "
+    + "Among applicants who repaid, women were approved less often than men, and among "
+    "those who did not repay, men were approved more often than women. The gap on both "
+    "rates points the same way, so the average odds difference sums two harms rather than "
+    "cancelling them. We will ask the model owners whether income was recorded the same "
+    "way for both groups before the next review meeting in March.",
+)
 POINT = "Equal chances for the qualified"
 
 #: Measures the screen in the browser: text boxes narrower than their text, elements wider
