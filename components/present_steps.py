@@ -16,9 +16,11 @@ person's values, or rows) keep their title, note and sentence, never their chart
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import pandas as pd
 import streamlit as st
 
 from components import cache, extras_cache, state
@@ -30,6 +32,7 @@ from fairness_core.report import (
     OperatingPointRecord,
     ReviewReport,
     build_review,
+    compare_operating_points,
     identify_data,
     identify_model,
 )
@@ -39,6 +42,10 @@ StepKind = Literal["summary", "finding", "points", "point"]
 #: Most characters of executive summary on one screen (about seven lines of large type at
 #: 1280×720); a longer summary continues on the next screen.
 SUMMARY_CHARS_PER_SCREEN = 1100
+#: Rows of the options' comparison on one screen.
+COMPARISON_ROWS_PER_SCREEN = 7
+#: A comparison row about one group ("Selection rate: female"), not about everyone.
+PER_GROUP_ROW = re.compile(r": (?!all groups$)")
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,8 @@ class Step:
     point: OperatingPointRecord | None = None
     #: A finding pinned on other data than the data loaded now.
     other_data: bool = False
+    #: The rows of the options' comparison a "points" screen shows (their "What" labels).
+    rows: tuple[str, ...] = ()
 
 
 def _usable(
@@ -148,10 +157,30 @@ def build_steps(review: ReviewReport) -> list[Step]:
         )
     points = review.points_on_data
     if len(points) > 1:
-        steps.append(Step("points", "points", "The options compared"))
+        pages = _comparison_screens(review)
+        for number, rows in enumerate(pages):
+            more = f" ({number + 1} of {len(pages)})" if len(pages) > 1 else ""
+            steps.append(
+                Step(f"points.{number}", "points", f"The options compared{more}", rows=rows)
+            )
     for point in points:
         steps.append(Step(f"point.{point.id}", "point", point.title, point=point))
     return steps
+
+
+def comparison_table(review: ReviewReport) -> pd.DataFrame:
+    """The options side by side as the report shows them: a "What" column, one per option."""
+    recommended = review.recommended_point
+    return compare_operating_points(review.points_on_data, recommended=recommended).text()
+
+
+def _comparison_screens(review: ReviewReport) -> list[tuple[str, ...]]:
+    """The comparison's rows over everyone (per-group rows are on each option's screen in
+    the report), :data:`COMPARISON_ROWS_PER_SCREEN` to a screen."""
+    labels = [str(w) for w in comparison_table(review)["What"]]
+    overall = [w for w in labels if not PER_GROUP_ROW.search(w)] or labels
+    size = COMPARISON_ROWS_PER_SCREEN
+    return [tuple(overall[i : i + size]) for i in range(0, len(overall), size)]
 
 
 def step_index(steps: list[Step], step_id: str | None) -> int:

@@ -15,13 +15,12 @@ import streamlit as st
 
 from components import state
 from components.charts import render_chart
-from components.present_steps import Step
+from components.present_steps import Step, comparison_table
 from components.privacy import holds_individuals
 from fairness_core.escaping import escape_markdown
 from fairness_core.report import (
     SEVERITY_TITLES,
     ReviewReport,
-    compare_operating_points,
     strategy_title,
 )
 
@@ -61,6 +60,7 @@ AUDIENCE_CSS = """
   font-size: 1.1rem !important;
 }
 .st-key-present_nav p { font-size: 1.1rem !important; }
+.st-key-present_stage :is(td, th) { font-size: 1.15rem !important; }
 .st-key-present_stage .st-key-present_long p { font-size: 1.05rem !important; }
 </style>
 """
@@ -126,10 +126,12 @@ def _render_finding(step: Step, review: ReviewReport) -> None:
             st.caption("The chart is left out: it shows a group smaller than the report's limit.")
 
 
-def _render_points(review: ReviewReport) -> None:
-    points = review.points_on_data
-    compared = compare_operating_points(points, recommended=review.recommended_point).text()
-    st.table(compared.map(escape_markdown).set_index("What"))
+def _render_points(step: Step, review: ReviewReport) -> None:
+    compared = comparison_table(review)
+    shown = compared[compared["What"].isin(step.rows)]
+    # st.table renders Markdown in every cell and header: all of them are escaped.
+    st.table(shown.map(escape_markdown).set_index("What").rename(columns=escape_markdown))
+    st.caption("Each group's rates are in the report, with every option's rules.")
 
 
 def _render_point(step: Step, review: ReviewReport) -> None:
@@ -161,7 +163,7 @@ def render_stage(step: Step, review: ReviewReport) -> None:
         elif step.kind == "finding":
             _render_finding(step, review)
         elif step.kind == "points":
-            _render_points(review)
+            _render_points(step, review)
         else:
             _render_point(step, review)
 

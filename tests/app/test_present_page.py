@@ -73,13 +73,16 @@ def test_steps_go_summary_then_findings_then_options(presenting: AppTest) -> Non
     summaries = [t for t in titles if t.startswith("Summary")]
     assert titles[: len(summaries)] == summaries
     assert summaries
-    assert titles[len(summaries) :] == [
+    rest = [t for t in titles[len(summaries) :] if not t.startswith("The options compared")]
+    compared = titles[len(summaries) + 2 : len(titles) - 2]
+    assert rest == [
         "Selection rate by gender",
         "Rows the model turns down",
-        "The options compared",
         "Keep one cut-off",
         "Equal chances",
     ]
+    assert compared
+    assert all(t.startswith("The options compared") for t in compared)
     text = _shown_text(presenting)  # the last screen: the recommended option
     assert "Recommended" in text
     assert "Qualified alike." in text
@@ -145,6 +148,22 @@ def test_speaker_notes_stay_in_the_speaker_view(presenting: AppTest) -> None:
     presenting.query_params["speaker"] = "1"
     presenting.run()
     assert presenting.text_area(key=state.present_notes_key(step)).value == SPEAKER_NOTE
+
+
+def test_the_options_compared_show_the_rows_over_everyone_a_few_at_a_time(
+    presenting: AppTest,
+) -> None:
+    while not _title(presenting).startswith("The options compared"):
+        presenting.button(key=state.PRESENT_NEXT).click().run()
+    shown: list[str] = []
+    while _title(presenting).startswith("The options compared"):
+        table = presenting.table[0].value
+        assert 0 < len(table) <= present_steps.COMPARISON_ROWS_PER_SCREEN
+        assert [c.replace("\\", "") for c in table.columns] == ["Keep one cut-off", "Equal chances"]
+        shown += [str(w).replace("\\", "") for w in table.index]
+        presenting.button(key=state.PRESENT_NEXT).click().run()
+    assert "Strategy" in shown
+    assert not [w for w in shown if w.endswith(": female") or w.endswith(": male")]
 
 
 def test_a_long_summary_is_cut_between_sentences_into_screens() -> None:

@@ -44,6 +44,7 @@ NOTES = (
     "way for both groups before the next review meeting in March.",
 )
 POINT = "Equal chances for the qualified"
+OTHER_POINT = "One cut-off for all"
 
 #: Measures the screen in the browser: text boxes narrower than their text, elements wider
 #: than the window or outside it, overlapping text boxes, the chart's and buttons' boxes.
@@ -116,13 +117,19 @@ def _pin(page: Page, index: int, note: str) -> None:
     wait_idle(page)
 
 
-def _record_point(page: Page) -> None:
+def _record_points(page: Page) -> None:
+    """Two options on Trade-offs: the page's suggestion, then one threshold for everyone."""
     go_to(page, "Trade-offs")
-    page.get_by_label("Name of this option").fill(POINT)
-    page.get_by_label("Why this operating point? (rationale)").fill("Qualified people alike.")
-    page.get_by_role("button", name="Record this operating point").click()
-    expect(page.get_by_text(POINT).first).to_be_visible()
-    wait_idle(page)
+    for strategy, name in ((None, POINT), ("One threshold for everyone", OTHER_POINT)):
+        if strategy is not None:
+            page.get_by_role("combobox", name="Strategy").click()
+            page.get_by_role("option", name=strategy, exact=True).click()
+            wait_idle(page)
+        page.get_by_label("Name of this option").first.fill(name)
+        page.get_by_label("Why this operating point? (rationale)").first.fill(f"Because: {name}.")
+        page.get_by_role("button", name="Record this operating point").click()
+        expect(page.get_by_text(name).first).to_be_visible()
+        wait_idle(page)
 
 
 def _check_screen(page: Page, name: str) -> dict[str, Any]:
@@ -167,7 +174,7 @@ def test_present_mode_steps_with_the_keyboard_and_fits_1280_by_720(
         go_to(page, "Subgroups")
         _pin(page, 0, NOTES[0])
         _pin(page, 1, NOTES[1])
-        _record_point(page)
+        _record_points(page)
         # Present has no heading of its own: it opens on the summary's first screen.
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Present", exact=True).click()
         expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(
@@ -190,9 +197,16 @@ def test_present_mode_steps_with_the_keyboard_and_fits_1280_by_720(
             assert len(seen["charts"]) == 1, headings[-1]
             expect(page.get_by_text(NOTES[number - 1])).to_be_visible()
         headings.append(_press(page, "ArrowRight", headings[-1]))
-        assert headings[-1] == POINT
-        _check_screen(page, "20-operating-point")
-        expect(page.get_by_text("Qualified people alike.")).to_be_visible()
+        assert headings[-1].startswith("The options compared")
+        _check_screen(page, "20-options-compared")
+        while re.search(r"\((\d+) of (?!\1\))", headings[-1]):  # more rows follow
+            headings.append(_press(page, "ArrowRight", headings[-1]))
+            _check_screen(page, f"2{len(headings)}-options-compared")
+        for number, name in enumerate((POINT, OTHER_POINT), start=1):
+            headings.append(_press(page, "ArrowRight", headings[-1]))
+            assert headings[-1] == name
+            _check_screen(page, f"2{number}-operating-point")
+            expect(page.get_by_text(f"Because: {name}.")).to_be_visible()
         expect(page.get_by_role("button", name=re.compile("Next"))).to_be_disabled()
 
         back = _press(page, "ArrowLeft", headings[-1])
