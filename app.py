@@ -8,6 +8,7 @@ from components import review_session, state
 from components.demo import DEFAULT_DEMO, activate_demo
 from components.errors import run_page
 from components.identity import current_owner
+from components.privacy import render_privacy_switch
 from components.reviews_panel import render_reviews_panel
 from components.router import mark_routed
 from fairness_core.escaping import escape_markdown
@@ -57,6 +58,7 @@ pages = [
         icon=":material/assignment:",
         url_path="exercises",
     ),
+    st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
 ]
 navigation = st.navigation(pages)
 
@@ -76,6 +78,7 @@ def render_session_summary() -> None:
     st.caption(f"Findings pinned: {pinned}" if pinned else "No findings pinned yet")
 
 
+render_privacy_switch(presenting=navigation.url_path == "present")
 summary = st.sidebar.container()
 try:
     run_page(navigation.run)  # an unexpected error is a plain message, never a traceback

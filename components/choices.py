@@ -127,6 +127,8 @@ KEPT_CHOICES: tuple[str, ...] = (
     # Report
     state.REPORT_TITLE,
     state.REPORT_SUPPRESS,
+    # Everywhere (the sidebar)
+    state.PRIVACY_HIDE_ROWS,
 )
 
 #: Families of widget keys made per column or per group (the What-if editor's fields, the
@@ -135,6 +137,7 @@ KEPT_PREFIXES: tuple[str, ...] = (
     "whatif.edit.",
     "datasetcheck.reference.",
     state.GUIDE_ANSWER_PREFIX,
+    state.PRESENT_NOTES_PREFIX,  # the presenter's notes of each Present-mode step
 )
 
 #: Keys a widget owns that are deliberately not choices (each with its reason), so a test
@@ -165,6 +168,10 @@ NOT_CHOICES: Mapping[str, str] = {
     state.EXERCISES_RESET: "a button",
     state.EXERCISES_RESET_CONFIRM: "a button",
     state.EXERCISES_RESET_CANCEL: "a button",
+    state.PRIVACY_HIDE_ROWS_PRESENTING: "the switch shown in Present mode: always on, disabled",
+    state.PRESENT_NEXT: "a button",
+    state.PRESENT_PREVIOUS: "a button",
+    state.PRESENT_EXIT: "a button",
 }
 # (the audit-bundle uploaders of components/bundle_open.py are keyed by their own constants)
 

@@ -688,3 +688,30 @@ def seed_monitoring_choices(log_key: str, suggested: dict[str, object]) -> None:
         if value is not None and key not in st.session_state:
             st.session_state[key] = value
     st.session_state[MONITORING_LOG_KEY] = log_key
+
+
+# --------------------------------------------------------------------------------------
+# Privacy and Present mode ("privacy." and "present." keys)
+# --------------------------------------------------------------------------------------
+
+#: The sidebar switch "Hide individuals' rows" (a choice kept with the review).
+PRIVACY_HIDE_ROWS = "privacy.hide_rows"
+#: The same switch as drawn in Present mode: always on and disabled.
+PRIVACY_HIDE_ROWS_PRESENTING = "privacy.hide_rows_presenting"
+#: Not a widget: True while the Present page runs (rows are hidden whatever the switch says).
+PRESENTING = "present.active"
+#: Not a widget: the id of the step Present mode shows ("summary.0", "finding.<id>", …).
+PRESENT_STEP = "present.step"
+#: Not a widget: the version of the shared step this session last followed (speaker view).
+PRESENT_SEEN = "present.seen"
+#: Present mode's buttons.
+PRESENT_NEXT = "present.next"
+PRESENT_PREVIOUS = "present.previous"
+PRESENT_EXIT = "present.exit"
+#: The presenter's own notes of one step, typed in the speaker view (kept with the review).
+PRESENT_NOTES_PREFIX = "present.notes."
+
+
+def present_notes_key(step_id: str) -> str:
+    """Widget key of the speaker's notes of one Present-mode step."""
+    return f"{PRESENT_NOTES_PREFIX}{step_id}"

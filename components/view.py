@@ -16,6 +16,7 @@ import streamlit as st
 
 from components.charts import render_chart
 from components.findings import render_add_to_findings, titled
+from components.privacy import rows_hidden, show_rows
 from fairness_core.escaping import escape_markdown
 
 if TYPE_CHECKING:  # st.dataframe's column settings: a column's name → its title and format
@@ -33,6 +34,7 @@ def render_view(
     columns: Columns | None = None,
     note: str = "",
     settings: Mapping[str, object] | None = None,
+    individuals: bool = False,
 ) -> None:
     """Draw one view: ``figure`` (if any), its caption, ``table``, then "Add to findings".
 
@@ -44,17 +46,23 @@ def render_view(
     - ``note``: more caption text (how to read the chart), not part of the summary.
     - ``columns``: ``st.dataframe``'s ``column_config``; the finding keeps these titles.
     - ``settings``: the choices behind the view, recorded with the finding.
+    - ``individuals``: the table lists individual people; with "Hide individuals' rows" on
+      (components/privacy.py) a message takes its place and a pin keeps no table.
     """
     if figure is not None:
         render_chart(figure, key=f"{key}_chart")
     st.caption(escape_markdown(sentence) + (f" {escape_markdown(note)}" if note else ""))
-    st.dataframe(table, hide_index=True, key=f"{key}_table", column_config=columns)
+    hidden = individuals and rows_hidden()
+    if individuals:
+        show_rows(table, hide_index=True, key=f"{key}_table", column_config=columns)
+    else:  # a table of groups
+        st.dataframe(table, hide_index=True, key=f"{key}_table", column_config=columns)
     render_add_to_findings(
         key,
         title=title,
         page=page,
         summary=sentence,
         figure=figure,
-        table=titled(table, columns or {}),
+        table=None if hidden else titled(table, columns or {}),
         settings=settings,
     )

@@ -74,6 +74,7 @@ def render_explanations(
         table=select_titled(as_text(explanation.row(0), ["value"]), LOCAL_COLUMNS),
         columns={LOCAL_COLUMNS["shap"]: st.column_config.NumberColumn(format="%+.3f")},
         settings={"row": row + 1, "edits": {k: format_value(v) for k, v in edits}},
+        individuals=True,
     )
 
     st.subheader("Which features matter, for whom")
@@ -129,4 +130,5 @@ def render_explanations(
             if ICE_COLUMNS[c] in ice_table.columns
         },
         settings={"row": row + 1, "feature": feature},
+        individuals=True,
     )

@@ -11,6 +11,7 @@ import streamlit as st
 from components import cache, state, whatif_cache
 from components.errors import render_error
 from components.findings import render_add_to_findings
+from components.privacy import rows_hidden, show_rows
 from components.state import AuditInputs
 from components.view import render_view
 from components.whatif_cache import Edits
@@ -81,6 +82,7 @@ def render_flip_tests(
         table=select_titled(probes, PROBE_COLUMNS),
         columns={PROBE_COLUMNS["score"]: _SCORE, PROBE_COLUMNS["score_change"]: _CHANGE},
         settings={"row": row + 1, "proxies": proxies},
+        individuals=True,
     )
     _not_model_inputs(inputs, audit, flips, proxy_options)
     _decomposition(flips, row)
@@ -134,6 +136,7 @@ def render_flip_tests(
             AFFECTED_COLUMNS["score_change"]: _CHANGE,
         },
         settings={"attribute": attribute, "proxies": proxies},
+        individuals=True,
     )
     return tuple(proxies)
 
@@ -242,6 +245,7 @@ def _decomposition(flips: RowFlipResult, row: int) -> None:
             for c in ("attribute_change", "proxies_change", "both_change")
         },
         settings={"row": row + 1, "proxies": list(flips.proxies)},
+        individuals=True,
     )
 
 
@@ -288,7 +292,7 @@ def render_nearest(inputs: AuditInputs, audit: AuditData, row: int, decision: in
     table = select_titled(
         as_text(nearest.comparison, ["original", "counterfactual"]), NEAREST_COLUMNS
     )
-    st.dataframe(table, hide_index=True, key="whatif.nearest_table")
+    show_rows(table, hide_index=True, key="whatif.nearest_table")
     st.caption(
         escape_markdown(sentence)
         + " Distance adds, for each feature, the difference as a share of its observed range "
@@ -298,7 +302,7 @@ def render_nearest(inputs: AuditInputs, audit: AuditData, row: int, decision: in
         in_words(nearest.candidates.assign(row=nearest.candidates["row"] + 1), ["decision"]),
         CANDIDATE_COLUMNS,
     )
-    st.dataframe(
+    show_rows(
         candidates,
         hide_index=True,
         key="whatif.nearest_candidates",
@@ -312,7 +316,7 @@ def render_nearest(inputs: AuditInputs, audit: AuditData, row: int, decision: in
         title=f"Nearest counterfactual of row {row + 1}",
         page=PAGE,
         summary=sentence,
-        table=table,
+        table=None if rows_hidden() else table,
         settings={"row": row + 1, "scope": SCOPES[scope], "attribute": attribute},
     )
 
@@ -367,7 +371,7 @@ def render_minimal_change(
     table: pd.DataFrame = select_titled(
         as_text(change.changes, ["original", "new"]), CHANGE_COLUMNS
     )
-    st.dataframe(
+    show_rows(
         table,
         hide_index=True,
         key="whatif.minimal_table",
@@ -382,6 +386,6 @@ def render_minimal_change(
         title=f"Minimal change for row {row + 1}",
         page=PAGE,
         summary=sentence,
-        table=table,
+        table=None if rows_hidden() else table,
         settings={"row": row + 1, "changeable": changeable, "time_limit": time_limit},
     )

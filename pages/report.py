@@ -10,6 +10,7 @@ from components import cache, extras_cache, state
 from components.audit import require_audit
 from components.errors import render_error
 from components.metric_guide import recorded_recommendation
+from components.privacy import holds_individuals, show_rows
 from components.report_downloads import render_downloads
 from components.router import ensure_routed
 from fairness_core.errors import FairnessCoreError
@@ -333,7 +334,10 @@ for number, finding in enumerate(findings, start=1):
             )
         if finding.table is not None:
             with st.expander("Numbers behind it"):
-                st.dataframe(finding.table, hide_index=True, key=key(finding.id, "table"))
+                if holds_individuals(finding):  # a What-if table may list people
+                    show_rows(finding.table, hide_index=True, key=key(finding.id, "table"))
+                else:
+                    st.dataframe(finding.table, hide_index=True, key=key(finding.id, "table"))
 
 # --- Operating points ---------------------------------------------------------------
 st.subheader(f"Operating points ({len(review.points_on_data)})")

@@ -13,6 +13,7 @@ from components.audit import require_audit
 from components.charts import render_chart
 from components.errors import render_error
 from components.findings import render_add_to_findings
+from components.privacy import rows_hidden, show_rows
 from components.router import ensure_routed
 from components.whatif_explanations import render_explanations
 from components.whatif_probes import render_flip_tests, render_minimal_change, render_nearest
@@ -161,7 +162,7 @@ st.caption(
     "number below. The model's decision is favourable when its score reaches the "
     f"threshold ({scorer.threshold:g})."
 )
-event = st.dataframe(
+event = show_rows(
     shown_rows,
     hide_index=True,
     key=state.WHATIF_TABLE,
@@ -177,7 +178,7 @@ render_add_to_findings(
     title="Rows matching the filters",
     page=PAGE,
     summary=f"{len(filtered):,} of {len(rows):,} rows match the filters.",
-    table=shown_rows.head(200),
+    table=None if rows_hidden() else shown_rows.head(200),
     settings={
         "attribute": attribute,
         "groups": list(chosen_groups),
@@ -321,7 +322,7 @@ with chart_col:
     render_chart(edit_figure, key="whatif.edit_chart")
 with table_col:
     edit_table = select_titled(as_text(comparison.table, ["original", "edited"]), EDIT_COLUMNS)
-    st.dataframe(edit_table, hide_index=True, key="whatif.edit_table")
+    show_rows(edit_table, hide_index=True, key="whatif.edit_table")
 st.caption(escape_markdown(edit_sentence))
 render_add_to_findings(
     "whatif.edit",
@@ -329,7 +330,7 @@ render_add_to_findings(
     page=PAGE,
     summary=edit_sentence,
     figure=edit_figure,
-    table=edit_table,
+    table=None if rows_hidden() else edit_table,
     settings={"row": row + 1, "edits": {k: format_value(v) for k, v in edits.items()}},
 )
 
@@ -343,7 +344,7 @@ with st.expander(f"Edit history ({len(history) - 1} re-scores)", expanded=len(hi
             ],
         }
     )
-    st.dataframe(select_titled(steps, HISTORY_COLUMNS), hide_index=True, key="whatif.history_table")
+    show_rows(select_titled(steps, HISTORY_COLUMNS), hide_index=True, key="whatif.history_table")
 
     def revert() -> None:
         """Go back to the chosen step: its values return to the editor."""
