@@ -5,8 +5,9 @@ that widen what the app will load — pickle files, extra skops types — exist 
 so an operator decides them when starting the app and no click in the browser can.
 
 ``fairness-explorer audit`` audits a file headlessly and prints the subgroup report as
-JSON, CSV or Markdown. Exit codes: 0 when every ``--fail-on`` rule passes, 1 when one
-fails, 2 when the input cannot be audited (with a message saying why, never a traceback).
+JSON, CSV or Markdown. Exit codes: 0 when every ``--fail-on`` rule passes and every
+``--policy`` is met, 1 when one fails, 2 when the input cannot be audited (with a message
+saying why, never a traceback). ``fairness-explorer policies`` lists the built-in policies.
 
 ``fairness-explorer replay BUNDLE --data FILE [--model FILE]`` re-runs an audit bundle
 exported from the Report page on the original files. Exit codes: 0 when every number
@@ -31,6 +32,14 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Literal
 
+from fairness_core.cli._policies import (
+    add_policies_command,
+    add_policy_options,
+    load_policies,
+    policy_columns,
+    policy_lines,
+    run_policies,
+)
 from fairness_core.data import (
     MAX_CELLS_ENV,
     MAX_ROWS_ENV,
@@ -90,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit(sub)
     _add_replay(sub)
     _add_monitor(sub)
+    add_policies_command(sub)
     return parser
 
 
@@ -206,7 +216,8 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "audit",
         help="audit a data file and print the subgroup report",
         description="Audit a data file: metrics per group with intervals and verdicts. "
-        "Exit code 0 when every --fail-on rule passes, 1 when one fails, 2 on bad input.",
+        "Exit code 0 when every --fail-on rule passes and every --policy is met, 1 when one "
+        "fails, 2 on bad input.",
     )
     audit.add_argument("--data", required=True, type=Path, help="CSV, Parquet or .xlsx file")
     audit.add_argument("--model", type=Path, help="skops or ONNX model that scores the rows")
@@ -272,6 +283,7 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="RULE",
         help="e.g. 'disparate_impact_ratio<0.8' or 'equalized_odds_difference>0.1'",
     )
+    add_policy_options(audit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -290,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "replay":
             with _data_limits_applied(args):
                 return _run_replay(args)
+        if args.command == "policies":
+            return run_policies(args)
         if args.command == "monitor":
             with _data_limits_applied(args):
                 return _run_monitor(args)
@@ -363,6 +377,8 @@ def _run_audit(args: argparse.Namespace) -> int:
                 alpha=args.alpha,
                 fail_on=tuple(args.fail_on),
                 policy=_policy(args),
+                policies=load_policies(args),
+                policy_columns=policy_columns(args),
             )
         )
         text = render_audit(outcome, args.format)
@@ -375,6 +391,8 @@ def _run_audit(args: argparse.Namespace) -> int:
         return 2
     for result in outcome.rules:
         _say("", result.describe())
+    for line in policy_lines(outcome.policy_results):
+        _say("", line)
     return 1 if outcome.failed else 0
 
 

@@ -100,6 +100,7 @@ from fairness_core.metrics._verdicts import (
     VerdictRule,
     beyond,
     find_verdict_rule,
+    judge_verdict,
 )
 
 __all__ = [
@@ -155,6 +156,7 @@ __all__ = [
     "group_intervals",
     "inequality_to_dict",
     "jeffreys_interval",
+    "judge_verdict",
     "metric_table",
     "metric_values",
     "newcombe_difference_interval",

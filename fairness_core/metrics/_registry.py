@@ -64,7 +64,8 @@ __all__ = [
 
 MetricKind = Literal["descriptive", "rate", "composite", "score"]
 #: Which group every other group is compared with.
-Reference = Literal["largest", "best"] | tuple[str, ...]
+#: ``"overall"`` compares each group with everyone (:mod:`fairness_core.metrics._everyone`).
+Reference = Literal["largest", "best", "overall"] | tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,11 @@ def describe_disparity(
         why = "too few people to show it" if row["suppressed"] else "it is undefined for one"
         return f"The {title} of group {name} cannot be compared with group {ref}: {why}."
     values = metric_values(report.counts, metric)
-    group_value, reference_value = values[index], values[row["reference_index"]]
+    group_value = values[index]
+    if row["reference_index"] < 0:  # everyone (reference "overall")
+        reference_value = report.overall.get(metric, float("nan"))
+    else:
+        reference_value = values[row["reference_index"]]
     numbers = f"{format_number(group_value, 3)} vs {format_number(reference_value, 3)}"
     rule = find_verdict_rule(
         kind,

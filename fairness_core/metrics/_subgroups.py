@@ -71,6 +71,12 @@ from fairness_core.data import AuditData
 from fairness_core.errors import InvalidInputError
 from fairness_core.formatting import to_json_value
 from fairness_core.metrics._counts import GroupCounts, compute_group_counts
+from fairness_core.metrics._everyone import (
+    EVERYONE,
+    EVERYONE_INDEX,
+    everyone_disparities,
+    everyone_tests,
+)
 from fairness_core.metrics._registry import (
     DEFAULT_METRICS,
     METRICS,
@@ -262,6 +268,8 @@ def report_to_dict(report: SubgroupReport) -> dict[str, Any]:
     """The report as plain JSON-ready data (schema in the module docstring; NaN → None)."""
 
     def labels_of(index: int) -> dict[str, str]:
+        if index == EVERYONE_INDEX:
+            return dict.fromkeys(report.settings.attributes, EVERYONE)
         return dict(zip(report.settings.attributes, report.counts.labels[index], strict=True))
 
     groups: dict[int, dict[str, Any]] = {}
@@ -385,12 +393,21 @@ def _disparity_table(
     hidden: Mapping[str, np.ndarray],
     settings: ReportSettings,
 ) -> pd.DataFrame:
-    table = compute_disparities(
-        counts, metrics=names, reference=settings.reference, min_n=settings.min_n
-    )
+    if settings.reference == "overall":
+        table, tested = everyone_disparities(counts, metrics=names, min_n=settings.min_n)
+        if replicates is not None:  # the bootstrap draws every row again for "everyone"
+            replicates = np.concatenate([replicates, replicates.sum(axis=1, keepdims=True)], 1)
+    else:
+        table = compute_disparities(
+            counts, metrics=names, reference=settings.reference, min_n=settings.min_n
+        )
+        tested = counts
     low, high, p, test = disparity_tests(
-        counts, table, replicates=replicates, confidence=settings.confidence
+        tested, table, replicates=replicates, confidence=settings.confidence
     )
+    if settings.reference == "overall":
+        p = everyone_tests(counts, table, p)
+        table["reference_index"] = EVERYONE_INDEX
     table["ci_low"], table["ci_high"], table["p_value"], table["test"] = low, high, p, test
     table["suppressed"] = [
         bool(hidden[m][g] or hidden[m][r])

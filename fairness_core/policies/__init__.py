@@ -36,9 +36,21 @@ from fairness_core.policies._model import (
     ReviewEvidence,
     Status,
 )
-from fairness_core.policies._parse import builtin_policies, load_policy, parse_policy
+from fairness_core.policies._parse import (
+    POLICY_METRICS,
+    builtin_policies,
+    load_policy,
+    parse_policy,
+)
+from fairness_core.policies._render import (
+    POLICY_CSV_COLUMNS,
+    policy_results_to_csv_rows,
+    policy_results_to_markdown,
+)
 
 __all__ = [
+    "POLICY_CSV_COLUMNS",
+    "POLICY_METRICS",
     "STATUSES",
     "STATUS_ORDER",
     "ChecklistItem",
@@ -57,6 +69,8 @@ __all__ = [
     "evaluate_policy",
     "load_policy",
     "parse_policy",
+    "policy_results_to_csv_rows",
     "policy_results_to_dict",
+    "policy_results_to_markdown",
     "suggest_policy_columns",
 ]

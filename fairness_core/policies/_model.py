@@ -29,6 +29,7 @@ __all__ = [
     "RequirementResult",
     "ReviewEvidence",
     "Status",
+    "reference_option",
 ]
 
 Status = Literal["met", "not met", "not assessed", "too few people to judge"]
@@ -117,14 +118,69 @@ class Policy:
     unknown_values: tuple[str, ...] = ()
     edits: tuple[LineEdit, ...] = ()
     origin: str = "built-in"
+    #: Extra tables the policy publishes: ("ll144",) for the NYC Local Law 144 tables.
+    tables: tuple[str, ...] = ()
+
+    def requirement(self, requirement_id: str) -> MetricRequirement:
+        """The requirement with this id (KeyError naming the ids when there is none)."""
+        for requirement in self.requirements:
+            if requirement.id == requirement_id:
+                return requirement
+        known = ", ".join(r.id for r in self.requirements)
+        raise KeyError(
+            f"The policy {self.name!r} has no requirement {requirement_id!r} (it has: {known})."
+        )
 
     def with_lines(self, lines: Mapping[str, float]) -> Policy:
-        """This policy with some requirements' lines changed, each change recorded."""
-        raise NotImplementedError
+        """This policy with some requirements' lines changed, each change recorded.
+
+        ``lines``: requirement id → new line. Editing a line twice keeps the first original;
+        setting it back to the original removes the edit.
+        """
+        edits = {e.requirement: e for e in self.edits}
+        requirements = []
+        for requirement in self.requirements:
+            if requirement.id in lines and float(lines[requirement.id]) != requirement.line:
+                new = float(lines[requirement.id])
+                original = (
+                    edits[requirement.id].original
+                    if requirement.id in edits
+                    else (requirement.line)
+                )
+                if new == original:
+                    edits.pop(requirement.id, None)
+                else:
+                    edits[requirement.id] = LineEdit(requirement.id, original, new)
+                requirement = replace(requirement, line=new)
+            requirements.append(requirement)
+        unknown = [k for k in lines if k not in {r.id for r in self.requirements}]
+        if unknown:
+            self.requirement(unknown[0])  # raises, naming the ids
+        return replace(self, requirements=tuple(requirements), edits=tuple(edits.values()))
 
     def subgroup_options(self) -> dict[str, Any]:
-        """Options for ``compute_subgroup_report`` so the Subgroups page follows this policy."""
-        raise NotImplementedError
+        """Options for ``compute_subgroup_report`` so the Subgroups page follows this policy.
+
+        From the first selection-rate ratio requirement (its line becomes
+        ``ratio_threshold``, its reference, minimum n, alpha and correction the report's)
+        and the first registry-metric difference requirement (its line becomes
+        ``tolerance``). Keys absent when the policy has no such requirement.
+        """
+        options: dict[str, Any] = {}
+        ratios = [r for r in self.requirements if r.kind == "ratio" and r.metric in _RATES]
+        gaps = [r for r in self.requirements if r.kind == "difference" and r.metric in _RATES]
+        chosen = ratios[0] if ratios else (gaps[0] if gaps else None)
+        if chosen is not None:
+            options["reference"] = reference_option(chosen.reference)
+            options["min_n"] = chosen.min_n
+            options["alpha"] = chosen.alpha
+            options["correction"] = chosen.correction
+        if ratios:
+            r = ratios[0]
+            options["ratio_threshold"] = r.line if r.harmful == "lower" else 1 / r.line
+        if gaps:
+            options["tolerance"] = abs(gaps[0].line)
+        return options
 
 
 @dataclass(frozen=True)
@@ -154,6 +210,9 @@ class RequirementResult:
     line: float | None = None
     groups: pd.DataFrame | None = None
     evidence: str = ""
+    #: Checklist items: what the review gives evidence for, and what it does not cover.
+    provides: str = ""
+    does_not: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,5 +252,20 @@ class PolicyResult:
         return any(r.status == "not met" for r in self.requirements)
 
 
-def _replace_line(requirement: MetricRequirement, line: float) -> MetricRequirement:
-    return replace(requirement, line=line)
+#: Metrics whose lines the Subgroups page can follow (selection rate first).
+_RATES = (
+    "selection_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "precision",
+    "accuracy",
+    "false_negative_rate",
+    "true_negative_rate",
+)
+
+
+def reference_option(reference: str) -> str | tuple[str, ...]:
+    """A policy's reference as ``compute_subgroup_report``'s: "group:Women" → ("Women",)."""
+    if reference.startswith("group:"):
+        return tuple(part.strip() for part in reference[len("group:") :].split("·"))
+    return reference

@@ -13,7 +13,9 @@ This is what ``fairness-explorer audit`` runs. The document it produces is
   document in order (title, settings, groups, disparities, summaries), as in the Report
   page's JSON export with several analyses;
 - ``rules``: each ``--fail-on`` rule with the value it was checked against and whether it
-  failed.
+  failed;
+- ``policies`` (with ``--policy``): :func:`~fairness_core.policies.policy_results_to_dict`,
+  one result per policy, requirement and attribute.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any, Literal
 
 from fairness_core.data import (
     NUMERIC_LEVELS_WITHOUT_BINS,
+    AuditData,
     ColumnRoles,
     DecisionSource,
     check_audit_data,
@@ -48,6 +51,16 @@ from fairness_core.metrics import (
     parse_rule,
 )
 from fairness_core.models import ModelPolicy, load_model
+from fairness_core.policies import (
+    POLICY_CSV_COLUMNS,
+    Policy,
+    PolicyResult,
+    ReviewEvidence,
+    evaluate_policies,
+    policy_results_to_csv_rows,
+    policy_results_to_dict,
+    policy_results_to_markdown,
+)
 from fairness_core.report._review import (
     calibration_section,
     identify_data,
@@ -82,6 +95,10 @@ class AuditRequest:
     score_range: tuple[float, float] | None = None
     #: False with --higher-score-unfavourable (e.g. a risk score).
     higher_score_favourable: bool = True
+    #: Policies to check (--policy); not ``policy``, which is the model loading policy.
+    policies: tuple[Policy, ...] = ()
+    #: Policy attribute → protected column (--policy-column ATTRIBUTE=COLUMN).
+    policy_columns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,11 +108,14 @@ class AuditOutcome:
     reports: tuple[SubgroupReport, ...]
     document: dict[str, Any]
     rules: tuple[RuleResult, ...]
+    policy_results: tuple[PolicyResult, ...] = ()
 
     @property
     def failed(self) -> bool:
-        """True when any --fail-on rule failed."""
-        return any(result.failed for result in self.rules)
+        """True when any --fail-on rule failed or any policy was not met."""
+        return any(result.failed for result in self.rules) or any(
+            result.failed for result in self.policy_results
+        )
 
 
 def run_audit(request: AuditRequest) -> AuditOutcome:
@@ -173,7 +193,38 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         {"rule": str(r.rule), "value": r.value, "failed": r.failed, "reason": r.reason or None}
         for r in results
     ]
-    return AuditOutcome(reports, document, results)
+    checked = _check_policies(request, audit, len(reports))
+    if checked:
+        document["policies"] = policy_results_to_dict(checked)
+    return AuditOutcome(reports, document, results, checked)
+
+
+def _check_policies(
+    request: AuditRequest, audit: AuditData, analyses: int
+) -> tuple[PolicyResult, ...]:
+    """Each --policy evaluated on the audit data (--policy-column maps its attributes)."""
+    if not request.policies:
+        return ()
+    known = {name for policy in request.policies for name in policy.attributes}
+    for attribute, column in request.policy_columns:
+        if attribute not in known:
+            raise InvalidInputError(
+                f"--policy-column names the attribute {attribute!r}, which none of the chosen "
+                f"policies uses. Expected one of {', '.join(sorted(known)) or 'none'}. "
+                "Check the spelling."
+            )
+        if column not in request.protected:
+            raise InvalidInputError(
+                f"--policy-column maps {attribute!r} to {column!r}, which is not a --protected "
+                "column. Expected ATTRIBUTE=COLUMN with one of the protected columns. Add "
+                f"--protected {column}, or map another column."
+            )
+    return evaluate_policies(
+        request.policies,
+        audit,
+        columns=dict(request.policy_columns),
+        evidence=ReviewEvidence(analyses=analyses),
+    )
 
 
 def render_audit(outcome: AuditOutcome, fmt: OutputFormat) -> str:
@@ -251,6 +302,10 @@ def _csv(outcome: AuditOutcome) -> str:
                     row["difference_p_adjusted"],
                 ]
                 writer.writerow([_cell(v) for v in values])
+    if outcome.policy_results:  # a second table after an empty row
+        writer.writerow([])
+        writer.writerow(POLICY_CSV_COLUMNS)
+        writer.writerows(policy_results_to_csv_rows(outcome.policy_results))
     return buffer.getvalue()
 
 
@@ -281,6 +336,8 @@ def _markdown(outcome: AuditOutcome) -> str:
     if outcome.rules:
         lines += ["", "## Rules", ""]
         lines += [f"- {escape_markdown(result.describe())}" for result in outcome.rules]
+    if outcome.policy_results:
+        lines += ["", policy_results_to_markdown(outcome.policy_results).rstrip("\n")]
     for report in outcome.reports:
         title = " × ".join(escape_markdown(a) for a in report.settings.attributes)
         lines += ["", f"## Groups by {title}", ""]
