@@ -49,6 +49,9 @@ pages = [
         icon=":material/monitoring:",
         url_path="monitoring",
     ),
+    st.Page(
+        "pages/compliance.py", title="Compliance", icon=":material/policy:", url_path="compliance"
+    ),
     st.Page("pages/report.py", title="Report", icon=":material/summarize:", url_path="report"),
 ]
 navigation = st.navigation(pages)

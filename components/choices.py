@@ -112,14 +112,23 @@ KEPT_CHOICES: tuple[str, ...] = (
     state.MONITORING_MIN_N,
     state.MONITORING_ALPHA,
     state.MONITORING_CHART_KIND,
+    # Compliance
+    state.COMPLIANCE_POLICIES,
+    state.COMPLIANCE_INTENDED_USE,
+    state.COMPLIANCE_OVERSIGHT,
     # Report
     state.REPORT_TITLE,
     state.REPORT_SUPPRESS,
 )
 
 #: Families of widget keys made per column or per group (the What-if editor's fields, the
-#: Dataset check's reference shares).
-KEPT_PREFIXES: tuple[str, ...] = ("whatif.edit.", "datasetcheck.reference.")
+#: Dataset check's reference shares, the Compliance page's columns and edited lines).
+KEPT_PREFIXES: tuple[str, ...] = (
+    "whatif.edit.",
+    "datasetcheck.reference.",
+    state.COMPLIANCE_COLUMN_PREFIX,
+    state.COMPLIANCE_LINE_PREFIX,
+)
 
 #: Keys a widget owns that are deliberately not choices (each with its reason), so a test
 #: can check that every widget key of the app is one or the other.
@@ -138,6 +147,7 @@ NOT_CHOICES: Mapping[str, str] = {
     state.WHATIF_EDITOR: "a form (its fields are kept)",
     state.WHATIF_SEARCH: "a button",
     state.MONITORING_UPLOAD: "a file uploader: the files themselves are kept in the session",
+    state.COMPLIANCE_LL144_DOWNLOAD: "a download button",
 }
 # (the audit-bundle uploaders of components/bundle_open.py are keyed by their own constants)
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import cache, extras_cache, state
+from components import cache, compliance, extras_cache, state
 from components.audit import require_audit
 from components.errors import render_error
 from components.report_downloads import render_downloads
@@ -176,7 +176,16 @@ with right:
         "than this is left out (and so is a pinned chart that shows such a group).",
     )
 try:
-    analyses = [replace(s, suppress_below=int(suppress) or None) for _, s in chosen_list]
+    lines = compliance.subgroup_lines()  # the chosen policy's lines, as on Subgroups
+    analyses = [
+        replace(
+            s,
+            suppress_below=int(suppress) or None,
+            ratio_threshold=lines.ratio_threshold,
+            tolerance=lines.tolerance,
+        )
+        for _, s in chosen_list
+    ]
     reports = [cache.subgroup_report(inputs, audit, **s.options()) for s in analyses]
     calibration = None
     if audit.y_score is not None:  # the JSON export carries it, as `audit` does
