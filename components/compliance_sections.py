@@ -23,6 +23,7 @@ from fairness_core.policies import (
     Policy,
     PolicyResult,
     RequirementResult,
+    ReviewEvidence,
 )
 
 #: Each status word's badge colour and icon: the word is always written out (never colour alone).
@@ -48,6 +49,16 @@ CHECKLIST_PAGES: Mapping[str, str] = {
     "findings": "Report",
     "operating_points": "Trade-offs",
     "monitoring": "Monitoring",
+}
+#: Checklist evidence (a ReviewEvidence field), in words.
+EVIDENCE_WORDS: Mapping[str, str] = {
+    "dataset_checked": "Dataset check run",
+    "analyses": "Analyses added to the report",
+    "findings": "Findings recorded",
+    "operating_points": "Operating points named",
+    "monitoring": "Decisions monitored over time",
+    "intended_use": "Intended use written down (on this page, under About the system)",
+    "human_oversight": "Human oversight described (on this page, under About the system)",
 }
 NOT_MAPPED = ""
 LL144_TITLES: tuple[tuple[str, str], ...] = (
@@ -251,28 +262,37 @@ def _render_requirement(item: RequirementResult) -> None:
         _evidence_link(item.evidence or "Subgroups")
 
 
-def _render_checklist(result: PolicyResult) -> None:
-    items = {i.id: i for i in result.policy.checklist}
+def _has(evidence: ReviewEvidence, key: str) -> bool:
+    value = getattr(evidence, key, None)
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
+
+
+def _render_checklist(result: PolicyResult, evidence: ReviewEvidence) -> None:
+    """Each checklist item: the evidence this review provides or not, and what it leaves out."""
     by_id = {r.requirement: r for r in result.requirements}
-    for item_id, item in items.items():
-        outcome = by_id.get(item_id)
-        provided = outcome is not None and outcome.status == "met"
-        badge = (
-            ":green-badge[:material/check_circle: provided]"
+    for item in result.policy.checklist:
+        provided = [key for key in item.evidence if _has(evidence, key)]
+        word = (
+            ":green-badge[:material/check_circle: evidence provided]"
+            if provided and len(provided) == len(item.evidence)
+            else ":orange-badge[:material/rule: partly provided]"
             if provided
             else ":gray-badge[:material/radio_button_unchecked: not provided]"
         )
         with st.container(border=True):
-            st.markdown(f"**{escape_markdown(item.title)}** {badge}")
-            if outcome is not None and outcome.reason:
-                st.caption(escape_markdown(outcome.reason))
+            st.markdown(f"**{escape_markdown(item.title)}** {word}")
+            for key in item.evidence:
+                mark = "provided" if key in provided else "not provided"
+                st.markdown(f"- {EVIDENCE_WORDS.get(key, key)}: **{mark}**")
+                page = CHECKLIST_PAGES.get(key)
+                if page is not None and key not in provided:
+                    path, icon = EVIDENCE_PAGES[page]
+                    st.page_link(path, label=f"Go to {page}", icon=icon)
             st.markdown(f"*What this review provides:* {escape_markdown(item.provides)}")
             st.markdown(f"*What it does not cover:* {escape_markdown(item.does_not)}")
-            for key in item.evidence:
-                page = CHECKLIST_PAGES.get(key)
-                if page is not None:
-                    path, icon = EVIDENCE_PAGES[page]
-                    st.page_link(path, label=f"Evidence: {page}", icon=icon)
+            outcome = by_id.get(item.id)
+            if outcome is not None and outcome.reason:
+                st.caption(escape_markdown(outcome.reason))
 
 
 def ll144_csv(tables: LL144Tables) -> bytes:
@@ -339,7 +359,7 @@ def render_ll144(result: PolicyResult) -> None:
     )
 
 
-def render_policy_result(result: PolicyResult) -> None:
+def render_policy_result(result: PolicyResult, evidence: ReviewEvidence) -> None:
     """One policy: headline, source, edits, each requirement, LL144 tables, checklist."""
     policy = result.policy
     st.subheader(escape_markdown(policy.name))
@@ -367,7 +387,7 @@ def render_policy_result(result: PolicyResult) -> None:
             _render_requirement(item)
     render_ll144(result)
     if policy.checklist:
-        _render_checklist(result)
+        _render_checklist(result, evidence)
     if policy.not_covered:
         with st.expander("What this policy does not cover"):
             st.markdown(escape_markdown(policy.not_covered))

@@ -64,5 +64,6 @@ except FairnessCoreError as exc:
 
 st.subheader("Every policy, requirement by requirement")
 render_overview(results)
+evidence = compliance.review_evidence()
 for result in results:
-    render_policy_result(result)
+    render_policy_result(result, evidence)

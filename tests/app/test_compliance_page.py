@@ -171,6 +171,15 @@ def test_a_policy_without_its_columns_is_not_assessed_without_a_traceback(app: A
     assert _statuses(app, builtin_policies()["eu-ai-act"].name)
     assert not app.error
 
+    def intended_use_marks() -> list[str]:
+        return [m.value for m in app.markdown if m.value.startswith("- Intended use written")]
+
+    assert intended_use_marks()
+    assert all(m.endswith("**not provided**") for m in intended_use_marks())
+    app.text_area(key=state.COMPLIANCE_INTENDED_USE).set_value("Shortlisting CVs").run()
+    assert all(m.endswith("**provided**") for m in intended_use_marks())
+    assert not any(m.endswith("**not provided**") for m in intended_use_marks())
+
 
 def test_the_ll144_csv_neutralises_formulas() -> None:
     frame = pd.DataFrame(
