@@ -211,23 +211,21 @@ def overview_table(results: Sequence[PolicyResult]) -> pd.DataFrame:
 
 
 def headline(result: PolicyResult) -> str:
-    """The policy's status and how many requirements have each status, worst first."""
-    counts = {word: 0 for word in STATUS_ORDER}
+    """Requirements per status, worst first: "2 of 3 requirements not met, 1 met."."""
+    counts = dict.fromkeys(STATUS_ORDER, 0)
     for item in result.requirements:
         counts[item.status] = counts.get(item.status, 0) + 1
-    total = len(result.requirements)
-    parts = [f"{n} {word}" for word, n in counts.items() if n]
-    if parts:
-        parts[0] = (
-            f"{parts[0].split(' ', 1)[0]} of {total} requirements {parts[0].split(' ', 1)[1]}"
-        )
-    return f"{result.status.capitalize()}" + (f": {', '.join(parts)}." if parts else ".")
+    parts = [[n, word] for word, n in counts.items() if n]
+    if not parts:
+        return "No requirement to judge."
+    first = f"{parts[0][0]} of {len(result.requirements)} requirements {parts[0][1]}"
+    return ", ".join([first, *(f"{n} {word}" for n, word in parts[1:])]) + "."
 
 
 def render_overview(results: Sequence[PolicyResult]) -> None:
     """The policy × requirement table, its caption and "Add to findings"."""
     table = overview_table(results)
-    sentence = " ".join(f"{r.policy.name} — {headline(r)}" for r in results)
+    sentence = " ".join(f"{r.policy.name} — {r.status}: {headline(r)}" for r in results)
     st.dataframe(table, hide_index=True, key="compliance.overview_table")
     st.caption(escape_markdown(sentence))
     with st.expander("What the status words mean"):
@@ -295,6 +293,12 @@ def _render_checklist(result: PolicyResult, evidence: ReviewEvidence) -> None:
                 st.caption(escape_markdown(outcome.reason))
 
 
+def ll144_titles(tables: LL144Tables) -> dict[str, str]:
+    """Column titles of the Local Law 144 tables ("selected" says what was counted)."""
+    counted = "Scored above the median" if tables.median_score is not None else "Selected"
+    return {**LL144_COLUMNS, "selected": counted}
+
+
 def ll144_csv(tables: LL144Tables) -> bytes:
     """The Local Law 144 tables as one CSV (one block per table; formulas neutralised)."""
     frames = []
@@ -308,7 +312,8 @@ def ll144_csv(tables: LL144Tables) -> bytes:
             table[column] = table[column].map(
                 lambda v: neutralise_formula(str(v)) if isinstance(v, str) else v
             )
-    return table.rename(columns={"table": "Table", **LL144_COLUMNS}).to_csv(index=False).encode()
+    titles = {"table": "Table", **ll144_titles(tables)}
+    return table.rename(columns=titles).to_csv(index=False).encode()
 
 
 def render_ll144(result: PolicyResult) -> None:
@@ -326,10 +331,16 @@ def render_ll144(result: PolicyResult) -> None:
     for name, title in LL144_TITLES:
         frame: pd.DataFrame = getattr(tables, name)
         st.markdown(f"*{title}*")
+        if {"sex", "race"} <= set(frame.columns):  # the two columns say it already
+            frame = frame.drop(columns=["category"], errors="ignore")
         st.dataframe(
-            frame.rename(columns=dict(LL144_COLUMNS)),
+            frame.rename(columns=ll144_titles(tables)),
             hide_index=True,
             key=f"compliance.ll144.{result.policy.id}.{name}",
+            column_config={
+                "Rate": st.column_config.NumberColumn(format="%.3f"),
+                "Impact ratio": st.column_config.NumberColumn(format="%.3f"),
+            },
         )
     if tables.unknown:
         counts = ", ".join(f"{escape_markdown(a)}: {n:,}" for a, n in tables.unknown.items())
@@ -355,7 +366,7 @@ def render_ll144(result: PolicyResult) -> None:
         title="NYC Local Law 144 impact ratios",
         page="Compliance",
         summary=note,
-        table=tables.intersectional.rename(columns=dict(LL144_COLUMNS)),
+        table=tables.intersectional.rename(columns=ll144_titles(tables)),
     )
 
 

@@ -149,14 +149,18 @@ def test_local_law_144_tables_for_hiring_data(hiring: AppTest) -> None:
     both = _table(hiring, "Race/ethnicity")
     assert set(both["Sex"]) >= {"female", "male"}
     assert by_race.loc[by_race["Category"] == SMALL_RACE, "Left out of the impact ratios"].all()
-    # Oracle: selection rates counted directly from the generated rows.
-    rates = HIRING.assign(sel=HIRING["model_prob"] >= 0.5).groupby("sex")["sel"].mean()
+    # Oracle: the data has scores, so Local Law 144's scoring rate — the share of a category
+    # scoring above the whole sample's median — counted directly from the generated rows.
+    above = HIRING["model_prob"] > HIRING["model_prob"].median()
+    rates = HIRING.assign(above=above).groupby("sex")["above"].mean()
     women = by_sex[by_sex["Category"] == "female"].iloc[0]
+    assert women["People"] == (HIRING["sex"] == "female").sum()
     assert women["Rate"] == pytest.approx(rates["female"])
     assert women["Impact ratio"] == pytest.approx(rates["female"] / rates["male"])
     captions = _captions(hiring)
     assert SMALL_RACE in captions  # excluded from the impact ratios, reported separately
     assert "unknown category" in captions
+    assert "scoring rate" in captions
 
 
 def test_a_policy_without_its_columns_is_not_assessed_without_a_traceback(app: AppTest) -> None:
