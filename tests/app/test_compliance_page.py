@@ -117,6 +117,10 @@ def test_two_policies_and_an_edited_line_reach_the_statuses_and_subgroups(
     assert "not met" not in _statuses(hiring, four_fifths.name)
     assert _statuses(hiring, builtin_policies()["strict-internal"].name)
 
+    _go(hiring, "pages/subgroups.py")  # an analysis added to the report before the edit
+    hiring.button(key="subgroups.add_to_report").click().run()
+    assert len(hiring.session_state[state.REPORT_ANALYSES]) == 1
+    _go(hiring, "pages/compliance.py")
     line = state.policy_line_key("four-fifths", _ratio_requirement("four-fifths"))
     hiring.number_input(key=line).set_value(0.9).run()
     assert not hiring.exception
@@ -129,6 +133,12 @@ def test_two_policies_and_an_edited_line_reach_the_statuses_and_subgroups(
     women = table[table["group"] == "female"].iloc[0]
     assert women["ratio_verdict"] == "adverse impact"  # 0.85 < 0.9, significant
     assert hiring.session_state[state.REPORT_SUBGROUP_SETTINGS].ratio_threshold == 0.9
+
+    _go(hiring, "pages/report.py")  # the analysis added before is judged with the new line
+    rows = [t.value for t in hiring.table if "Setting" in t.value.columns]
+    lines = {r["Value"] for t in rows for _, r in t.iterrows() if r["Setting"] == "Line for ratios"}
+    assert lines
+    assert all(v.startswith("0\\.9 where lower harms") for v in lines), lines
 
     _go(hiring, "pages/data.py")  # leaving the page keeps the choices
     _go(hiring, "pages/compliance.py")
