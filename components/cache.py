@@ -57,6 +57,7 @@ from fairness_core.models import LoadedModel, ModelPolicy, load_model, load_mode
 from fairness_core.report import (
     ReviewReport,
     build_bundle,
+    build_datasheet,
     build_html_report,
     build_metrics_csv,
     build_metrics_excel,
@@ -354,7 +355,7 @@ def _with_cohorts(audit: AuditData, cohorts: tuple[Cohort, ...]) -> AuditData:
 
 # -- Report exports ------------------------------------------------------------------
 
-ExportKind = Literal["html", "pdf", "csv", "xlsx", "json", "md", "zip"]
+ExportKind = Literal["html", "pdf", "csv", "xlsx", "json", "md", "datasheet", "zip"]
 EXPORT_KINDS: tuple[ExportKind, ...] = get_args(ExportKind)
 
 
@@ -375,6 +376,8 @@ def _build_export(review: ReviewReport, kind: ExportKind) -> bytes:
         return build_metrics_json(review).encode("utf-8")
     if kind == "md":
         return build_model_card(review).encode("utf-8")
+    if kind == "datasheet":
+        return build_datasheet(review).encode("utf-8")
     return build_bundle(review)
 
 

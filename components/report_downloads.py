@@ -25,6 +25,7 @@ DOWNLOADS: tuple[tuple[cache.ExportKind, str, str, str], ...] = (
     ("xlsx", "Metrics Excel", _XLSX, "Metrics, summaries, findings and settings."),
     ("json", "Metrics JSON", "application/json", "Same layout as the command line's audit."),
     ("md", "Model card", "text/markdown", "A Markdown section for you to complete."),
+    ("datasheet", "Datasheet", "text/markdown", "The evaluation data described, to complete."),
     ("zip", "Audit bundle", "application/zip", "Settings, hashes, findings and results."),
 )
 STEM = "fairness-review"
@@ -44,7 +45,11 @@ def stamp_review(review: ReviewReport) -> ReviewReport:
 
 def file_name(kind: cache.ExportKind) -> str:
     """The name a downloaded export is saved under."""
-    return f"{STEM}-bundle.zip" if kind == "zip" else f"{STEM}.{kind}"
+    if kind == "zip":
+        return f"{STEM}-bundle.zip"
+    if kind == "datasheet":
+        return f"{STEM}-datasheet.md"
+    return f"{STEM}.{kind}"
 
 
 def render_downloads(review: ReviewReport) -> None:

@@ -47,6 +47,7 @@ from fairness_core.policies._render import (
     policy_results_to_csv_rows,
     policy_results_to_markdown,
 )
+from fairness_core.policies._write import policy_to_toml
 
 __all__ = [
     "POLICY_CSV_COLUMNS",
@@ -72,5 +73,6 @@ __all__ = [
     "policy_results_to_csv_rows",
     "policy_results_to_dict",
     "policy_results_to_markdown",
+    "policy_to_toml",
     "suggest_policy_columns",
 ]

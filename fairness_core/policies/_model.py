@@ -194,6 +194,8 @@ class ReviewEvidence:
     monitoring: bool = False
     intended_use: str = ""
     human_oversight: str = ""
+    #: Limitations the reviewer knows of (the model card and the datasheet show them).
+    known_limitations: str = ""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from fairness_core.report._bundle import (
     read_bundle,
     replay,
 )
+from fairness_core.report._datasheet import build_datasheet, group_composition
 from fairness_core.report._exports import (
     build_metrics_csv,
     build_metrics_excel,
@@ -48,6 +49,7 @@ from fairness_core.report._findings import (
     operating_point_from_dict,
     operating_point_to_dict,
 )
+from fairness_core.report._frameworks import build_ll144_csv, ll144_frames
 from fairness_core.report._html import (
     build_html_report,
 )
@@ -95,7 +97,9 @@ __all__ = [
     "ReviewReport",
     "analysis_title",
     "build_bundle",
+    "build_datasheet",
     "build_html_report",
+    "build_ll144_csv",
     "build_metrics_csv",
     "build_metrics_excel",
     "build_metrics_json",
@@ -106,9 +110,11 @@ __all__ = [
     "compare_operating_points",
     "finding_from_dict",
     "finding_to_dict",
+    "group_composition",
     "identify_data",
     "identify_model",
     "lead_operating_point",
+    "ll144_frames",
     "make_finding",
     "new_operating_point_id",
     "operating_point_from_dict",

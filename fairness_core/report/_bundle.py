@@ -12,7 +12,11 @@ A bundle holds only JSON files (never pickle, never code):
 - ``findings.json`` and ``operating_points.json``: what the reviewer pinned (findings from
   other data last, each naming its data), and the operating points recorded (``points``)
   with the id of the recommended one (``recommended``);
-- ``results.json``: the metrics in the ``fairness-explorer audit`` JSON schema.
+- ``results.json``: the metrics in the ``fairness-explorer audit`` JSON schema;
+- ``policies.json`` (format version 3): the chosen policies as TOML with the reviewer's
+  edited lines, the columns each policy attribute was judged on, what the review did, and
+  the policies' results (:mod:`._bundle_policies`); replay reads each policy again with the
+  checks a policy file gets, evaluates it and compares every status and number.
 
 :func:`replay` (``fairness-explorer replay BUNDLE --data FILE [--model FILE]``) checks that
 the files given are the files the audit was made from (SHA-256), re-runs every analysis
@@ -23,7 +27,8 @@ A bundle from somewhere else is untrusted input: :func:`read_bundle` accepts exa
 entries above, each at most :data:`MAX_ENTRY_BYTES` once unpacked (checked while reading,
 not only from the zip's own headers), no encryption, no other compression than deflate,
 and strict JSON (no NaN constants). Bundles of format version 1 (one
-``operating_point.json``, the single chosen point or null) still read and replay.
+``operating_point.json``, the single chosen point or null) and 2 (no policies) still read
+and replay.
 """
 
 from __future__ import annotations
@@ -41,6 +46,12 @@ from fairness_core.data import ColumnRoles, check_audit_data, load_dataset, name
 from fairness_core.errors import FairnessCoreError, InvalidInputError
 from fairness_core.metrics import ReportSettings, compute_subgroup_report
 from fairness_core.models import ModelPolicy, load_model
+from fairness_core.report._bundle_policies import (
+    BundledPolicies,
+    policies_entry,
+    policies_from_entry,
+    replay_policies,
+)
 from fairness_core.report._findings import (
     Finding,
     OperatingPointRecord,
@@ -73,8 +84,8 @@ __all__ = [
 ]
 
 BUNDLE_FORMAT = "fairness-explorer-audit-bundle"
-BUNDLE_VERSION = 2
-BUNDLE_ENTRIES = (
+BUNDLE_VERSION = 3
+_VERSION_2_ENTRIES = (
     "manifest.json",
     "settings.json",
     "inputs.json",
@@ -82,10 +93,15 @@ BUNDLE_ENTRIES = (
     "operating_points.json",
     "results.json",
 )
-#: The entries of each format version this version reads (1: one operating point).
+BUNDLE_ENTRIES = (*_VERSION_2_ENTRIES, "policies.json")
+#: The entries of each format version this version reads (1: one operating point; 2: no
+#: policies).
 _ENTRIES_BY_VERSION = {
-    1: tuple(n if n != "operating_points.json" else "operating_point.json" for n in BUNDLE_ENTRIES),
-    2: BUNDLE_ENTRIES,
+    1: tuple(
+        n if n != "operating_points.json" else "operating_point.json" for n in _VERSION_2_ENTRIES
+    ),
+    2: _VERSION_2_ENTRIES,
+    3: BUNDLE_ENTRIES,
 }
 _KNOWN_ENTRIES = frozenset(n for names in _ENTRIES_BY_VERSION.values() for n in names)
 #: Largest bundle file accepted (a bundle is JSON text: findings, tables, figures).
@@ -146,6 +162,8 @@ class AuditBundle:
     operating_points: tuple[OperatingPointRecord, ...]
     recommended_point: str | None
     results: Mapping[str, Any] = field(repr=False)
+    #: The chosen policies, their columns, the review's evidence and results (version 3).
+    policies: BundledPolicies = field(default_factory=BundledPolicies, repr=False)
 
     @property
     def report_settings(self) -> Mapping[str, Any]:
@@ -263,6 +281,7 @@ def build_bundle(review: ReviewReport) -> bytes:
             "recommended": review.recommended_point,
         },
         "results.json": metrics_document(review.subgroups, data=review.data, model=review.model),
+        "policies.json": policies_entry(review.policies, review.policy_columns, review.evidence),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -480,6 +499,11 @@ def _bundle_from(entries: Mapping[str, Any]) -> AuditBundle:
         operating_points=points,
         recommended_point=recommended,
         results=results,
+        policies=(
+            policies_from_entry(entries["policies.json"])
+            if "policies.json" in entries
+            else BundledPolicies()
+        ),
     )
 
 
@@ -541,6 +565,10 @@ def replay(
         compared.append(ANALYSES_KEY)
     for key in compared:
         _compare(bundle.results.get(key), replayed.get(key), key, differences, counter)
+    if bundle.policies.policies:
+        document["policies"] = replay_policies(bundle.policies, audit)
+        again = json.loads(json.dumps(document["policies"], allow_nan=False))
+        _compare(bundle.policies.results, again, "policies", differences, counter)
     return ReplayResult(
         identical=not differences,
         compared=counter[0],

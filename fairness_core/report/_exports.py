@@ -53,6 +53,7 @@ import pandas as pd
 
 from fairness_core.escaping import escape_markdown, neutralise_formula
 from fairness_core.metrics import METRICS, SUMMARIES, plain_column_title, summary_spec
+from fairness_core.policies import policy_results_to_dict
 from fairness_core.report._audit import CSV_COLUMNS
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
@@ -67,6 +68,7 @@ from fairness_core.report._review import (
     identity_rows,
     metrics_document,
 )
+from fairness_core.report._sections import markdown_section
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -170,6 +172,8 @@ def build_metrics_json(review: ReviewReport) -> str:
         for p in review.operating_points
     ]
     document["recommended_operating_point"] = review.recommended_point
+    if review.policies:
+        document["policies"] = policy_results_to_dict(review.policies)
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
@@ -340,8 +344,11 @@ def build_model_card(review: ReviewReport) -> str:
     else:
         source = roles.prediction if roles.source == "prediction" else roles.score
         lines.append(f"- Decisions audited: the column {e(source)} of the evaluation data.")
+    intended = review.evidence.intended_use.strip()
     lines += [
-        "- " + _PLACEHOLDER.format("what the model decides, for whom, and who acts on it"),
+        "- "
+        + (e(intended) if intended
+           else _PLACEHOLDER.format("what the model decides, for whom, and who acts on it")),
         "- " + _PLACEHOLDER.format("uses that are out of scope"),
         "",
         "### Evaluation data",
@@ -361,8 +368,14 @@ def build_model_card(review: ReviewReport) -> str:
         lines += _card_analysis(number, analysis)
     lines += ["### Limitations", ""]
     lines += [f"- {e(item)}" for item in review.limitations]
+    known = review.evidence.known_limitations.strip()
     lines += [
-        "- " + _PLACEHOLDER.format("limitations you know of that the audit cannot see"),
+        "- "
+        + (
+            e(known)
+            if known
+            else _PLACEHOLDER.format("limitations you know of that the audit cannot see")
+        ),
         "",
         "### Ethical considerations",
         "",
@@ -385,6 +398,8 @@ def build_model_card(review: ReviewReport) -> str:
         "- " + _PLACEHOLDER.format("what was done about the findings above, and who signed off"),
         "",
     ]
+    for section in review.sections_before_findings:
+        lines += markdown_section(section, level=3)
     if review.other_findings:
         lines += [
             "### Findings from other data",

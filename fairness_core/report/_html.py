@@ -55,6 +55,7 @@ from fairness_core.report._review import (
     identity_rows,
     readable_time,
 )
+from fairness_core.report._sections import Section
 
 __all__ = ["build_html_report", "script_safe_json"]
 
@@ -133,6 +134,8 @@ def build_html_report(review: ReviewReport) -> str:
     page.add(_contents(review))
     page.add('<h2 id="summary">Executive summary</h2>')
     page.add(_list(review.executive_summary))
+    for section in review.sections_before_findings:
+        _section(page, section)
     page.add('<h2 id="findings">Findings</h2>')
     if not review.findings:
         page.add("<p>No findings were pinned during the review.</p>")
@@ -165,6 +168,8 @@ def build_html_report(review: ReviewReport) -> str:
     page.add(_list(review.method_notes))
     page.add('<h2 id="limitations">Limitations</h2>')
     page.add(_list(review.limitations))
+    for section in review.sections_after_limitations:
+        _section(page, section)
     page.add('<h2 id="identity">Data and model</h2>')
     page.add(_pairs_table(identity_rows(review.data, review.model), ("What", "Value")))
     page.add('<h2 id="settings">Settings</h2>')
@@ -259,18 +264,36 @@ def _list(items: Iterable[str]) -> str:
 def _contents(review: ReviewReport) -> str:
     entries = [
         ("summary", "Executive summary"),
+        *[(x.id, x.title) for x in review.sections_before_findings],
         ("findings", "Findings"),
         *([("other-findings", "Findings from other data")] if review.other_findings else []),
         ("operating-point", "Operating points"),
         ("groups", "Metrics by group"),
         ("method", "Method notes"),
         ("limitations", "Limitations"),
+        *[(x.id, x.title) for x in review.sections_after_limitations],
         ("identity", "Data and model"),
         ("settings", "Settings"),
         ("versions", "Package versions"),
     ]
     links = " · ".join(f'<a href="#{anchor}">{title}</a>' for anchor, title in entries)
     return f'<nav class="meta">Contents: {links}</nav>'
+
+
+def _section(page: _Page, section: Section) -> None:
+    """A section written once as blocks (compliance, NIST AI RMF), rendered as HTML."""
+    page.add(f'<h2 id="{_e(section.id)}">{_e(section.title)}</h2>')
+    for block in section.blocks:
+        if block.kind == "heading":
+            page.add(f"<h3>{_e(block.text)}</h3>")
+        elif block.kind == "text":
+            page.add(f"<p>{_e(block.text)}</p>")
+        elif block.kind == "caption":
+            page.add(f'<p class="caption">{_e(block.text)}</p>')
+        elif block.kind == "bullets":
+            page.add(_list(block.items))
+        elif block.frame is not None:
+            page.add(_frame_table(block.frame))
 
 
 def _finding(page: _Page, number: int, finding: Finding, review: ReviewReport) -> None:

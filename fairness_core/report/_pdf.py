@@ -50,6 +50,7 @@ from fairness_core.report._findings import (
 )
 from fairness_core.report._points import compare_operating_points, strategy_title
 from fairness_core.report._review import GroupTable, ReviewReport, identity_rows, readable_time
+from fairness_core.report._sections import Section
 from fairness_core.report._static_charts import render_figure_png
 
 if TYPE_CHECKING:
@@ -193,6 +194,8 @@ def build_pdf_report(review: ReviewReport) -> bytes:
     )
     para("Executive summary", "h2")
     bullets(review.executive_summary)
+    for section in review.sections_before_findings:
+        story.extend(_section(section, s))
 
     para("Findings", "h2")
     if not review.findings:
@@ -235,6 +238,8 @@ def build_pdf_report(review: ReviewReport) -> bytes:
     bullets(review.method_notes)
     para("Limitations", "h2")
     bullets(review.limitations)
+    for section in review.sections_after_limitations:
+        story.extend(_section(section, s))
     para("Data and model", "h2")
     story.append(_pairs(identity_rows(review.data, review.model), s))
     para("Settings", "h2")
@@ -265,6 +270,23 @@ def build_pdf_report(review: ReviewReport) -> bytes:
 
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
+
+
+def _section(section: Section, s: dict[str, ParagraphStyle]) -> list[object]:
+    """A section written once as blocks (compliance, NIST AI RMF), as PDF flowables."""
+    from reportlab.platypus import Paragraph
+
+    story: list[object] = [Paragraph(_t(section.title), s["h2"])]
+    for block in section.blocks:
+        if block.kind == "heading":
+            story.append(Paragraph(_t(block.text), s["h3"]))
+        elif block.kind in ("text", "caption"):
+            story.append(Paragraph(_t(block.text), s["body" if block.kind == "text" else "small"]))
+        elif block.kind == "bullets":
+            story.extend(Paragraph(_t(item), s["body"], bulletText="•") for item in block.items)
+        elif block.frame is not None:
+            story.extend(_frame(block.frame, s))
+    return story
 
 
 def _finding(

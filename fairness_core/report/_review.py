@@ -62,8 +62,11 @@ from fairness_core.metrics import (
     report_to_dict,
 )
 from fairness_core.models import LoadedModel
+from fairness_core.policies import PolicyResult, ReviewEvidence
 from fairness_core.report._findings import Finding, OperatingPointRecord
+from fairness_core.report._frameworks import compliance_section, compliance_sentence, nist_section
 from fairness_core.report._points import lead_operating_point, split_by_data
+from fairness_core.report._sections import Section
 from fairness_core.report._summary import executive_summary
 
 __all__ = [
@@ -184,6 +187,24 @@ class ReviewReport:
     calibration_json: str | None = None
     #: Findings carried over from other data (their ``data_sha256`` differs from ``data``).
     other_findings: tuple[Finding, ...] = ()
+    #: The chosen policies' results, in the reviewer's order (issue 17).
+    policies: tuple[PolicyResult, ...] = ()
+    #: What the review did and the reviewer's own words (intended use, oversight).
+    evidence: ReviewEvidence = field(default_factory=ReviewEvidence)
+    #: The data column each policy attribute was judged on ("sex" → "gender").
+    policy_columns: Mapping[str, str] = field(default_factory=dict)
+    #: Sections every format renders alike: compliance (when policies were chosen), NIST.
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def sections_before_findings(self) -> tuple[Section, ...]:
+        """Sections shown right after the executive summary (the policies' compliance)."""
+        return tuple(x for x in self.sections if x.id == "compliance")
+
+    @property
+    def sections_after_limitations(self) -> tuple[Section, ...]:
+        """Sections shown after the limitations (the NIST AI RMF mapping)."""
+        return tuple(x for x in self.sections if x.id != "compliance")
 
     @property
     def subgroup(self) -> SubgroupReport:
@@ -617,6 +638,10 @@ def build_review(
     created: str | None = None,
     versions: Sequence[tuple[str, str]] | None = None,
     calibration: Mapping[str, Any] | None = None,
+    policies: Sequence[PolicyResult] = (),
+    policy_columns: Mapping[str, str] | None = None,
+    evidence: ReviewEvidence | None = None,
+    metric_choice: str = "",
 ) -> ReviewReport:
     """Assemble the report content from the analyses' subgroup reports and the review.
 
@@ -627,7 +652,11 @@ def build_review(
     result when the audit has scores; the JSON export carries it as the command line does.
     ``operating_points`` are the recorded options in the reviewer's order and
     ``recommended`` the id of the recommended one (an id that names none of them is
-    ignored).
+    ignored). ``policies`` are the chosen policies' results (the report's compliance
+    section and its NYC Local Law 144 tables) and ``policy_columns`` the data column each
+    policy attribute was judged on (the bundle replays them); ``evidence`` is what the
+    review did and the reviewer's intended use and oversight text (the NIST AI RMF section
+    and the model card), ``metric_choice`` the recorded answer of "Which metric?".
     """
     if not title.strip():
         raise InvalidInputError("The report needs a title. Type a few words, e.g. 'Loan review'.")
@@ -665,6 +694,15 @@ def build_review(
     )  # fmt: skip
     if len(analyses) > 1:
         summary.insert(1, _analyses_sentence(analyses))
+    policies = tuple(policies)
+    if policies:
+        summary.insert(1, compliance_sentence(policies))
+    evidence = evidence or ReviewEvidence()
+    nist = nist_section(
+        evidence=evidence, policies=policies, analyses=len(analyses), findings=len(same),
+        operating_points=len(this), metric_choice=metric_choice,
+    )  # fmt: skip
+    sections = ((compliance_section(policies),) if policies else ()) + (nist,)
     return ReviewReport(
         title=title.strip(),
         created=created or datetime.now(UTC).isoformat(timespec="seconds"),
@@ -683,6 +721,10 @@ def build_review(
         hidden_figures=hidden,
         calibration_json=None if calibration is None else json.dumps(calibration),
         other_findings=other,
+        policies=policies,
+        policy_columns=dict(policy_columns or {}),
+        evidence=evidence,
+        sections=sections,
     )
 
 

@@ -106,7 +106,8 @@ def test_download_payloads_are_built_from_the_session(report: AppTest) -> None:
         subgroup, roles=roles, data=identify_data(dataset, audit), findings=findings
     )
     files = cache.report_files(review)
-    assert set(files) == {"html", "pdf", "csv", "xlsx", "json", "md", "zip"}
+    assert set(files) == {"html", "pdf", "csv", "xlsx", "json", "md", "datasheet", "zip"}
+    assert dataset.sha256 in files["datasheet"].decode()
     html = files["html"].decode()
     assert "First &lt;b&gt;finding&lt;/b&gt;" in html
     assert "<b>finding" not in html
