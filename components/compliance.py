@@ -134,17 +134,33 @@ def _evaluate(
     return evaluate_policies(policies, audit, columns=columns, evidence=evidence)
 
 
-def compliance_results(inputs: AuditInputs, audit: AuditData) -> tuple[PolicyResult, ...]:
+@dataclass(frozen=True)
+class ReviewCompliance:
+    """The chosen policies' results and what they were evaluated with (for the report)."""
+
+    results: tuple[PolicyResult, ...]
+    evidence: ReviewEvidence
+    columns: Mapping[str, str]
+
+
+def review_compliance(inputs: AuditInputs, audit: AuditData) -> ReviewCompliance:
     """The chosen policies (with their edited lines) evaluated on this review (cached).
 
     The one place the app evaluates policies: the Compliance page shows these results and
-    the report is handed the same ones, so the two cannot disagree.
+    the Report page hands the same ones, with the evidence and the columns, to
+    ``build_review`` — so the page and every file cannot disagree.
     """
     policies = chosen_policies()
-    if not policies:
-        return ()
+    evidence = review_evidence()
     protected = [g.name for g in audit.groups]
-    return _evaluate(audit, policies, policy_columns(policies, protected), review_evidence())
+    columns = policy_columns(policies, protected)
+    results = _evaluate(audit, policies, columns, evidence) if policies else ()
+    return ReviewCompliance(results, evidence, columns)
+
+
+def compliance_results(inputs: AuditInputs, audit: AuditData) -> tuple[PolicyResult, ...]:
+    """The chosen policies' results on this review (:func:`review_compliance`'s)."""
+    return review_compliance(inputs, audit).results
 
 
 @dataclass(frozen=True)
@@ -187,3 +203,29 @@ def subgroup_lines() -> VerdictLines:
             sentence += " (edited for this review on the Compliance page)"
         sentence += f"; the usual {usual[0]}." if usual else "."
     return VerdictLines(ratio, tolerance, sentence)
+
+
+def restore_choices(
+    policies: Sequence[Policy], columns: Mapping[str, str], evidence: ReviewEvidence
+) -> list[str]:
+    """Put a bundle's policies back as the review's choices (before any widget is drawn).
+
+    Built-in policies are chosen again with their edited lines, columns and the system
+    text; the names of policies the app cannot choose (read from a file) are returned so
+    the reviewer can be told.
+    """
+    known = available_policies()
+    chosen, skipped = [], []
+    for policy in policies:
+        if policy.origin != "built-in" or policy.id not in known:
+            skipped.append(policy.name)
+            continue
+        chosen.append(policy.id)
+        for edit in policy.edits:
+            st.session_state[state.policy_line_key(policy.id, edit.requirement)] = edit.edited
+    st.session_state[state.COMPLIANCE_POLICIES] = chosen
+    for attribute, column in columns.items():
+        st.session_state[state.policy_column_key(attribute)] = column
+    st.session_state[state.COMPLIANCE_INTENDED_USE] = evidence.intended_use
+    st.session_state[state.COMPLIANCE_OVERSIGHT] = evidence.human_oversight
+    return skipped

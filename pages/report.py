@@ -120,6 +120,11 @@ notice = state.pop_report_notice()
 if notice:
     st.info(escape_markdown(notice))
 inputs, audit = require_audit()
+try:  # the chosen policies' results, as the Compliance page shows them (without cohorts)
+    checked = compliance.review_compliance(inputs, audit)
+except FairnessCoreError as exc:
+    render_error(exc)
+    st.stop()
 
 # --- The analyses the report holds: those added on Subgroups, else the current one -------
 audit = cache.with_cohorts(inputs, audit, state.get_cohorts())  # as the Subgroups page
@@ -205,6 +210,9 @@ try:
         operating_points=state.get_operating_points(),
         recommended=state.get_recommended_point(),
         title=title or "Fairness review",
+        policies=checked.results,
+        evidence=checked.evidence,
+        policy_columns=checked.columns,
     )
 except FairnessCoreError as exc:
     render_error(exc)

@@ -16,9 +16,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import compliance_sections, review_session, state
+from components import bundle_open, compliance_sections, review_session, state
 from components.identity import OWNER
-from fairness_core.policies import LL144Tables, builtin_policies
+from fairness_core.data import check_audit_data, get_demo
+from fairness_core.metrics import SubgroupSettings, compute_subgroup_report
+from fairness_core.policies import LL144Tables, ReviewEvidence, builtin_policies, evaluate_policies
+from fairness_core.report import build_bundle, build_review, identify_data
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RACES = ["White"] * 20 + ["Black"] * 15 + ["Hispanic"] * 12 + ["Asian"] * 10 + ["Unknown"] * 2
@@ -139,6 +142,9 @@ def test_two_policies_and_an_edited_line_reach_the_statuses_and_subgroups(
     lines = {r["Value"] for t in rows for _, r in t.iterrows() if r["Setting"] == "Line for ratios"}
     assert lines
     assert all(v.startswith("0\\.9 where lower harms") for v in lines), lines
+    summary = [m.value for m in hiring.markdown if "Policies checked" in m.value]
+    assert summary  # the report is handed the same results, edit included
+    assert "four\\-fifths rule\\: not met" in summary[0]
 
     _go(hiring, "pages/data.py")  # leaving the page keeps the choices
     _go(hiring, "pages/compliance.py")
@@ -246,3 +252,40 @@ def test_policies_and_edited_lines_survive_a_reload(database: Path) -> None:
     _go(again, "pages/subgroups.py")  # the first policy (strict-internal) sets the lines
     strict = builtin_policies()["strict-internal"]
     assert f"Verdicts use the lines of {strict.name}" in _captions(again)
+
+
+def test_an_audit_bundle_opens_with_its_policies_lines_and_text(app: AppTest) -> None:
+    """A bundle's built-in policies, edited line, columns and system text are chosen again."""
+    loan = get_demo("loan")
+    dataset = loan.load_test()
+    audit = check_audit_data(dataset.frame, loan.roles)
+    settings = SubgroupSettings(attributes=("race",))
+    report = compute_subgroup_report(audit, **settings.options())
+    known = builtin_policies()
+    edited = known["four-fifths"].with_lines({"impact_ratio": 0.75})
+    columns = {"sex": "gender", "race_ethnicity": "race"}
+    evidence = ReviewEvidence(intended_use="Consumer loans", human_oversight="Credit officers")
+    results = evaluate_policies(
+        [known["strict-internal"], edited], audit, columns=columns, evidence=evidence
+    )
+    review = build_review(
+        [report], roles=loan.roles, data=identify_data(dataset, audit), policies=results,
+        evidence=evidence, policy_columns=columns,
+    )  # fmt: skip
+    app.radio(key=state.DATA_ORIGIN).set_value("An audit bundle").run()
+    uploads = app.get("file_uploader")
+    uploads[0].set_value(("audit.zip", build_bundle(review), "application/zip"))
+    uploads[1].set_value(("test.csv", loan.test_path.read_bytes(), "text/csv"))
+    app.run()
+    app.button(key=bundle_open.OPEN_BUNDLE).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+    _go(app, "pages/compliance.py")
+    assert app.multiselect(key=state.COMPLIANCE_POLICIES).value == [
+        "strict-internal",
+        "four-fifths",
+    ]
+    line = state.policy_line_key("four-fifths", "impact_ratio")
+    assert app.number_input(key=line).value == 0.75
+    assert app.selectbox(key=state.policy_column_key("sex")).value == "gender"
+    assert app.text_area(key=state.COMPLIANCE_OVERSIGHT).value == "Credit officers"
