@@ -226,7 +226,14 @@ def render_overview(results: Sequence[PolicyResult]) -> None:
     """The policy × requirement table, its caption and "Add to findings"."""
     table = overview_table(results)
     sentence = " ".join(f"{r.policy.name} — {r.status}: {headline(r)}" for r in results)
-    st.dataframe(table, hide_index=True, key="compliance.overview_table")
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="compliance.overview_table",
+        column_config={
+            "Why": st.column_config.TextColumn(width="large"),
+        },
+    )
     st.caption(escape_markdown(sentence))
     with st.expander("What the status words mean"):
         for word, meaning in STATUSES.items():
