@@ -85,17 +85,18 @@ def describe_disparity(
             else _shown_value(row["ci_high"], rule, row["verdict"], signed=signed)
         )
         numbers += f"; {level} interval {low} to {high}"
+    whom = "everyone" if row["reference_index"] < 0 else f"group {ref}"
     if kind == "ratio" and metric == "selection_rate":
-        text = f"Group {name} is selected at {shown}× the rate of group {ref} ({numbers})"
+        text = f"Group {name} is selected at {shown}× the rate of {whom} ({numbers})"
     elif kind == "ratio":
-        text = f"The {title} of group {name} is {shown}× that of group {ref} ({numbers})"
+        text = f"The {title} of group {name} is {shown}× that of {whom} ({numbers})"
     elif value == 0:
-        text = f"The {title} of group {name} is the same as that of group {ref} ({numbers})"
+        text = f"The {title} of group {name} is the same as that of {whom} ({numbers})"
     else:
         direction = "higher" if value > 0 else "lower"
         text = (
             f"The {title} of group {name} is {shown.lstrip('+−')} {direction} than that of "
-            f"group {ref} ({numbers})"
+            f"{whom} ({numbers})"
         )
     return text + _verdict_clause(row, rule) + "."
 

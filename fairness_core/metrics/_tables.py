@@ -159,8 +159,9 @@ def metric_table(report: SubgroupReport, metric: str) -> pd.DataFrame:
         table[f"{kind}_ci_high"] = table["group_index"].map(part["ci_high"])
         table[f"{kind}_p_adjusted"] = table["group_index"].map(part["p_value_adjusted"])
         table[f"{kind}_verdict"] = table["group_index"].map(part["verdict"])
-    reference = disparities["reference"].iloc[0] if len(disparities) else None
-    table["is_reference"] = table["group"] == reference
+    # by position: compared with everyone (reference "overall"), no group is the reference
+    reference = disparities["reference_index"].iloc[0] if len(disparities) else None
+    table["is_reference"] = table["group_index"] == reference
     for kind in ("difference", "ratio"):
         table.loc[table["is_reference"], f"{kind}_verdict"] = "reference group"
     settings, harmful = report.settings, METRICS[metric].harmful

@@ -90,6 +90,8 @@ _TYPE_WORDS = {
 }
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _SUFFIX = ".toml"
+#: A policy is a few kilobytes of text; anything far larger is the wrong file.
+MAX_POLICY_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,12 @@ def load_policy(name_or_path: str | Path) -> Policy:
             f"There is no built-in policy or policy file called {str(name_or_path)!r}.{hint} "
             f"Expected one of {', '.join(known)}, or the path of a .toml policy file. "
             "Check the spelling, or the file's path."
+        )
+    if path.stat().st_size > MAX_POLICY_BYTES:
+        raise PolicyError(
+            f"The policy file {path.name!r} is {path.stat().st_size:,} bytes; a policy is a "
+            f"short text file (at most {MAX_POLICY_BYTES:,} bytes). Check that you chose the "
+            "policy file and not a data file."
         )
     try:
         text = path.read_text(encoding="utf-8")
@@ -291,6 +299,12 @@ def _requirement(
             f"for {metric!r} a {METRICS[metric].harmful} value harms a group, so "
             f"harmful must be {METRICS[metric].harmful!r}. Got {harmful!r}.",
         )
+    elif metric in POLICY_METRICS and harmful == "higher":
+        bad(
+            "harmful",
+            f"for {metric!r} a lower value harms a group, so harmful must be "
+            "'lower'. Got 'higher'.",
+        )
     if kind is not None and kind not in ("ratio", "difference"):
         bad("kind", f'must be "ratio" or "difference". Got {kind!r}.')
     if metric == "standardized_mean_difference" and kind == "ratio":
@@ -414,9 +428,12 @@ def _checked(
 
 
 def _syntax_message(where: str, exc: tomllib.TOMLDecodeError) -> str:
-    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-    what = str(getattr(exc, "msg", exc)).split(" (at line")[0]
-    place = f"line {line}, column {column}" if line else "somewhere"
+    # Python 3.11-3.13 put the place only in the message: "... (at line 3, column 13)".
+    found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+    column = getattr(exc, "colno", None) or (int(found.group(2)) if found else None)
+    what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+    place = f"line {line}, column {column}" if line else "the end of the file"
     return (
         f"{where} is not valid TOML at {place}: {what.rstrip('.').lower()}. Expected lines "
         'such as name = "My policy" or line = 0.8 (text in double quotes, numbers without). '

@@ -754,6 +754,8 @@ def analysis_title(settings: SubgroupSettings | ReportSettings) -> str:
         compared = "the best-treated group"
     elif reference == "largest":
         compared = "the largest group"
+    elif reference == "overall":
+        compared = "everyone"
     else:
         compared = _reference_text(reference)
     metrics = ", ".join(_metric_phrase(m) for m in settings.metrics)
@@ -779,6 +781,8 @@ def _reference_text(reference: object) -> str:
         return "the largest group"
     if reference == "best":
         return "the best-treated group that can be judged on each metric (impact ratio)"
+    if reference == "overall":
+        return "everyone"
     if isinstance(reference, (list, tuple)):
         return " × ".join(str(v) for v in reference)
     return str(reference)
@@ -890,6 +894,8 @@ def _reference_note(reference: object) -> str:
         )
     if reference == "largest":
         return "Each group is compared with the largest group."
+    if reference == "overall":
+        return "Each group is compared with everyone in the data (tested against the rest)."
     return "Each group is compared with the group the reviewer chose."
 
 

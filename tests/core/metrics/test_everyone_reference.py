@@ -61,3 +61,22 @@ def test_json_names_everyone_as_the_reference() -> None:
     data = report_to_dict(_report())
     assert {tuple(d["reference"].items()) for d in data["disparities"]} == {(("g", "everyone"),)}
     assert data["settings"]["reference"] == "overall"
+
+
+def test_metric_table_has_no_reference_row_against_everyone() -> None:
+    """Every group gets a ratio and a verdict; none is marked the reference group."""
+    from fairness_core.metrics import metric_table
+
+    table = metric_table(_report(), "selection_rate")
+    assert not table["is_reference"].any()
+    assert table["ratio_verdict"].notna().all()
+    assert "reference group" not in set(table["ratio_verdict"])
+
+
+def test_the_sentence_names_everyone_and_the_overall_rate() -> None:
+    """describe_disparity compares the group's rate with everyone's rate."""
+    from fairness_core.metrics import describe_disparity
+
+    sentence = describe_disparity(_report(), "selection_rate", "b", kind="ratio")
+    assert sentence.startswith("Group b is selected at 0.62× the rate of everyone")
+    assert "0.300 vs 0.482" in sentence  # 30/100 against 135/280
