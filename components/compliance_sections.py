@@ -16,6 +16,7 @@ from components import compliance, state
 from components.findings import render_add_to_findings
 from fairness_core.escaping import escape_markdown, neutralise_formula
 from fairness_core.formatting import format_number
+from fairness_core.metrics import DEFAULT_METRICS, METRICS
 from fairness_core.policies import (
     STATUS_ORDER,
     STATUSES,
@@ -248,15 +249,45 @@ def render_overview(results: Sequence[PolicyResult]) -> None:
     )
 
 
-def _evidence_link(evidence: str) -> None:
-    place = evidence.split(":", 1)[0].strip() if evidence else ""
+def _show_in_subgroups(columns: list[str], metric: str) -> None:
+    """Button callback: the Subgroups page opens on the columns (and metric) judged."""
+    st.session_state[state.SUBGROUPS_ATTRIBUTES] = columns
+    if metric not in METRICS:  # a policy's own measure (scoring rate, SMD): columns only
+        return
+    chosen = st.session_state.get(state.SUBGROUPS_METRICS)
+    if isinstance(chosen, list) and metric not in chosen and not METRICS[metric].needs_scores:
+        chosen = [*chosen, metric]
+        st.session_state[state.SUBGROUPS_METRICS] = chosen
+    if metric in (chosen if isinstance(chosen, list) else DEFAULT_METRICS):
+        st.session_state[state.SUBGROUPS_METRIC] = metric
+
+
+def _evidence_link(item: RequirementResult, policy: Policy, protected: Sequence[str]) -> None:
+    """Where the evidence is: Subgroups opens on the columns judged; other pages are links."""
+    evidence = item.evidence or "Subgroups"
+    place = evidence.split(":", 1)[0].strip()
     if place not in EVIDENCE_PAGES:
         return
     page, icon = EVIDENCE_PAGES[place]
-    st.page_link(page, label=f"Evidence: {escape_markdown(evidence)}", icon=icon)
+    label = f"Evidence: {escape_markdown(evidence)}"
+    columns = item.attribute.split(" × ") if item.attribute else []
+    if place != "Subgroups" or not columns or not set(columns) <= set(protected):
+        st.page_link(page, label=label, icon=icon)
+        return
+    metric = next((r.metric for r in policy.requirements if r.id == item.requirement), "")
+    if st.button(
+        label,
+        key=f"compliance.evidence.{policy.id}.{item.requirement}.{item.attribute}",
+        icon=icon,
+        type="tertiary",
+        on_click=_show_in_subgroups,
+        args=(columns, metric),
+        help="Opens the Subgroups page on the groups this requirement judged.",
+    ):
+        st.switch_page(page)
 
 
-def _render_requirement(item: RequirementResult) -> None:
+def _render_requirement(item: RequirementResult, policy: Policy, protected: Sequence[str]) -> None:
     text, status = st.columns([2, 3])
     judged = f" — {escape_markdown(item.attribute)}" if item.attribute else ""
     text.markdown(f"**{escape_markdown(item.title)}**{judged}")
@@ -264,7 +295,7 @@ def _render_requirement(item: RequirementResult) -> None:
         text.caption(f"Worst value {format_number(item.value, 3)}, line {item.line:g}")
     status.markdown(f"{status_badge(item.status)} {escape_markdown(item.reason)}")
     with status:
-        _evidence_link(item.evidence or "Subgroups")
+        _evidence_link(item, policy, protected)
 
 
 def _has(evidence: ReviewEvidence, key: str) -> bool:
@@ -377,7 +408,9 @@ def render_ll144(result: PolicyResult) -> None:
     )
 
 
-def render_policy_result(result: PolicyResult, evidence: ReviewEvidence) -> None:
+def render_policy_result(
+    result: PolicyResult, evidence: ReviewEvidence, protected: Sequence[str]
+) -> None:
     """One policy: headline, source, edits, each requirement, LL144 tables, checklist."""
     policy = result.policy
     st.subheader(escape_markdown(policy.name))
@@ -402,7 +435,7 @@ def render_policy_result(result: PolicyResult, evidence: ReviewEvidence) -> None
     checklist_ids = {i.id for i in policy.checklist}
     for item in result.requirements:
         if item.requirement not in checklist_ids:
-            _render_requirement(item)
+            _render_requirement(item, policy, protected)
     render_ll144(result)
     if policy.checklist:
         _render_checklist(result, evidence)

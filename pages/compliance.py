@@ -66,4 +66,4 @@ st.subheader("Every policy, requirement by requirement")
 render_overview(results)
 evidence = compliance.review_evidence()
 for result in results:
-    render_policy_result(result, evidence)
+    render_policy_result(result, evidence, protected)

@@ -106,6 +106,14 @@ def test_the_four_fifths_rule_is_checked_by_default_on_the_demo(app: AppTest) ->
     assert not app.error
 
 
+def test_the_evidence_opens_subgroups_on_the_groups_judged(app: AppTest) -> None:
+    _go(app, "pages/compliance.py")
+    app.button(key="compliance.evidence.four-fifths.impact_ratio.race").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.multiselect(key=state.SUBGROUPS_ATTRIBUTES).value == ["race"]
+    assert app.selectbox(key=state.SUBGROUPS_METRIC).value == "selection_rate"
+
+
 def test_two_policies_and_an_edited_line_reach_the_statuses_and_subgroups(
     hiring: AppTest,
 ) -> None:
