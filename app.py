@@ -21,7 +21,8 @@ review_session.open_from_address(owner)  # a reload or a link reopens the saved 
 if state.get_inputs() is None and not review_session.missing_files():
     activate_demo(DEFAULT_DEMO)
 
-pages = [
+# Two sections in the sidebar: the review itself, then sharing it and teaching with it.
+review_pages = [
     st.Page(
         "pages/data.py",
         title="Data & model",
@@ -50,7 +51,13 @@ pages = [
         icon=":material/monitoring:",
         url_path="monitoring",
     ),
+    st.Page(
+        "pages/compliance.py", title="Compliance", icon=":material/policy:", url_path="compliance"
+    ),
     st.Page("pages/report.py", title="Report", icon=":material/summarize:", url_path="report"),
+]
+share_pages = [
+    st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
     st.Page("pages/learn.py", title="Learn", icon=":material/school:", url_path="learn"),
     st.Page(
         "pages/exercises.py",
@@ -58,9 +65,8 @@ pages = [
         icon=":material/assignment:",
         url_path="exercises",
     ),
-    st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
 ]
-navigation = st.navigation(pages)
+navigation = st.navigation({"Review": review_pages, "Present and teach": share_pages})
 
 
 def render_session_summary() -> None:

@@ -12,7 +12,7 @@ from dataclasses import fields
 
 import streamlit as st
 
-from components import cache, review_session, state
+from components import cache, compliance, review_session, state
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
 from fairness_core.metrics import SubgroupSettings
@@ -102,6 +102,14 @@ def render_bundle_opener() -> None:
     st.session_state[state.SUBGROUPS_CORRECTION] = first.correction
     st.session_state[state.SUBGROUPS_ALPHA] = float(first.alpha)
     st.session_state[state.REPORT_TITLE] = bundle.title
+    bundled = bundle.policies
+    skipped = compliance.restore_choices(bundled.policies, bundled.columns, bundled.evidence)
+    if skipped:
+        state.push_report_notice(
+            f"The bundle checked policies read from files ({', '.join(skipped)}); the app "
+            "offers the built-in policies only, so they are not chosen in this review. "
+            "Check them with `fairness-explorer audit --policy FILE`."
+        )
     if result.identical:
         state.push_notice(
             "success",

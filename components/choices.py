@@ -124,6 +124,10 @@ KEPT_CHOICES: tuple[str, ...] = (
     state.LEARN_SEED,
     state.LEARN_MATCH_METRIC,
     state.LEARN_GLOSSARY_SEARCH,
+    # Compliance
+    state.COMPLIANCE_POLICIES,
+    state.COMPLIANCE_INTENDED_USE,
+    state.COMPLIANCE_OVERSIGHT,
     # Report
     state.REPORT_TITLE,
     state.REPORT_SUPPRESS,
@@ -132,12 +136,15 @@ KEPT_CHOICES: tuple[str, ...] = (
 )
 
 #: Families of widget keys made per column or per group (the What-if editor's fields, the
-#: Dataset check's reference shares).
+#: Dataset check's reference shares, the "Which metric?" answers, the presenter's notes, the
+#: Compliance page's columns and edited lines).
 KEPT_PREFIXES: tuple[str, ...] = (
     "whatif.edit.",
     "datasetcheck.reference.",
     state.GUIDE_ANSWER_PREFIX,
     state.PRESENT_NOTES_PREFIX,  # the presenter's notes of each Present-mode step
+    state.COMPLIANCE_COLUMN_PREFIX,
+    state.COMPLIANCE_LINE_PREFIX,
 )
 
 #: Keys a widget owns that are deliberately not choices (each with its reason), so a test
@@ -172,6 +179,7 @@ NOT_CHOICES: Mapping[str, str] = {
     state.PRESENT_NEXT: "a button",
     state.PRESENT_PREVIOUS: "a button",
     state.PRESENT_EXIT: "a button",
+    state.COMPLIANCE_LL144_DOWNLOAD: "a download button",
 }
 # (the audit-bundle uploaders of components/bundle_open.py are keyed by their own constants)
 

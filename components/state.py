@@ -66,6 +66,28 @@ SUBGROUPS_CORRECTION = "subgroups.correction"
 SUBGROUPS_SUPPRESS = "subgroups.suppress_below"
 SUBGROUPS_ALPHA = "subgroups.alpha"
 
+# Widget keys of the Compliance page: the policies chosen for the review (the first one's
+# lines are the Subgroups page's), which column is each policy attribute, each line edited
+# for this review, and the text the checklists read (components/compliance.py).
+COMPLIANCE_POLICIES = "compliance.policies"
+COMPLIANCE_INTENDED_USE = "compliance.intended_use"
+COMPLIANCE_OVERSIGHT = "compliance.human_oversight"
+COMPLIANCE_LL144_DOWNLOAD = "compliance.ll144_download"
+#: Families of Compliance keys: one per policy attribute, one per policy requirement.
+COMPLIANCE_COLUMN_PREFIX = "compliance.column."
+COMPLIANCE_LINE_PREFIX = "compliance.line."
+
+
+def policy_column_key(attribute: str) -> str:
+    """Widget key of the column chosen for a policy attribute ("sex", "race_ethnicity")."""
+    return f"{COMPLIANCE_COLUMN_PREFIX}{attribute}"
+
+
+def policy_line_key(policy_id: str, requirement_id: str) -> str:
+    """Widget key of one requirement's line, as edited for this review."""
+    return f"{COMPLIANCE_LINE_PREFIX}{policy_id}.{requirement_id}"
+
+
 # Widget keys of the Dataset check page (dataset audit, proxies, slice discovery).
 DATASETCHECK_ATTRIBUTE = "datasetcheck.attribute"
 DATASETCHECK_FEATURE = "datasetcheck.feature"

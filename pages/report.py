@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import cache, extras_cache, state
+from components import cache, compliance, extras_cache, state
 from components.audit import require_audit
 from components.errors import render_error
 from components.metric_guide import recorded_recommendation
@@ -122,6 +122,11 @@ notice = state.pop_report_notice()
 if notice:
     st.info(escape_markdown(notice))
 inputs, audit = require_audit()
+try:  # the chosen policies' results, as the Compliance page shows them (without cohorts)
+    checked = compliance.review_compliance(inputs, audit)
+except FairnessCoreError as exc:
+    render_error(exc)
+    st.stop()
 
 # --- The analyses the report holds: those added on Subgroups, else the current one -------
 audit = cache.with_cohorts(inputs, audit, state.get_cohorts())  # as the Subgroups page
@@ -178,7 +183,16 @@ with right:
         "than this is left out (and so is a pinned chart that shows such a group).",
     )
 try:
-    analyses = [replace(s, suppress_below=int(suppress) or None) for _, s in chosen_list]
+    lines = compliance.subgroup_lines()  # the chosen policy's lines, as on Subgroups
+    analyses = [
+        replace(
+            s,
+            suppress_below=int(suppress) or None,
+            ratio_threshold=lines.ratio_threshold,
+            tolerance=lines.tolerance,
+        )
+        for _, s in chosen_list
+    ]
     reports = [cache.subgroup_report(inputs, audit, **s.options()) for s in analyses]
     calibration = None
     if audit.y_score is not None:  # the JSON export carries it, as `audit` does
@@ -199,6 +213,9 @@ try:
         recommended=state.get_recommended_point(),
         title=title or "Fairness review",
         metric_choice=recorded_recommendation(),  # "Which metric?" (Learn / Subgroups)
+        policies=checked.results,
+        evidence=checked.evidence,
+        policy_columns=checked.columns,
     )
 except FairnessCoreError as exc:
     render_error(exc)

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import cache, state
+from components import cache, compliance, state
 from components.audit import require_audit
 from components.charts import render_chart
 from components.errors import render_error
@@ -146,6 +146,13 @@ with st.expander("Which metric should I look at?"):
         "pages/learn.py", label="Lessons and glossary on the Learn page", icon=":material/school:"
     )
 
+# The verdicts' lines are the first policy chosen for the review (Compliance page).
+lines = compliance.subgroup_lines()
+st.caption(escape_markdown(lines.sentence))
+st.page_link(
+    "pages/compliance.py", label="Choose policies or edit their lines", icon=":material/policy:"
+)
+
 if not attributes or not metrics:
     st.info("Choose at least one protected attribute and one metric.")
     st.stop()
@@ -173,6 +180,8 @@ try:
         correction=correction,
         alpha=float(alpha),
         suppress_below=int(suppress) or None,
+        ratio_threshold=lines.ratio_threshold,
+        tolerance=lines.tolerance,
     )
     report = cache.subgroup_report(inputs, audit, **settings.options())
     state.set_subgroup_settings(settings)
@@ -323,6 +332,7 @@ st.dataframe(
 )
 
 st.caption(
+    f"{escape_markdown(lines.sentence)} "
     f"Verdicts judge only the direction that harms a group. {spec.harm_sentence} "
     f"p-values are adjusted ({CORRECTIONS[correction].split(' (')[0]}) over the "
     f"{report.comparisons_judged} comparisons judged on this page; 'adverse impact' needs a "

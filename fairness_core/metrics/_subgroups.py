@@ -151,6 +151,11 @@ class SubgroupSettings:
     correction: Correction = "holm"
     alpha: float = 0.05
     suppress_below: int | None = None
+    #: The lines of the verdicts (a policy's, when the review follows one): the ratio below
+    #: which a group is judged harmed (0.8: the four-fifths rule) and the difference past
+    #: which it is. The defaults are :func:`compute_subgroup_report`'s.
+    ratio_threshold: float = 0.8
+    tolerance: float = 0.1
 
     def options(self) -> dict[str, Any]:
         """Keyword arguments for :func:`compute_subgroup_report`."""
@@ -162,6 +167,8 @@ class SubgroupSettings:
             "correction": self.correction,
             "alpha": self.alpha,
             "suppress_below": self.suppress_below,
+            "ratio_threshold": self.ratio_threshold,
+            "tolerance": self.tolerance,
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import (
     SUMMARIES,
     VERDICTS,
+    SubgroupSettings,
     compute_subgroup_report,
     describe_disparity,
     rank_disadvantaged,
@@ -243,3 +245,24 @@ def test_one_group_is_refused_with_the_column_named() -> None:
     counts = Arrays((only,), np.arange(40) % 2, np.arange(40) % 3 == 0).counts()
     with pytest.raises(InvalidInputError, match=r"race has only one group .*'\(missing\)'"):
         compute_subgroup_report(counts, metrics=["selection_rate"])
+
+
+def test_settings_carry_the_lines_of_the_verdicts() -> None:
+    """A policy's lines travel in SubgroupSettings: women's 0.71 fails 0.8 but not 0.6."""
+    counts = _hiring().counts()
+    default = SubgroupSettings(attributes=("sex",), metrics=("selection_rate",))
+    lowered = replace(default, ratio_threshold=0.6, tolerance=0.2)
+    verdicts = {}
+    for chosen in (default, lowered):
+        options = {k: v for k, v in chosen.options().items() if k != "attributes"}
+        report = compute_subgroup_report(counts, **options, seed=1)
+        assert report.settings.ratio_threshold == chosen.ratio_threshold
+        assert report.settings.tolerance == chosen.tolerance
+        rows = report.disparities.set_index("kind")
+        verdicts[chosen.ratio_threshold] = (
+            rows.loc["ratio", "verdict"],
+            rows.loc["difference", "verdict"],
+        )
+    assert verdicts[0.8] == ("adverse impact", "adverse impact")  # 0.71 < 0.8; gap 0.16 > 0.1
+    assert "adverse impact" not in verdicts[0.6]  # 0.71 ≥ 0.6; gap 0.16 ≤ 0.2
+    assert (default.ratio_threshold, default.tolerance) == (0.8, 0.1)  # today's defaults
