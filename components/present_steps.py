@@ -17,24 +17,19 @@ person's values, or rows) keep their title, note and sentence, never their chart
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
-import streamlit as st
 
-from components import cache, extras_cache, state
+from components import review_report
 from components.state import AuditInputs
 from fairness_core.data import AuditData
-from fairness_core.metrics import DEFAULT_METRICS, METRICS, SubgroupSettings, calibration_to_dict
 from fairness_core.report import (
     Finding,
     OperatingPointRecord,
     ReviewReport,
-    build_review,
     compare_operating_points,
-    identify_data,
-    identify_model,
 )
 
 StepKind = Literal["summary", "finding", "points", "point"]
@@ -65,62 +60,9 @@ class Step:
     rows: tuple[str, ...] = ()
 
 
-def _usable(
-    settings: SubgroupSettings, protected: list[str], available: list[str]
-) -> SubgroupSettings | None:
-    """The settings with this data's metrics, or None when its attributes are not here."""
-    if not settings.attributes or not set(settings.attributes) <= set(protected):
-        return None
-    metrics = tuple(m for m in settings.metrics if m in available) or tuple(
-        m for m in DEFAULT_METRICS if m in available
-    )
-    return replace(settings, metrics=metrics)
-
-
 def current_review(inputs: AuditInputs, audit: AuditData) -> ReviewReport:
     """The review as the Report page shows it now (raises FairnessCoreError as it does)."""
-    audit = cache.with_cohorts(inputs, audit, state.get_cohorts())
-    protected = [g.name for g in audit.groups]
-    has_scores = audit.y_score is not None
-    available = [m for m, spec in METRICS.items() if has_scores or not spec.needs_scores]
-    analyses = [
-        usable
-        for s in state.get_report_analyses()
-        if (usable := _usable(s, protected, available)) is not None
-    ]
-    if not analyses:
-        current = state.get_subgroup_settings()
-        fallback = _usable(current, protected, available) if current is not None else None
-        analyses = [
-            fallback
-            or SubgroupSettings(
-                attributes=tuple(protected[:1]),
-                metrics=tuple(m for m in DEFAULT_METRICS if m in available),
-            )
-        ]
-    suppress = st.session_state.get(state.REPORT_SUPPRESS, analyses[0].suppress_below or 0)
-    analyses = [replace(s, suppress_below=int(suppress or 0) or None) for s in analyses]
-    reports = [cache.subgroup_report(inputs, audit, **s.options()) for s in analyses]
-    calibration = None
-    if has_scores:
-        calibration = {
-            " × ".join(s.attributes): calibration_to_dict(
-                extras_cache.calibration(inputs, audit, tuple(s.attributes))
-            )
-            for s in analyses
-        }
-    title = str(st.session_state.get(state.REPORT_TITLE) or "").strip()
-    return build_review(
-        reports,
-        calibration=calibration,
-        roles=inputs.roles,
-        data=identify_data(inputs.dataset, audit),
-        model=identify_model(inputs.model),
-        findings=state.get_findings(),
-        operating_points=state.get_operating_points(),
-        recommended=state.get_recommended_point(),
-        title=title or f"Fairness review of {inputs.dataset.name}",
-    )
+    return review_report.current_review(inputs, audit)
 
 
 def _summary_screens(lines: tuple[str, ...]) -> list[tuple[str, ...]]:

@@ -6,30 +6,20 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import cache, compliance, extras_cache, state
+from components import cache, review_report, state
 from components.audit import require_audit
 from components.errors import render_error
-from components.metric_guide import recorded_recommendation
 from components.privacy import holds_individuals, show_rows
 from components.report_downloads import render_downloads
 from components.router import ensure_routed
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
-from fairness_core.metrics import (
-    DEFAULT_METRICS,
-    METRICS,
-    SubgroupSettings,
-    calibration_to_dict,
-)
 from fairness_core.report import (
     MAX_NOTE_CHARS,
     SEVERITIES,
     SEVERITY_TITLES,
     OperatingPointRecord,
-    build_review,
     compare_operating_points,
-    identify_data,
-    identify_model,
 )
 
 ensure_routed()
@@ -122,50 +112,18 @@ notice = state.pop_report_notice()
 if notice:
     st.info(escape_markdown(notice))
 inputs, audit = require_audit()
-try:  # the chosen policies' results, as the Compliance page shows them (without cohorts)
-    checked = compliance.review_compliance(inputs, audit)
-except FairnessCoreError as exc:
-    render_error(exc)
-    st.stop()
-
-# --- The analyses the report holds: those added on Subgroups, else the current one -------
-audit = cache.with_cohorts(inputs, audit, state.get_cohorts())  # as the Subgroups page
-protected = [g.name for g in audit.groups]
-has_scores = audit.y_score is not None
-available = [m for m, spec in METRICS.items() if has_scores or not spec.needs_scores]
-
-
-def _usable(settings: SubgroupSettings) -> SubgroupSettings | None:
-    """The settings with this data's metrics, or None when its attributes are not here."""
-    if not settings.attributes or not set(settings.attributes) <= set(protected):
-        return None
-    metrics = tuple(m for m in settings.metrics if m in available) or tuple(
-        m for m in DEFAULT_METRICS if m in available
-    )
-    return replace(settings, metrics=metrics)
-
-
-added = state.get_report_analyses()
-usable = [(index, _usable(s)) for index, s in enumerate(added)]
-chosen_list = [(index, s) for index, s in usable if s is not None]
-from_subgroups = not chosen_list
-if from_subgroups:
-    current = state.get_subgroup_settings()
-    fallback = _usable(current) if current is not None else None
-    if fallback is None:
-        # No Subgroups visit on this data yet: the Subgroups page's own defaults.
-        fallback = SubgroupSettings(
-            attributes=tuple(protected[:1]),
-            metrics=tuple(m for m in DEFAULT_METRICS if m in available),
-        )
-    chosen_list = [(-1, fallback)]
+# The analyses the report holds: those added on Subgroups, else the current one (the same
+# function builds the review for Present mode, so the two cannot differ).
+analyses = review_report.report_analyses(cache.with_cohorts(inputs, audit, state.get_cohorts()))
+chosen_list = list(analyses.chosen)
+from_subgroups = analyses.from_subgroups
 subgroups_suppress = chosen_list[0][1].suppress_below or 0
 
 left, right = st.columns([2, 1])
 with left:
     title = st.text_input(
         "Report title",
-        value=f"Fairness review of {inputs.dataset.name}",
+        value=review_report.default_title(inputs),
         key=state.REPORT_TITLE,
         persist_state="session",
         max_chars=200,
@@ -183,39 +141,8 @@ with right:
         "than this is left out (and so is a pinned chart that shows such a group).",
     )
 try:
-    lines = compliance.subgroup_lines()  # the chosen policy's lines, as on Subgroups
-    analyses = [
-        replace(
-            s,
-            suppress_below=int(suppress) or None,
-            ratio_threshold=lines.ratio_threshold,
-            tolerance=lines.tolerance,
-        )
-        for _, s in chosen_list
-    ]
-    reports = [cache.subgroup_report(inputs, audit, **s.options()) for s in analyses]
-    calibration = None
-    if audit.y_score is not None:  # the JSON export carries it, as `audit` does
-        calibration = {
-            " × ".join(s.attributes): calibration_to_dict(
-                extras_cache.calibration(inputs, audit, tuple(s.attributes))
-            )
-            for s in analyses
-        }
-    review = build_review(
-        reports,
-        calibration=calibration,
-        roles=inputs.roles,
-        data=identify_data(inputs.dataset, audit),
-        model=identify_model(inputs.model),
-        findings=state.get_findings(),
-        operating_points=state.get_operating_points(),
-        recommended=state.get_recommended_point(),
-        title=title or "Fairness review",
-        metric_choice=recorded_recommendation(),  # "Which metric?" (Learn / Subgroups)
-        policies=checked.results,
-        evidence=checked.evidence,
-        policy_columns=checked.columns,
+    review = review_report.current_review(
+        inputs, audit, title=title or "Fairness review", suppress=int(suppress)
     )
 except FairnessCoreError as exc:
     render_error(exc)
@@ -229,8 +156,8 @@ if from_subgroups:
         "The report shows the analysis currently chosen on Subgroups. Add analyses there to "
         "include several."
     )
-skipped = len(added) - (0 if from_subgroups else len(chosen_list))
-if added and skipped:
+skipped = analyses.skipped
+if skipped:
     st.caption(
         f"{skipped} added {'analysis groups' if skipped == 1 else 'analyses group'} by "
         "attributes the data loaded now does not have, so the report leaves "

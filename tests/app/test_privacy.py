@@ -29,6 +29,8 @@ GROUP_TABLES_ONLY = {
     "pages/subgroups.py": "per-group metrics",
     "pages/tradeoffs.py": "per-group thresholds and rates",
     "pages/report.py": "settings, options compared; What-if findings' tables use show_rows",
+    "components/compliance_sections.py": "policy requirements and NYC LL144 categories",
+    "components/learn_sections.py": "the practice population's two groups and the glossary",
 }
 #: What-if tables that hold groups, not people (their first columns): these stay.
 GROUP_TABLE_STARTS = {("Group", "Moved to", "People"), ("Feature", "Overall (whole population)")}
