@@ -31,6 +31,7 @@ from fairness_core.data._demos import (
 from fairness_core.data._groups import (
     MISSING_GROUP,
     GroupColumn,
+    band_edges,
     band_labels,
     encode_groups,
     parse_band_edges,
@@ -104,6 +105,7 @@ __all__ = [
     "RoleSuggestion",
     "ScoreScale",
     "TableChecker",
+    "band_edges",
     "band_labels",
     "census_code_labels",
     "check_audit_data",
