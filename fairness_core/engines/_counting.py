@@ -112,6 +112,7 @@ def count_audit(
     spark_session: Any = None,
     model: Any = None,
     default_bins: bool = False,
+    score_sums: bool = True,
 ) -> EngineCounts:
     """Validate the data under ``roles`` and count it per grouping with one engine.
 
@@ -119,13 +120,17 @@ def count_audit(
     raises the same :class:`~fairness_core.errors.ValidationFailedError` with the same
     problems on every engine. ``default_bins``: numeric protected attributes with many
     values get default bands (:func:`with_default_bins`). A ``model`` can score rows only
-    in memory.
+    in memory. ``score_sums=False`` leaves out the per-group score sums and AUC pairs
+    (``GroupCounts.scores``), which only the score-based metrics read; the histograms and
+    calibration are counted either way.
     """
     source = data if isinstance(data, DataSource) else open_source(data)
     chosen = choose_engine(source, engine)
     grouped = tuple(tuple(g) for g in groupings)
     if chosen == "memory":
-        return _count_in_memory(source, roles, grouped, model=model, default_bins=default_bins)
+        return _count_in_memory(
+            source, roles, grouped, model=model, default_bins=default_bins, score_sums=score_sums
+        )
     if model is not None or roles.source == "model":
         raise InvalidInputError(
             f"The {chosen} engine counts decisions and scores already in the data; it cannot "
@@ -138,7 +143,9 @@ def count_audit(
         else spark_runner(source, master=spark_master, session=spark_session)
     )
     with runner as open_runner:
-        return _count_with_sql(open_runner, source, chosen, roles, grouped, default_bins)
+        return _count_with_sql(
+            open_runner, source, chosen, roles, grouped, default_bins, score_sums
+        )
 
 
 # -- memory -----------------------------------------------------------------------------
@@ -151,7 +158,7 @@ def read_rows(source: DataSource) -> pd.DataFrame:
     import pyarrow.dataset as ds
 
     fmt = "parquet" if source.format == "parquet" else ds.CsvFileFormat()
-    partitioning = "hive" if source.root is not None else None
+    partitioning = ds.HivePartitioning.discover() if source.root is not None else None
     dataset = ds.dataset(
         [str(f) for f in source.files],
         format=fmt,
@@ -169,6 +176,7 @@ def _count_in_memory(
     *,
     model: Any,
     default_bins: bool,
+    score_sums: bool,
 ) -> EngineCounts:
     frame = read_rows(source)
     if default_bins:
@@ -184,14 +192,14 @@ def _count_in_memory(
             audit.y_true,
             audit.y_pred,
             sample_weight=audit.sample_weight,
-            y_score=audit.y_score,
+            y_score=audit.y_score if score_sums else None,
         )
         counts.append(group_counts)
         if audit.y_score is None:
             histograms.append(None)
             calibration.append(None)
         else:
-            histograms.append(score_histogram(columns, audit, group_counts))
+            histograms.append(score_histogram(columns, audit, group_counts.labels))
             calibration.append(compute_calibration_by_group(audit, grouping))
     return EngineCounts(
         engine="memory",
@@ -209,7 +217,7 @@ def _count_in_memory(
 
 
 def score_histogram(
-    columns: list[GroupColumn], audit: AuditData, counts: GroupCounts
+    columns: list[GroupColumn], audit: AuditData, labels: tuple[tuple[str, ...], ...]
 ) -> ScoreHistogram:
     """The memory engine's histogram: numpy over the rows (the engines' SQL, in numpy)."""
     assert audit.y_score is not None  # noqa: S101 - callers check
@@ -217,10 +225,10 @@ def score_histogram(
     truth = audit.y_true.astype(np.int64)
     weight = audit.sample_weight
     w = np.ones(len(score)) if weight is None else weight
-    position = {labels: i for i, labels in enumerate(counts.labels)}
+    position = {group_labels: i for i, group_labels in enumerate(labels)}
     row_labels = zip(*(np.asarray(c.labels, dtype=object)[c.codes] for c in columns), strict=True)
     group = np.fromiter((position[tuple(v)] for v in row_labels), dtype=np.int64, count=len(score))
-    n_groups = counts.n_groups
+    n_groups = len(labels)
     grid = np.arange(GRID_STEPS + 1) / GRID_STEPS
     sweep_bin = np.searchsorted(grid, score, side="right") - 1
     cal_edges = np.linspace(0.0, 1.0, CALIBRATION_BINS + 1)
@@ -242,8 +250,8 @@ def score_histogram(
     dist_code = (group * 2 + truth) * DISTRIBUTION_BINS + dist_bin
     dist_shape = (n_groups, 2, DISTRIBUTION_BINS)
     return ScoreHistogram(
-        attributes=counts.attributes,
-        labels=counts.labels,
+        attributes=tuple(c.name for c in columns),
+        labels=labels,
         thresholds=grid,
         sweep_rows=count(sweep_code, sweep_shape, None),
         sweep_weight=count(sweep_code, sweep_shape, w),
@@ -271,6 +279,7 @@ def _count_with_sql(
     roles: ColumnRoles,
     groupings: tuple[tuple[str, ...], ...],
     default_bins: bool,
+    score_sums: bool,
 ) -> EngineCounts:
     schema = runner.columns()
     names = [name for name, _ in schema]
@@ -324,7 +333,7 @@ def _count_with_sql(
     counts: list[GroupCounts] = []
     histograms: list[ScoreHistogram | None] = []
     calibration: list[CalibrationByGroup | None] = []
-    all_pairs = _all_pairs(runner, roles, audit, kept) if score else None
+    all_pairs = _all_pairs(runner, roles, audit, kept) if score and score_sums else None
     for grouping in groupings:
         pairs = None
         if score and all_pairs is not None:

@@ -101,7 +101,8 @@ class SparkRunner:
         return list(self._columns)
 
     def query(self, sql: str) -> pd.DataFrame:
-        return self.session.sql(sql).toPandas()
+        # toArrow, not toPandas: pyspark warns that it does not support pandas 3 yet.
+        return self.session.sql(sql).toArrow().to_pandas()
 
 
 @contextmanager

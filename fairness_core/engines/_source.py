@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -22,8 +23,8 @@ _CHUNK = 1 << 20
 class DataSource:
     """The files one audit reads, in a fixed order, and how to name them in a report.
 
-    ``root`` is the folder hive partitions (``year=2024/``) are read below, or None for a
-    single file or a glob.
+    ``root`` is the folder hive partitions (``year=2024/``) are read below: the folder named,
+    or the fixed folder a pattern starts with; None for a single file.
     """
 
     text: str
@@ -34,7 +35,7 @@ class DataSource:
     @property
     def is_single_file(self) -> bool:
         """True for one file named directly (no folder, no pattern)."""
-        return self.root is None and len(self.files) == 1 and Path(self.text).is_file()
+        return self.root is None and len(self.files) == 1
 
     @property
     def size(self) -> int:
@@ -71,6 +72,9 @@ def open_source(text: str | os.PathLike[str]) -> DataSource:
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _SUFFIXES)
     elif any(ch in spelled for ch in "*?["):
         files = sorted(Path(p) for p in glob.glob(spelled, recursive=True) if Path(p).is_file())
+        # Hive partitions (region=north/) are read below the pattern's fixed folder.
+        fixed = Path(re.split(r"[*?\[]", spelled, maxsplit=1)[0])
+        root = fixed if spelled.endswith(("/", os.sep)) or fixed.is_dir() else fixed.parent
     else:
         raise InvalidInputError(
             f"'{spelled}' is not a file, a folder or a pattern that matches files. Expected a "

@@ -118,7 +118,7 @@ def counts_from_table(
     labels = decode_group_labels(combined, columns, radices)
     scores = None
     has_scores = "sws" in sums.columns
-    if has_scores and pairs is not None:
+    if has_scores and pairs is not None:  # without the AUC pairs, no score sums at all
         positive = rows.truth.astype(bool)
 
         def per_group(values: np.ndarray) -> np.ndarray:

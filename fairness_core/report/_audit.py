@@ -42,6 +42,7 @@ from fairness_core.metrics import (
     METRICS,
     RuleResult,
     SubgroupReport,
+    calibration_to_dict,
     compute_subgroup_report,
     evaluate_rules,
     metric_table,
@@ -49,6 +50,7 @@ from fairness_core.metrics import (
 )
 from fairness_core.models import ModelPolicy, load_model
 from fairness_core.report._review import (
+    FileIdentity,
     calibration_section,
     identify_data,
     identify_model,
@@ -82,6 +84,11 @@ class AuditRequest:
     score_range: tuple[float, float] | None = None
     #: False with --higher-score-unfavourable (e.g. a risk score).
     higher_score_favourable: bool = True
+    #: Where the counts are made (--engine): "memory", "duckdb", "spark" or "auto"
+    #: (DuckDB for folders, patterns and large files; see fairness_core.engines).
+    engine: str = "memory"
+    #: --spark-master: a master URL (local[2], spark://host:7077) or a Spark Connect sc:// URL.
+    spark_master: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,8 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
             f"--reference names {', '.join(unknown)}, which is not a --protected column. "
             "Expected COLUMN=VALUE for one of the protected attributes."
         )
+    if _uses_engine(request):
+        return _finish(request, *_count_with_engine(request))
     dataset = load_dataset(request.data)
     model = load_model(request.model, policy=request.policy) if request.model else None
     source: DecisionSource = (
@@ -154,14 +163,24 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         )
         for grouping in groupings
     )
+    calibration = calibration_section(audit, groupings) if audit.y_score is not None else None
+    return _finish(
+        request, reports, identify_data(dataset, audit), identify_model(model), calibration, roles
+    )
+
+
+def _finish(
+    request: AuditRequest,
+    reports: tuple[SubgroupReport, ...],
+    data: FileIdentity,
+    model: FileIdentity | None,
+    calibration: dict[str, Any] | None,
+    roles: ColumnRoles,
+) -> AuditOutcome:
     # One document per invocation, built as the Report page's JSON export is: the same
     # function, so the same data and settings give the same document.
     document = metrics_document(
-        reports,
-        data=identify_data(dataset, audit),
-        model=identify_model(model),
-        calibration=calibration_section(audit, groupings) if audit.y_score is not None else None,
-        roles=roles,
+        reports, data=data, model=model, calibration=calibration, roles=roles
     )
     rules = [parse_rule(text, known=list(document["summary"])) for text in request.fail_on]
     reasons = {
@@ -174,6 +193,80 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         for r in results
     ]
     return AuditOutcome(reports, document, results)
+
+
+def _uses_engine(request: AuditRequest) -> bool:
+    """True when the counts come from fairness_core.engines rather than one file in memory."""
+    from fairness_core.engines import choose_engine, open_source
+
+    if request.engine == "memory" and Path(request.data).is_file():
+        return False
+    source = open_source(request.data)
+    return choose_engine(source, request.engine) != "memory" or not source.is_single_file  # type: ignore[arg-type]
+
+
+def _count_with_engine(
+    request: AuditRequest,
+) -> tuple[
+    tuple[SubgroupReport, ...],
+    FileIdentity,
+    FileIdentity | None,
+    dict[str, Any] | None,
+    ColumnRoles,
+]:
+    """The reports from an engine's count tables (DuckDB, Spark, or memory over a folder)."""
+    from fairness_core.engines import count_audit
+
+    model = load_model(request.model, policy=request.policy) if request.model else None
+    source: DecisionSource = (
+        "prediction" if request.prediction else "score" if request.score else "model"
+    )
+    roles = ColumnRoles(
+        target=request.target,
+        positive_label=request.positive_label,
+        protected=request.protected,
+        source=source,
+        prediction=request.prediction,
+        score=request.score,
+        threshold=request.threshold,
+        score_range=request.score_range,
+        higher_score_favourable=request.higher_score_favourable,
+    )
+    groupings = [request.protected] if request.intersect else [(a,) for a in request.protected]
+    counted = count_audit(
+        str(request.data),
+        roles,
+        groupings,
+        engine=request.engine,  # type: ignore[arg-type]
+        spark_master=request.spark_master,
+        model=model,
+        default_bins=True,
+        score_sums=False,  # the audit's metrics read the cells; calibration has its own table
+    )
+    reports = tuple(
+        compute_subgroup_report(
+            counts,
+            reference=_reference_for(grouping, request.references),
+            min_n=request.min_n,
+            alpha=request.alpha,
+        )
+        for counts, grouping in zip(counted.counts, groupings, strict=True)
+    )
+    data = FileIdentity(
+        name=counted.source.name,
+        sha256=counted.source.sha256(),
+        rows=counted.rows,
+        audited_rows=counted.audited_rows,
+        kind=counted.source.format,
+    )
+    calibration = None
+    if any(c is not None for c in counted.calibration):
+        calibration = {
+            " × ".join(grouping): calibration_to_dict(result)
+            for grouping, result in zip(groupings, counted.calibration, strict=True)
+            if result is not None
+        }
+    return reports, data, identify_model(model), calibration, counted.roles
 
 
 def render_audit(outcome: AuditOutcome, fmt: OutputFormat) -> str:
