@@ -33,6 +33,7 @@ from fairness_core.engines._counting import (
     read_rows,
     with_default_bins,
 )
+from fairness_core.engines._periods import count_periods
 from fairness_core.engines._runners import JAVA_ADVICE, java_available, spark_session
 from fairness_core.engines._source import DataSource, open_source
 from fairness_core.engines._tables import ScoreHistogram
@@ -47,6 +48,7 @@ __all__ = [
     "ScoreHistogram",
     "choose_engine",
     "count_audit",
+    "count_periods",
     "java_available",
     "open_source",
     "read_rows",

@@ -105,6 +105,7 @@ def count_query(
     weight: str | None = None,
     score_is_text: bool = False,
     weight_is_text: bool = False,
+    bins: bool = True,
 ) -> str:
     """One GROUP BY over the role columns: every count the audit needs, and validation's.
 
@@ -116,6 +117,7 @@ def count_query(
     sweep, calibration and distribution bins, and the weighted score, squared errors and
     log losses for either outcome. With a ``weight`` column: ``weight_check`` (empty,
     negative or not a number → NULL, zero → 0, else 1). Sums: rows ``n``, ``sw``, ``sw2``.
+    ``bins=False`` leaves out the score bins and score sums (only ``score_check`` and ``d``).
     """
     q = dialect.ident
     selects = [f"{q(column)} AS {alias}" for alias, column in keys]
@@ -169,6 +171,9 @@ def count_query(
         outer += [
             ("score_check", check),
             ("d", _flag(f"{s} >= {double(roles.threshold)}")),
+        ]
+    if score and bins:
+        outer += [
             ("sweep_bin", sweep),
             ("calibration_bin", f"({calibration})"),
             ("distribution_bin", f"({distribution})"),
