@@ -157,9 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         def subset(rows: int) -> tuple[str, list[Path]]:
             chosen = files[: max(1, rows // CHUNK)]
             folder = work / f"first-{rows}"
-            folder.mkdir(exist_ok=True)
-            for f in chosen:
-                (folder / f.name).symlink_to(f)
+            if not folder.exists():
+                folder.mkdir()
+                for f in chosen:
+                    (folder / f.name).symlink_to(f)
             return str(folder), chosen
 
         runs: list[tuple[str, list[str]]] = []
