@@ -74,10 +74,17 @@ class AuditData:
 
 
 def find_problems(
-    frame: pd.DataFrame, roles: ColumnRoles, *, model: ScoringModel | None = None
+    frame: pd.DataFrame,
+    roles: ColumnRoles,
+    *,
+    model: ScoringModel | None = None,
+    row_counts: np.ndarray | None = None,
 ) -> list[Problem]:
-    """Every problem (errors and warnings) with auditing ``frame`` under ``roles``."""
-    return TableChecker(frame, roles, model).run()[0]
+    """Every problem (errors and warnings) with auditing ``frame`` under ``roles``.
+
+    ``row_counts`` as for :func:`check_audit_data`.
+    """
+    return TableChecker(frame, roles, model, row_counts).run()[0]
 
 
 def check_audit_data(
