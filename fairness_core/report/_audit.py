@@ -196,13 +196,21 @@ def _finish(
 
 
 def _uses_engine(request: AuditRequest) -> bool:
-    """True when the counts come from fairness_core.engines rather than one file in memory."""
-    from fairness_core.engines import choose_engine, open_source
+    """True when the counts come from fairness_core.engines rather than one file in memory.
 
-    if request.engine == "memory" and Path(request.data).is_file():
-        return False
-    source = open_source(request.data)
-    return choose_engine(source, request.engine) != "memory" or not source.is_single_file  # type: ignore[arg-type]
+    One file is read in memory (any format the app reads) unless DuckDB or Spark is named,
+    or "auto" meets a CSV or Parquet file over AUTO_DUCKDB_BYTES; a folder or a pattern
+    always goes through the engines (whose memory engine reads folders too).
+    """
+    from fairness_core.engines import AUTO_DUCKDB_BYTES
+
+    path = Path(request.data)
+    if not path.is_file():
+        return True
+    if request.engine == "auto":
+        tabular = path.suffix.lower() in (".csv", ".parquet", ".pq")
+        return tabular and path.stat().st_size > AUTO_DUCKDB_BYTES
+    return request.engine != "memory"
 
 
 def _count_with_engine(
