@@ -23,17 +23,17 @@ Words used here:
 
 from __future__ import annotations
 
-from fairness_core.engines._counting import (
+from fairness_core.engines._counting import count_audit
+from fairness_core.engines._memory import read_rows
+from fairness_core.engines._periods import count_periods
+from fairness_core.engines._result import (
     AUTO_DUCKDB_BYTES,
     ENGINES,
     Engine,
     EngineCounts,
     choose_engine,
-    count_audit,
-    read_rows,
     with_default_bins,
 )
-from fairness_core.engines._periods import count_periods
 from fairness_core.engines._runners import JAVA_ADVICE, java_available, spark_session
 from fairness_core.engines._source import DataSource, open_source
 from fairness_core.engines._tables import ScoreHistogram

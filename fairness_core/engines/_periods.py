@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.data import ColumnRoles, check_audit_data
-from fairness_core.engines._counting import Engine, choose_engine
+from fairness_core.engines._result import Engine, choose_engine
 from fairness_core.engines._runners import TABLE, Runner, duckdb_runner, spark_runner
 from fairness_core.engines._source import DataSource, open_source
 from fairness_core.engines._sql import count_query, score_stats_query

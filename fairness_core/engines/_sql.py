@@ -83,10 +83,6 @@ def _flag(condition: str) -> str:
     return f"(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def _interior_edges(n_bins: int) -> list[float]:
-    return [float(e) for e in np.linspace(0.0, 1.0, n_bins + 1)[1:-1]]
-
-
 def audit_score(roles: ColumnRoles, raw: str) -> str:
     """The audit score (0 to 1, higher favourable) of the raw score, as ScoreScale does."""
     scale = score_scale(roles)
