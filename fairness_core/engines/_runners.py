@@ -137,7 +137,15 @@ def spark_session(master: str | None = None) -> Any:
             "dependencies again (python3 dev.py setup)."
         ) from exc
     if url.startswith("sc://"):
-        return SparkSession.builder.remote(url).getOrCreate()
+        try:
+            return SparkSession.builder.remote(url).getOrCreate()
+        except ImportError as exc:
+            raise InvalidInputError(
+                f"Connecting to the Spark Connect server {url} needs Spark Connect's client "
+                f"packages, which are not installed ({exc}). Install them with "
+                "'pip install \"pyspark[connect]\"' in the environment that runs the audit, "
+                "or give a master URL (spark://host:7077) instead."
+            ) from exc
     if not java_available():
         raise InvalidInputError(
             "The Spark engine needs Java, and no 'java' command was found. To use Spark, "
