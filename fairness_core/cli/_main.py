@@ -40,6 +40,7 @@ from fairness_core.cli._policies import (
     policy_lines,
     run_policies,
 )
+
 # Only what building the parser needs is imported here, from modules that import neither
 # pandas nor numpy: `fairness-explorer audit --help` answers at once. Each command imports
 # the rest where it runs.
@@ -224,7 +225,15 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "Exit code 0 when every --fail-on rule passes and every --policy is met, 1 when one "
         "fails, 2 on bad input.",
     )
-    audit.add_argument("--data", required=True, type=Path, help="CSV, Parquet or .xlsx file")
+    audit.add_argument(
+        "--data",
+        required=True,
+        type=Path,
+        help="CSV, Parquet or .xlsx file; or a folder of CSV / Parquet files (hive "
+        "partitions such as year=2024/ included) or a pattern in quotes such as "
+        "'logs/**/*.parquet'",
+    )
+    _add_engine(audit)
     audit.add_argument("--model", type=Path, help="skops or ONNX model that scores the rows")
     _add_trust_type(audit)
     audit.add_argument("--target", required=True, help="column with the true outcome")
@@ -289,6 +298,23 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="e.g. 'disparate_impact_ratio<0.8' or 'equalized_odds_difference>0.1'",
     )
     add_policy_options(audit)
+
+
+def _add_engine(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--engine",
+        choices=["auto", "memory", "duckdb", "spark"],
+        default="auto",
+        help="where the counts are made: 'memory'; 'duckdb' (files and folders larger than "
+        "memory); 'spark' (a Spark cluster, see --spark-master); 'auto' (default): DuckDB "
+        "for folders, patterns and files over 256 MB, memory otherwise",
+    )
+    command.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="with --engine spark: a master URL (default local[2]; spark://host:7077, yarn) "
+        "or a Spark Connect URL (sc://host:15002)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -386,6 +412,8 @@ def _run_audit(args: argparse.Namespace) -> int:
                 policy=_policy(args),
                 policies=load_policies(args),
                 policy_columns=policy_columns(args),
+                engine=args.engine,
+                spark_master=args.spark_master,
             )
         )
         text = render_audit(outcome, args.format)

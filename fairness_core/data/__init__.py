@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
     from fairness_core.data._groups import (
         MISSING_GROUP,
         GroupColumn,
+        band_edges,
         band_labels,
         encode_groups,
         parse_band_edges,
@@ -109,6 +110,7 @@ __all__ = [
     "RoleSuggestion",
     "ScoreScale",
     "TableChecker",
+    "band_edges",
     "band_labels",
     "census_code_labels",
     "check_audit_data",

@@ -49,17 +49,19 @@ def encode_groups(
     *,
     binning: Binning | None = None,
     labels: Mapping[str, str] | None = None,
+    row_counts: np.ndarray | None = None,
 ) -> GroupColumn:
     """Encode a protected attribute (cut into bands first when ``binning`` is given).
 
     ``labels`` name coded values (``{"1": "Male", "2": "Female"}``); a value without a
-    label keeps its own text.
+    label keeps its own text. ``row_counts``: each value stands for this many rows (for
+    bands of equal size, see :func:`band_edges`).
     """
     name = str(series.name)
     missing = series.isna().to_numpy()
     if binning is not None:
         values = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
-        edges = binning.edges or quantile_edges(values[~missing], binning.quantiles)
+        edges = band_edges(values, binning, row_counts=row_counts)
         used = band_labels(edges, integer=_all_integer(values[~missing]))
         codes = np.searchsorted(np.asarray(edges, dtype="float64"), values, side="right")
     else:
@@ -73,6 +75,25 @@ def encode_groups(
     codes = np.where(missing, len(used), codes).astype(np.int32)
     labels_out = tuple(used) + ((MISSING_GROUP,) if missing.any() else ())
     return GroupColumn(name=name, labels=labels_out, codes=codes, binned=binning is not None)
+
+
+def band_edges(
+    values: np.ndarray, binning: Binning, *, row_counts: np.ndarray | None = None
+) -> tuple[float, ...]:
+    """The inner cut points of ``binning`` on these values (NaN: missing, left out).
+
+    ``row_counts``: each value stands for this many rows; the quantiles are then those of
+    the rows (numpy's default, linear interpolation between order statistics), exactly as
+    if every row had been given.
+    """
+    if binning.edges:
+        return binning.edges
+    present = ~np.isnan(values)
+    if row_counts is None:
+        return quantile_edges(values[present], binning.quantiles)
+    return quantile_edges(
+        values[present], binning.quantiles, row_counts=np.asarray(row_counts)[present]
+    )
 
 
 def band_labels(edges: tuple[float, ...], *, integer: bool) -> tuple[str, ...]:
@@ -128,13 +149,44 @@ def _code_key(text: str) -> str:
     return text
 
 
-def quantile_edges(values: np.ndarray, quantiles: int) -> tuple[float, ...]:
+def quantile_edges(
+    values: np.ndarray, quantiles: int, *, row_counts: np.ndarray | None = None
+) -> tuple[float, ...]:
     if len(values) == 0 or quantiles < 2:
         return ()
-    inner = np.quantile(values, np.linspace(0, 1, quantiles + 1)[1:-1])
+    levels = np.linspace(0, 1, quantiles + 1)[1:-1]
+    if row_counts is None:
+        inner = np.quantile(values, levels)
+    else:
+        inner = _repeated_quantile(values, np.asarray(row_counts, dtype=np.int64), levels)
     rounded = sorted({_round_nicely(float(v)) for v in inner})
     low, high = float(np.min(values)), float(np.max(values))
     return tuple(e for e in rounded if low < e <= high)
+
+
+def _repeated_quantile(values: np.ndarray, counts: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """``np.quantile(np.repeat(values, counts), levels)`` without making the repeats.
+
+    numpy's default ("linear"): at position ``h = (n - 1) q`` of the sorted rows, the order
+    statistic ``x[floor h]`` plus ``(h - floor h)`` times the step to ``x[floor h + 1]``,
+    computed with numpy's own lerp so the numbers are the same to the last bit.
+    """
+    order = np.argsort(values, kind="stable")
+    x, c = values[order], counts[order]
+    keep = c > 0
+    x, c = x[keep], c[keep]
+    ends = np.cumsum(c)  # rows up to and including each distinct value
+    n = int(ends[-1])
+    position = (n - 1) * levels
+    low = np.floor(position).astype(np.int64)
+    high = np.minimum(low + 1, n - 1)
+    below = x[np.searchsorted(ends, low, side="right")]
+    above = x[np.searchsorted(ends, high, side="right")]
+    fraction = position - low
+    # As numpy's _lerp: a + (b - a) * t, taken from the other end when t >= 0.5.
+    diff = above - below
+    lerp = np.where(fraction >= 0.5, above - diff * (1 - fraction), below + diff * fraction)
+    return np.where(below == above, below, lerp)
 
 
 def _round_nicely(value: float) -> float:

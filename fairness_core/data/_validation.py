@@ -74,17 +74,33 @@ class AuditData:
 
 
 def find_problems(
-    frame: pd.DataFrame, roles: ColumnRoles, *, model: ScoringModel | None = None
+    frame: pd.DataFrame,
+    roles: ColumnRoles,
+    *,
+    model: ScoringModel | None = None,
+    row_counts: np.ndarray | None = None,
 ) -> list[Problem]:
-    """Every problem (errors and warnings) with auditing ``frame`` under ``roles``."""
-    return TableChecker(frame, roles, model).run()[0]
+    """Every problem (errors and warnings) with auditing ``frame`` under ``roles``.
+
+    ``row_counts`` as for :func:`check_audit_data`.
+    """
+    return TableChecker(frame, roles, model, row_counts).run()[0]
 
 
 def check_audit_data(
-    frame: pd.DataFrame, roles: ColumnRoles, *, model: ScoringModel | None = None
+    frame: pd.DataFrame,
+    roles: ColumnRoles,
+    *,
+    model: ScoringModel | None = None,
+    row_counts: np.ndarray | None = None,
 ) -> AuditData:
-    """Validate and return :class:`AuditData`; raise ValidationFailedError listing all errors."""
-    problems, audit = TableChecker(frame, roles, model).run()
+    """Validate and return :class:`AuditData`; raise ValidationFailedError listing all errors.
+
+    ``row_counts``: each row of ``frame`` stands for this many rows of the data (an engine's
+    ``GROUP BY`` over the role columns, see :mod:`fairness_core.engines`); the messages then
+    count the rows it stands for, so they read as if the whole data had been checked.
+    """
+    problems, audit = TableChecker(frame, roles, model, row_counts).run()
     if audit is None:
         raise ValidationFailedError(problems)
     return audit
@@ -93,8 +109,16 @@ def check_audit_data(
 class TableChecker:
     """One validation pass; methods append problems and fill in clean arrays."""
 
-    def __init__(self, frame: pd.DataFrame, roles: ColumnRoles, model: ScoringModel | None):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        roles: ColumnRoles,
+        model: ScoringModel | None,
+        row_counts: np.ndarray | None = None,
+    ):
         self.frame = frame
+        self.row_counts = None if row_counts is None else np.asarray(row_counts, dtype=np.int64)
+        self.total = len(frame) if self.row_counts is None else int(self.row_counts.sum())
         self.roles = roles
         self.model = model
         self.problems: list[Problem] = []
@@ -110,6 +134,13 @@ class TableChecker:
 
     def col(self, name: str) -> pd.Series:
         return self.frame[name]
+
+    def rows(self, mask: object) -> int:
+        """How many rows of the data ``mask`` (over the frame's rows) selects."""
+        selected = np.asarray(mask, dtype=bool)
+        if self.row_counts is None:
+            return int(selected.sum())
+        return int(self.row_counts[selected].sum())
 
     # -- the pass ------------------------------------------------------------------
     def run(self) -> tuple[list[Problem], AuditData | None]:
@@ -142,7 +173,7 @@ class TableChecker:
                 name,
             )
         self.usable = {n for n in names if n not in duplicates}
-        if self.frame.shape[1] > 0 and len(self.frame) == 0:
+        if self.frame.shape[1] > 0 and self.total == 0:
             self.error(
                 "no_rows",
                 "The file has column names but no data rows.",
@@ -249,13 +280,13 @@ class TableChecker:
             return None
         target = self.col(name)
         values = _distinct(target)
-        missing = int(target.isna().sum())
+        missing = self.rows(target.isna())
         if missing:
             self.warn(
                 "target_missing",
                 f"{_rows_have(missing)} no value in the target column '{name}'.",
                 "a known outcome for every row.",
-                f"{missing:,} of {len(target):,} rows empty.",
+                f"{missing:,} of {self.total:,} rows empty.",
                 "They are left out of every metric. Fill them in if the outcome is known.",
                 name,
             )
@@ -350,7 +381,7 @@ class TableChecker:
     def check_prediction(self, name: str, positive: Hashable | None) -> np.ndarray | None:
         pred = self.col(name)
         values = _distinct(pred)
-        missing = int(pred.isna().sum())
+        missing = self.rows(pred.isna())
         ok = True
         if missing:
             self.error(
@@ -456,13 +487,13 @@ class TableChecker:
                 "score_not_numeric",
                 f"The {label} holds text, not numbers.",
                 "a probability between 0 and 1 in every row.",
-                f"{int(bad_text.sum()):,} non-numeric values, e.g. {examples}.",
+                f"{self.rows(bad_text):,} non-numeric values, e.g. {examples}.",
                 "Choose the column of model scores, or clean the file so every score is a number.",
                 name,
             )
             return None
         values = numeric.to_numpy(dtype="float64", na_value=np.nan)
-        missing = int(np.isnan(values).sum())
+        missing = self.rows(np.isnan(values))
         if missing:
             self.error(
                 "score_missing",
@@ -481,7 +512,7 @@ class TableChecker:
                 "score_out_of_range",
                 f"The {label} has values outside 0 to 1.",
                 "probabilities between 0 and 1.",
-                f"{int(outside.sum()):,} values outside, from {values.min():.4g} to "
+                f"{self.rows(outside):,} values outside, from {values.min():.4g} to "
                 f"{values.max():.4g}.",
                 "Use the model's probability output (not a raw margin or a 0-100 score), or "
                 "rescale the column to 0-1.",
@@ -495,7 +526,7 @@ class TableChecker:
     ) -> np.ndarray | None:
         low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
         if self.roles.score_range is None and (low < 0 or high > 1):
-            outside = int(((values < 0) | (values > 1)).sum())
+            outside = self.rows((values < 0) | (values > 1))
             direction = "" if self.roles.higher_score_favourable else " --higher-score-unfavourable"
             self.error(
                 "score_out_of_range",
@@ -517,7 +548,7 @@ class TableChecker:
                 f"The {label} has values outside the scale set for it "
                 f"({scale.low:g} to {scale.high:g}).",
                 f"every score from {scale.low:g} to {scale.high:g}.",
-                f"{int(outside_scale.sum()):,} values outside, from {low:g} to {high:g}.",
+                f"{self.rows(outside_scale):,} values outside, from {low:g} to {high:g}.",
                 f"Widen the scale to cover them, e.g. from {min(low, scale.low):g} to "
                 f"{max(high, scale.high):g}, or choose another score column.",
                 name,
@@ -573,7 +604,7 @@ class TableChecker:
                 "bad_weight",
                 f"The sample weight column '{name}' has unusable values.",
                 "a non-negative number in every row, not all zero.",
-                f"{int(bad.sum()):,} rows empty, negative or not a number"
+                f"{self.rows(bad):,} rows empty, negative or not a number"
                 + ("; every weight is zero." if not bad.any() else "."),
                 "Fix the weights, or clear the sample weight role to count every row once.",
                 name,
@@ -623,14 +654,19 @@ class TableChecker:
                     name,
                 )
                 continue
-            group = encode_groups(series, binning=binning, labels=self.roles.labels_for(name))
-            missing = int(series.isna().sum())
+            group = encode_groups(
+                series,
+                binning=binning,
+                labels=self.roles.labels_for(name),
+                row_counts=self.row_counts,
+            )
+            missing = self.rows(series.isna())
             if missing:
                 self.warn(
                     "protected_missing",
                     f"{_rows_have(missing)} no value for the protected attribute '{name}'.",
                     "a value for every row.",
-                    f"{missing:,} of {len(series):,} rows empty.",
+                    f"{missing:,} of {self.total:,} rows empty.",
                     f"They are kept and shown as their own group, '{MISSING_GROUP}'. Fill them "
                     "in if the values are known.",
                     name,

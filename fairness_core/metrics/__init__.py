@@ -21,11 +21,15 @@ from __future__ import annotations
 
 from fairness_core.metrics._calibration import (
     CalibrationByGroup,
+    bin_sums,
+    calibration_from_bin_sums,
     calibration_to_dict,
     compute_calibration_by_group,
 )
 from fairness_core.metrics._counts import (
+    ALL_ROWS,
     GroupCounts,
+    ScoreSums,
     check_binary,
     check_group_columns,
     check_lengths,
@@ -116,6 +120,7 @@ from fairness_core.metrics._verdicts import (
 )
 
 __all__ = [
+    "ALL_ROWS",
     "BENEFITS",
     "COLUMN_TITLES",
     "CORRECTION_TITLES",
@@ -142,6 +147,7 @@ __all__ = [
     "ReportSettings",
     "Rule",
     "RuleResult",
+    "ScoreSums",
     "SubgroupReport",
     "SubgroupSettings",
     "SummaryDetail",
@@ -150,7 +156,9 @@ __all__ = [
     "adjust_p_values",
     "between_groups",
     "beyond",
+    "bin_sums",
     "build_inequality_json",
+    "calibration_from_bin_sums",
     "calibration_to_dict",
     "check_answers",
     "check_binary",

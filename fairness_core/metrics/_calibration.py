@@ -30,7 +30,13 @@ from fairness_core.formatting import to_json_value
 from fairness_core.metrics._counts import combine_group_codes, decode_group_labels
 from fairness_core.metrics._stats import effective_sample_size, wilson_interval
 
-__all__ = ["CalibrationByGroup", "calibration_to_dict", "compute_calibration_by_group"]
+__all__ = [
+    "CalibrationByGroup",
+    "bin_sums",
+    "calibration_from_bin_sums",
+    "calibration_to_dict",
+    "compute_calibration_by_group",
+]
 
 
 @dataclass(frozen=True)
@@ -99,17 +105,62 @@ def compute_calibration_by_group(
     edges = np.linspace(0.0, 1.0, n_bins + 1)
     # As sklearn.calibration.calibration_curve: bins (a, b], the first one [0, b].
     bin_of = np.searchsorted(edges[1:-1], score)
-    table = _bin_table(group * n_bins + bin_of, len(names) * n_bins, truth, score, weight)
+    sums = bin_sums(group * n_bins + bin_of, len(names) * n_bins, truth, score, weight)
+    shaped = {key: value.reshape(len(names), n_bins) for key, value in sums.items()}
+    return calibration_from_bin_sums(
+        shaped,
+        attributes=tuple(attributes),
+        names=names,
+        weighted=weight is not None,
+        confidence=confidence,
+    )
+
+
+def bin_sums(
+    code: np.ndarray,
+    size: int,
+    truth: np.ndarray,
+    score: np.ndarray,
+    weight: np.ndarray | None,
+) -> dict[str, np.ndarray]:
+    """Per code: rows, weight, squared weight, weighted score and weighted positives."""
+    w = np.ones(len(code)) if weight is None else weight
+    return {
+        "n": np.bincount(code, minlength=size).astype(np.float64),
+        "weight": np.bincount(code, weights=w, minlength=size),
+        "squared": np.bincount(code, weights=w * w, minlength=size),
+        "score": np.bincount(code, weights=w * score, minlength=size),
+        "positive": np.bincount(code, weights=w * truth, minlength=size),
+    }
+
+
+def calibration_from_bin_sums(
+    sums: dict[str, np.ndarray],
+    *,
+    attributes: tuple[str, ...],
+    names: tuple[str, ...],
+    weighted: bool,
+    confidence: float = 0.95,
+) -> CalibrationByGroup:
+    """The calibration result from per (group, bin) sums (arrays shaped groups × bins).
+
+    ``sums`` holds ``n``, ``weight``, ``squared``, ``score`` and ``positive`` as
+    :func:`bin_sums` makes them; a count engine (:mod:`fairness_core.engines`) fills the
+    same table with a ``GROUP BY``.
+    """
+    n_groups, n_bins = sums["n"].shape
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    table = _bin_stats({key: value.ravel() for key, value in sums.items()}, weighted)
     low, high = wilson_interval(
         table["observed_rate"] * table["n_eff"], table["n_eff"], confidence=confidence
     )
     bins = pd.DataFrame(
         {
             "group": np.repeat(np.asarray(names, dtype=object), n_bins),
-            "group_index": np.repeat(np.arange(len(names)), n_bins),
-            "bin": np.tile(np.arange(n_bins), len(names)),
-            "bin_low": np.tile(edges[:-1], len(names)),
-            "bin_high": np.tile(edges[1:], len(names)),
+            "group_index": np.repeat(np.arange(n_groups), n_bins),
+            "bin": np.tile(np.arange(n_bins), n_groups),
+            "bin_low": np.tile(edges[:-1], n_groups),
+            "bin_high": np.tile(edges[1:], n_groups),
             "n": table["n"].astype(np.int64),
             "weight": table["weight"],
             "mean_score": table["mean_score"],
@@ -119,14 +170,14 @@ def compute_calibration_by_group(
         }
     )
     bins = bins[bins["n"] > 0].reset_index(drop=True)
-    everyone = _bin_table(bin_of, n_bins, truth, score, weight)
+    everyone = _bin_stats({key: value.sum(axis=0) for key, value in sums.items()}, weighted)
     return CalibrationByGroup(
         attributes=tuple(attributes),
         names=names,
         n_bins=int(n_bins),
         confidence=float(confidence),
         overall_ece=_ece(everyone["weight"], everyone["mean_score"], everyone["observed_rate"]),
-        weighted=weight is not None,
+        weighted=weighted,
         bins=bins,
         groups=_group_table(bins, names),
     )
@@ -147,24 +198,15 @@ def calibration_to_dict(result: CalibrationByGroup) -> dict[str, Any]:
     )
 
 
-def _bin_table(
-    code: np.ndarray,
-    size: int,
-    truth: np.ndarray,
-    score: np.ndarray,
-    weight: np.ndarray | None,
-) -> dict[str, np.ndarray]:
-    """Rows, weight, effective n, mean score and observed rate per code (one bincount each)."""
-    w = np.ones(len(code)) if weight is None else weight
-    rows = np.bincount(code, minlength=size).astype(np.float64)
-    total = np.bincount(code, weights=w, minlength=size)
-    squared = np.bincount(code, weights=w * w, minlength=size)
+def _bin_stats(sums: dict[str, np.ndarray], weighted: bool) -> dict[str, np.ndarray]:
+    """Rows, weight, effective n, mean score and observed rate per bin, from its sums."""
+    total = sums["weight"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean_score = np.bincount(code, weights=w * score, minlength=size) / total
-        observed = np.bincount(code, weights=w * truth, minlength=size) / total
-    n_eff = rows if weight is None else effective_sample_size(total, squared)
+        mean_score = sums["score"] / total
+        observed = sums["positive"] / total
+    n_eff = effective_sample_size(total, sums["squared"]) if weighted else sums["n"]
     return {
-        "n": rows,
+        "n": sums["n"],
         "weight": total,
         "n_eff": n_eff,
         "mean_score": mean_score,

@@ -45,6 +45,7 @@ from fairness_core.metrics import (
     METRICS,
     RuleResult,
     SubgroupReport,
+    calibration_to_dict,
     compute_subgroup_report,
     evaluate_rules,
     metric_table,
@@ -62,6 +63,7 @@ from fairness_core.policies import (
     policy_results_to_markdown,
 )
 from fairness_core.report._review import (
+    FileIdentity,
     calibration_section,
     identify_data,
     identify_model,
@@ -99,6 +101,11 @@ class AuditRequest:
     policies: tuple[Policy, ...] = ()
     #: Policy attribute → protected column (--policy-column ATTRIBUTE=COLUMN).
     policy_columns: tuple[tuple[str, str], ...] = ()
+    #: Where the counts are made (--engine): "memory", "duckdb", "spark" or "auto"
+    #: (DuckDB for folders, patterns and large files; see fairness_core.engines).
+    engine: str = "memory"
+    #: --spark-master: a master URL (local[2], spark://host:7077) or a Spark Connect sc:// URL.
+    spark_master: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,8 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
             f"--reference names {', '.join(unknown)}, which is not a --protected column. "
             "Expected COLUMN=VALUE for one of the protected attributes."
         )
+    if _uses_engine(request):
+        return _finish(request, *_count_with_engine(request))
     dataset = load_dataset(request.data)
     model = load_model(request.model, policy=request.policy) if request.model else None
     source: DecisionSource = (
@@ -174,14 +183,26 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         )
         for grouping in groupings
     )
+    calibration = calibration_section(audit, groupings) if audit.y_score is not None else None
+    return _finish(
+        request, reports, identify_data(dataset, audit), identify_model(model), calibration, roles,
+        audit,
+    )  # fmt: skip
+
+
+def _finish(
+    request: AuditRequest,
+    reports: tuple[SubgroupReport, ...],
+    data: FileIdentity,
+    model: FileIdentity | None,
+    calibration: dict[str, Any] | None,
+    roles: ColumnRoles,
+    audit: AuditData | None,
+) -> AuditOutcome:
     # One document per invocation, built as the Report page's JSON export is: the same
     # function, so the same data and settings give the same document.
     document = metrics_document(
-        reports,
-        data=identify_data(dataset, audit),
-        model=identify_model(model),
-        calibration=calibration_section(audit, groupings) if audit.y_score is not None else None,
-        roles=roles,
+        reports, data=data, model=model, calibration=calibration, roles=roles
     )
     rules = [parse_rule(text, known=list(document["summary"])) for text in request.fail_on]
     reasons = {
@@ -200,11 +221,19 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
 
 
 def _check_policies(
-    request: AuditRequest, audit: AuditData, analyses: int
+    request: AuditRequest, audit: AuditData | None, analyses: int
 ) -> tuple[PolicyResult, ...]:
     """Each --policy evaluated on the audit data (--policy-column maps its attributes)."""
     if not request.policies:
         return ()
+    if audit is None:
+        # Policies are judged on the rows (the LL144 tables, the standardized mean
+        # difference); the DuckDB and Spark engines hand back count tables only.
+        raise InvalidInputError(
+            f"--policy needs the rows in memory, but the {request.engine} engine counts them "
+            "where they are. Run the policy check with --engine memory (on the file, or on a "
+            "sample of the log), and the large audit without --policy."
+        )
     known = {name for policy in request.policies for name in policy.attributes}
     for attribute, column in request.policy_columns:
         if attribute not in known:
@@ -225,6 +254,89 @@ def _check_policies(
         columns=dict(request.policy_columns),
         evidence=ReviewEvidence(analyses=analyses),
     )
+
+
+def _uses_engine(request: AuditRequest) -> bool:
+    """True when the counts come from fairness_core.engines rather than one file in memory.
+
+    One file is read in memory (any format the app reads) unless DuckDB or Spark is named,
+    or "auto" meets a CSV or Parquet file over AUTO_DUCKDB_BYTES; a folder or a pattern
+    always goes through the engines (whose memory engine reads folders too).
+    """
+    from fairness_core.engines import AUTO_DUCKDB_BYTES
+
+    path = Path(request.data)
+    if not path.is_file():
+        return True
+    if request.engine == "auto":
+        tabular = path.suffix.lower() in (".csv", ".parquet", ".pq")
+        return tabular and path.stat().st_size > AUTO_DUCKDB_BYTES
+    return request.engine != "memory"
+
+
+def _count_with_engine(
+    request: AuditRequest,
+) -> tuple[
+    tuple[SubgroupReport, ...],
+    FileIdentity,
+    FileIdentity | None,
+    dict[str, Any] | None,
+    ColumnRoles,
+    AuditData | None,
+]:
+    """The reports from an engine's count tables (DuckDB, Spark, or memory over a folder)."""
+    from fairness_core.engines import count_audit
+
+    model = load_model(request.model, policy=request.policy) if request.model else None
+    source: DecisionSource = (
+        "prediction" if request.prediction else "score" if request.score else "model"
+    )
+    roles = ColumnRoles(
+        target=request.target,
+        positive_label=request.positive_label,
+        protected=request.protected,
+        source=source,
+        prediction=request.prediction,
+        score=request.score,
+        threshold=request.threshold,
+        score_range=request.score_range,
+        higher_score_favourable=request.higher_score_favourable,
+    )
+    groupings = [request.protected] if request.intersect else [(a,) for a in request.protected]
+    counted = count_audit(
+        str(request.data),
+        roles,
+        groupings,
+        engine=request.engine,  # type: ignore[arg-type]
+        spark_master=request.spark_master,
+        model=model,
+        default_bins=True,
+        score_sums=False,  # the audit's metrics read the cells; calibration has its own table
+    )
+    reports = tuple(
+        compute_subgroup_report(
+            counts,
+            reference=_reference_for(grouping, request.references),
+            min_n=request.min_n,
+            alpha=request.alpha,
+        )
+        for counts, grouping in zip(counted.counts, groupings, strict=True)
+    )
+    data = FileIdentity(
+        name=counted.source.name,
+        sha256=counted.source.sha256(),
+        rows=counted.rows,
+        audited_rows=counted.audited_rows,
+        kind=counted.source.format,
+    )
+    calibration = None
+    if any(c is not None for c in counted.calibration):
+        calibration = {
+            " × ".join(grouping): calibration_to_dict(result)
+            for grouping, result in zip(groupings, counted.calibration, strict=True)
+            if result is not None
+        }
+    return reports, data, identify_model(model), calibration, counted.roles, counted.audit
 
 
 def render_audit(outcome: AuditOutcome, fmt: OutputFormat) -> str:
