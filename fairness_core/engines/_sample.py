@@ -52,7 +52,7 @@ def preview_rows(source: DataSource, n: int = PREVIEW_ROWS) -> pd.DataFrame:
         return runner.query(f"SELECT * FROM {TABLE} LIMIT {int(n)}")  # noqa: S608 - a constant and an int
 
 
-def allocate_sample(sizes: Sequence[int], n: int, min_per_group: int) -> np.ndarray:
+def allocate_sample(sizes: Sequence[int] | np.ndarray, n: int, min_per_group: int) -> np.ndarray:
     """Rows to draw per group: ``n`` shared in proportion to the groups' sizes.
 
     Each group gets ``floor(n * size / total)`` rows, raised to ``min_per_group`` and capped
