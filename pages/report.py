@@ -11,6 +11,7 @@ from components.audit import require_audit
 from components.errors import render_error
 from components.report_downloads import render_downloads
 from components.router import ensure_routed
+from components.server_data import render_whole_note
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
 from fairness_core.metrics import (
@@ -120,6 +121,7 @@ notice = state.pop_report_notice()
 if notice:
     st.info(escape_markdown(notice))
 inputs, audit = require_audit()
+render_whole_note()
 
 # --- The analyses the report holds: those added on Subgroups, else the current one -------
 audit = cache.with_cohorts(inputs, audit, state.get_cohorts())  # as the Subgroups page
