@@ -31,7 +31,13 @@ from components.findings import render_add_to_findings, titled
 from components.identity import known_owner
 from components.roles import follow_model_features, render_column_names, render_role_form
 from components.router import ensure_routed
-from components.server_data import SERVER, load, offered, render_server_picker
+from components.server_data import (
+    SERVER,
+    load,
+    offered,
+    render_sample_note,
+    render_server_picker,
+)
 from fairness_core.data import (
     SUPPORTED_DATA_SUFFIXES,
     nested_column_message,
@@ -267,6 +273,7 @@ for column in roles.protected:
 
 # --- 4. Who is in the data ----------------------------------------------------------
 st.subheader("Who is in the data?")
+render_sample_note()  # shares and base rates of the sample, for server data
 attribute = st.selectbox(
     "Protected attribute",
     [g.name for g in audit.groups],

@@ -125,10 +125,14 @@ def test_group_numbers_count_every_row_and_row_pages_say_they_use_a_sample(
     assert sum(shown["n"]) == 2 * ROWS_PER_PART
     np.testing.assert_allclose(shown["value"], expected["value"], rtol=0, atol=1e-12)
 
-    at.switch_page("pages/whatif.py").run()
-    assert not at.exception, [e.value for e in at.exception]
     note = f"These charts use a sample of {len(sample):,} of {2 * ROWS_PER_PART:,} rows"
-    assert any(c.value.startswith(note) for c in at.caption)
+    for page in ("pages/whatif.py", "pages/dataset_audit.py", "pages/tradeoffs.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert any(c.value.startswith(note) for c in at.caption), page
+    at.switch_page("pages/report.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"computed on all {2 * ROWS_PER_PART:,} rows" in c.value for c in at.caption)
 
 
 def test_the_server_source_survives_a_reload_and_a_changed_file_is_refused(
