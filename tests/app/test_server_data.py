@@ -135,8 +135,8 @@ def test_group_numbers_count_every_row_and_row_pages_say_they_use_a_sample(
     assert any(f"computed on all {2 * ROWS_PER_PART:,} rows" in c.value for c in at.caption)
 
 
-def test_the_server_source_survives_a_reload_and_a_changed_file_is_refused(
-    allowed: Path,
+def test_the_server_source_survives_a_reload_and_a_changed_or_disallowed_one_is_refused(
+    allowed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _load_log(_browser())
     review_id = at.session_state[review_session.REVIEW_ID]
@@ -147,6 +147,12 @@ def test_the_server_source_survives_a_reload_and_a_changed_file_is_refused(
     pd.testing.assert_frame_equal(again.session_state[state.DATASET].frame, sample)
     assert again.session_state[state.SERVER_DATA].relative == "loans"
 
+    monkeypatch.setenv(SERVER_DATA_ENV, str(allowed / "loans" / "region=north"))
+    refused = _browser(review_id)
+    assert refused.session_state[state.SOURCE] != "server:allowed/loans/"
+    assert any("no longer in a folder this app may read" in e.value for e in refused.error)
+
+    monkeypatch.setenv(SERVER_DATA_ENV, str(allowed))
     part = allowed / "loans" / "region=north" / "part-0.parquet"
     pd.read_parquet(part).head(10).to_parquet(part)
     changed = _browser(review_id)
