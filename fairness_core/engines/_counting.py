@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -294,6 +294,8 @@ def _count_with_sql(
     weight = roles.weight if roles.weight and roles.weight in text else None
     if score in aliases or weight in aliases or (score and score == weight):
         score = weight = None  # a role conflict: validation reports it
+    # Phase 1: the role columns' distinct values (no score bins): validation, and every
+    # count when the decisions are a prediction column.
     table = runner.query(
         count_query(
             [(alias, column) for column, alias in aliases.items()],
@@ -304,6 +306,7 @@ def _count_with_sql(
             weight=weight,
             score_is_text=bool(score and text[score]),
             weight_is_text=bool(weight and text[weight]),
+            bins=False,
         )
     )
     # Validation sees the data's columns: each role column as the GROUP BY returned it
@@ -322,14 +325,49 @@ def _count_with_sql(
     audit = check_audit_data(frame, roles, row_counts=row_counts)
     keep = frame[roles.target].notna().to_numpy() if len(frame) else np.zeros(0, dtype=bool)
     kept = table.loc[keep].reset_index(drop=True)
-    decision = kept["d"].to_numpy(dtype=np.int8) if score else audit.y_pred
-    rows = TableRows(
-        audit=audit,
-        truth=audit.y_true,
-        decision=decision,
-        sums=kept,
-        weighted=weight is not None,
-    )
+    partitions = {
+        name: _partition(runner, roles, audit, frame, row_counts, name) for name in roles.protected
+    }
+    if score:
+        # Phase 2: per group (bands cut in SQL), outcome, decision and score bin.
+        binned = runner.query(
+            count_query(
+                [("k0", roles.target)],
+                roles,
+                TABLE,
+                runner.dialect,
+                score=score,
+                weight=weight,
+                checks=False,
+                score_sums=score_sums,
+                expressions=[(f"g{i}", partitions[a][0]) for i, a in enumerate(roles.protected)],
+                not_null=roles.target,
+            )
+        )
+        truth_of = {
+            _key(v): int(y)
+            for v, y in zip(kept["k0"].to_numpy(dtype=object), audit.y_true, strict=True)
+        }
+        rows = TableRows(
+            groups={
+                a: _decoded(audit.group(a), binned[f"g{i}"], partitions[a][1])
+                for i, a in enumerate(roles.protected)
+            },
+            truth=np.array(
+                [truth_of[_key(v)] for v in binned["k0"].to_numpy(dtype=object)], dtype=np.int8
+            ),
+            decision=binned["d"].to_numpy(dtype=np.int8),
+            sums=binned,
+            weighted=weight is not None,
+        )
+    else:
+        rows = TableRows(
+            groups={g.name: g for g in audit.groups},
+            truth=audit.y_true,
+            decision=audit.y_pred,
+            sums=kept,
+            weighted=weight is not None,
+        )
     counts: list[GroupCounts] = []
     histograms: list[ScoreHistogram | None] = []
     calibration: list[CalibrationByGroup | None] = []
@@ -337,7 +375,7 @@ def _count_with_sql(
     for grouping in groupings:
         pairs = None
         if score and all_pairs is not None:
-            found = _grouping_pairs(runner, roles, audit, frame, row_counts, kept, grouping)
+            found = _grouping_pairs(runner, roles, audit, kept, grouping, partitions)
             pairs = (found[0], found[1], all_pairs)
         group_counts, histogram = counts_from_table(rows, grouping, pairs=pairs)
         counts.append(group_counts)
@@ -381,51 +419,67 @@ def _all_pairs(runner: Runner, roles: ColumnRoles, audit: AuditData, kept: pd.Da
     return float(result["pairs"].iloc[0]) if len(result) else 0.0
 
 
-def _grouping_pairs(
+Decoder = Callable[[object], int]
+
+
+def _partition(
     runner: Runner,
     roles: ColumnRoles,
     audit: AuditData,
     frame: pd.DataFrame,
     row_counts: np.ndarray,
+    name: str,
+) -> tuple[str, Decoder]:
+    """The SQL naming a row's group of one attribute, and how to read it back as a code.
+
+    A categorical attribute is its raw value (looked up among validation's values); a
+    banded one the band index, cut in SQL at the edges validation found.
+    """
+    column = audit.group(name)
+    missing = len(column.labels) - 1 if column.labels[-1] == MISSING_GROUP else -1
+    binning = roles.binning_for(name)
+    if binning is not None:
+        values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
+        edges = band_edges(values, binning, row_counts=row_counts)
+
+        def band(value: object) -> int:
+            return missing if _is_missing(value) else int(value)  # type: ignore[call-overload]
+
+        return band_expression(name, edges, runner.dialect), band
+    raw = frame.loc[frame[roles.target].notna(), name].to_numpy(dtype=object)
+    lookup = {_key(v): int(c) for v, c in zip(raw, column.codes, strict=True)}
+
+    def value_code(value: object) -> int:
+        return lookup[_key(value)]
+
+    return runner.dialect.ident(name), value_code
+
+
+def _decoded(column: GroupColumn, values: pd.Series, decode: Decoder) -> GroupColumn:
+    codes = np.array([decode(v) for v in values.to_numpy(dtype=object)], dtype=np.int64)
+    return GroupColumn(column.name, column.labels, codes, column.binned)
+
+
+def _grouping_pairs(
+    runner: Runner,
+    roles: ColumnRoles,
+    audit: AuditData,
     kept: pd.DataFrame,
     grouping: tuple[str, ...],
+    partitions: dict[str, tuple[str, Decoder]],
 ) -> tuple[list[GroupColumn], np.ndarray]:
     """The AUC pairs per group, and each result row's group as codes per attribute."""
-    columns = [audit.group(name) for name in grouping]
-    partitions, decoders = [], []
-    for column in columns:
-        name = column.name
-        missing = len(column.labels) - 1 if column.labels[-1] == MISSING_GROUP else -1
-        binning = roles.binning_for(name)
-        if binning is not None:
-            values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
-            edges = band_edges(values, binning, row_counts=row_counts)
-            partitions.append(band_expression(name, edges, runner.dialect))
-            decoders.append(lambda v, m=missing: m if _is_missing(v) else int(v))
-        else:
-            raw = frame.loc[frame[roles.target].notna(), name].to_numpy(dtype=object)
-            lookup: dict[object, int] = {}
-            for value, code in zip(raw, column.codes, strict=True):
-                lookup[_key(value)] = int(code)
-            partitions.append(runner.dialect.ident(name))
-            decoders.append(lambda v, table=lookup: table[_key(v)])
     result = runner.query(
         pairs_query(
             roles,
             TABLE,
             runner.dialect,
-            partitions=partitions,
+            partitions=[partitions[a][0] for a in grouping],
             positives=_positives(roles, audit, kept),
         )
     )
     pair_columns = [
-        GroupColumn(
-            column.name,
-            column.labels,
-            np.array([decode(v) for v in result[f"g{i}"].to_numpy(dtype=object)], dtype=np.int64),
-            column.binned,
-        )
-        for i, (column, decode) in enumerate(zip(columns, decoders, strict=True))
+        _decoded(audit.group(a), result[f"g{i}"], partitions[a][1]) for i, a in enumerate(grouping)
     ]
     return pair_columns, result["pairs"].to_numpy(dtype=np.float64)
 

@@ -106,6 +106,10 @@ def count_query(
     score_is_text: bool = False,
     weight_is_text: bool = False,
     bins: bool = True,
+    checks: bool = True,
+    score_sums: bool = True,
+    expressions: Sequence[tuple[str, str]] = (),
+    not_null: str | None = None,
 ) -> str:
     """One GROUP BY over the role columns: every count the audit needs, and validation's.
 
@@ -117,11 +121,15 @@ def count_query(
     sweep, calibration and distribution bins, and the weighted score, squared errors and
     log losses for either outcome. With a ``weight`` column: ``weight_check`` (empty,
     negative or not a number → NULL, zero → 0, else 1). Sums: rows ``n``, ``sw``, ``sw2``.
-    ``bins=False`` leaves out the score bins and score sums (only ``score_check`` and ``d``).
+    ``bins=False`` leaves out the score bins and score sums (only ``score_check`` and ``d``);
+    ``checks=False`` the validation stand-ins; ``score_sums=False`` every score sum but the
+    weighted score. ``expressions`` are more keys, as (alias, SQL expression); ``not_null``
+    keeps only rows where that column has a value.
     """
     q = dialect.ident
     selects = [f"{q(column)} AS {alias}" for alias, column in keys]
-    key_names = [alias for alias, _ in keys]
+    selects += [f"{expr} AS {alias}" for alias, expr in expressions]
+    key_names = [alias for alias, _ in keys] + [alias for alias, _ in expressions]
     sums = ["COUNT(*) AS n"]
     w = "w"
     if weight:
@@ -142,8 +150,12 @@ def count_query(
         low, high = (scale.low, scale.high) if roles.score_range is not None else (0.0, 1.0)
         inside = f"sv >= {double(low)} AND sv <= {double(high)}"
         extra_cte = (
-            ", stats AS (SELECT MIN(sv) AS lo, MAX(sv) AS hi, "
-            f"MIN(CASE WHEN {inside} THEN sv END) AS lo_in FROM base)"
+            ""
+            if not checks
+            else (
+                ", stats AS (SELECT MIN(sv) AS lo, MAX(sv) AS hi, "
+                f"MIN(CASE WHEN {inside} THEN sv END) AS lo_in FROM base)"
+            )
         )
         check = (
             f"CASE WHEN sv IS NULL OR isnan(sv) THEN NULL WHEN sv < {double(low)} THEN lo "
@@ -168,10 +180,9 @@ def count_query(
         distribution = " + ".join(
             _flag(f"{s} >= {double(e)}") for e in _interior_edges(DISTRIBUTION_BINS)
         )
-        outer += [
-            ("score_check", check),
-            ("d", _flag(f"{s} >= {double(roles.threshold)}")),
-        ]
+        if checks:
+            outer.append(("score_check", check))
+        outer.append(("d", _flag(f"{s} >= {double(roles.threshold)}")))
     if score and bins:
         outer += [
             ("sweep_bin", sweep),
@@ -181,14 +192,15 @@ def count_query(
         one = double(1.0)
         p1 = f"LEAST(GREATEST({s}, {double(_EPS)}), {double(1.0 - _EPS)})"
         p0 = f"LEAST(GREATEST({one} - {s}, {double(_EPS)}), {double(1.0 - _EPS)})"
+        sums.append(f"SUM({w} * {s}) AS sws")
+    if score and bins and score_sums:
         sums += [
-            f"SUM({w} * {s}) AS sws",
             f"SUM({w} * (({one} - {s}) * ({one} - {s}))) AS se1",
             f"SUM({w} * ({s} * {s})) AS se0",
             f"SUM({w} * (-LN({p1}))) AS sl1",
             f"SUM({w} * (-LN({p0}))) AS sl0",
         ]
-    if weight:
+    if weight and checks:
         bad = f"w IS NULL OR isnan(w) OR w < {double(0.0)} OR w = {double(math.inf)}"
         weight_check = f"CASE WHEN {bad} THEN NULL WHEN w = {double(0.0)} THEN 0 ELSE 1 END"
         if weight_is_text:
@@ -198,10 +210,11 @@ def count_query(
         outer.append(("weight_check", weight_check))
     key_names += [alias for alias, _ in outer]
     stats_join = " CROSS JOIN stats" if extra_cte else ""
+    where = f" WHERE {q(not_null)} IS NOT NULL" if not_null else ""
     computed = "".join(f", {expr} AS {alias}" for alias, expr in outer)
     # Identifiers go through Dialect.ident and values through Dialect.literal / double.
     return (
-        f"WITH base AS (SELECT {', '.join(selects)} FROM {table}){extra_cte}, "
+        f"WITH base AS (SELECT {', '.join(selects)} FROM {table}{where}){extra_cte}, "
         f"keyed AS (SELECT *{computed} FROM base{stats_join}) "
         f"SELECT {', '.join(key_names)}, {', '.join(sums)} FROM keyed "
         f"GROUP BY {', '.join(key_names)}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from fairness_core.data import AuditData, GroupColumn
+from fairness_core.data import GroupColumn
 from fairness_core.metrics import (
     ALL_ROWS,
     GroupCounts,
@@ -64,11 +64,12 @@ class ScoreHistogram:
 class TableRows:
     """The engine's table after validation: one entry per kept row of the GROUP BY.
 
-    ``truth`` and ``decision`` are 0/1 per row; ``sums`` the row's sums (``n``, ``sw``,
-    ``sw2`` and with scores ``sws``, ``se1``, ``se0``, ``sl1``, ``sl0``, and the bins).
+    ``groups`` holds each protected attribute encoded over these rows; ``truth`` and
+    ``decision`` are 0/1 per row; ``sums`` the row's sums (``n``, ``sw``, ``sw2`` and with
+    scores ``sws``, ``se1``, ``se0``, ``sl1``, ``sl0``, and the bins).
     """
 
-    audit: AuditData
+    groups: dict[str, GroupColumn]
     truth: np.ndarray
     decision: np.ndarray
     sums: pd.DataFrame
@@ -86,7 +87,7 @@ def counts_from_table(
     ``pairs``: the AUC pairs query's groups (as GroupColumns over its rows), its pairs per
     row, and the pairs of all rows together.
     """
-    columns = [rows.audit.group(name) for name in attributes]
+    columns = [rows.groups[name] for name in attributes]
     n_table = len(rows.truth)
     if pairs is not None:
         pair_columns, pair_values, _ = pairs
@@ -118,7 +119,9 @@ def counts_from_table(
     labels = decode_group_labels(combined, columns, radices)
     scores = None
     has_scores = "sws" in sums.columns
-    if has_scores and pairs is not None:  # without the AUC pairs, no score sums at all
+    if (
+        has_scores and pairs is not None and "se1" in sums.columns
+    ):  # without the AUC pairs, no score sums at all
         positive = rows.truth.astype(bool)
 
         def per_group(values: np.ndarray) -> np.ndarray:
