@@ -71,6 +71,11 @@ def render_server_picker() -> tuple[str, str] | None:
     if current is not None and current.path == str(Path(chosen).resolve()):
         st.caption(escape_markdown(f"Loaded now: {current.name}. {sample_sentence(current)}"))
         return None
+    if state.get_findings() or state.get_operating_points() or state.get_cohorts():
+        st.caption(
+            "Loading other data starts a new review; the current one, with its findings, "
+            'stays saved under "My reviews" in the sidebar.'
+        )
     if st.button("Load this data", key=LOAD_SERVER, type="primary"):
         return chosen, labels[chosen]
     return None

@@ -20,7 +20,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ROWS_PER_PART = 3000
 
 
-def _write_log(folder: Path) -> pd.DataFrame:
+def _write_log(folder: Path, *, scores: bool = False) -> pd.DataFrame:
     """Hive-partitioned Parquet (region=…): a rare group, a gap in approval between groups."""
     rng = np.random.default_rng(7)
     frames = []
@@ -37,17 +37,22 @@ def _write_log(folder: Path) -> pd.DataFrame:
                 "model_decision": (rng.random(ROWS_PER_PART) < chance).astype(int),
             }
         )
+        if scores:  # a float32 score instead of the decision
+            score = np.clip(rng.normal(chance, 0.2), 0, 1).astype(np.float32)
+            frame = frame.drop(columns="model_decision").assign(model_score=score)
         (folder / f"region={region}").mkdir(parents=True)
         frame.to_parquet(folder / f"region={region}" / "part-0.parquet")
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
-@pytest.fixture
-def allowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(params=["decisions"])
+def allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
     """An allowed folder with a log, a symlink out of it, and the app configured for it."""
     root, outside = tmp_path / "allowed", tmp_path / "outside"
-    _write_log(root / "loans")
+    _write_log(root / "loans", scores=request.param == "scores")
     outside.mkdir()
     pd.DataFrame({"secret": [1, 2]}).to_parquet(outside / "secret.parquet")
     (root / "escape.parquet").symlink_to(outside / "secret.parquet")
@@ -95,6 +100,7 @@ def test_the_listing_never_includes_paths_outside_the_allowed_folders(allowed: P
     assert options == ["allowed/loans/"]
 
 
+@pytest.mark.parametrize("allowed", ["decisions", "scores"], indirect=True)
 def test_group_numbers_count_every_row_and_row_pages_say_they_use_a_sample(
     allowed: Path,
 ) -> None:
@@ -112,9 +118,13 @@ def test_group_numbers_count_every_row_and_row_pages_say_they_use_a_sample(
     rows = pd.read_parquet(allowed / "loans")
     roles = at.session_state[state.ROLES]
     settings = at.session_state[state.REPORT_SUBGROUP_SETTINGS]
+    assert roles.source == ("score" if "model_score" in rows else "prediction")
     audit = check_audit_data(rows, roles)
     counts = compute_group_counts(
-        [audit.group(a) for a in settings.attributes], audit.y_true, audit.y_pred
+        [audit.group(a) for a in settings.attributes],
+        audit.y_true,
+        audit.y_pred,
+        y_score=audit.y_score,
     )
     expected = metric_table(
         compute_subgroup_report(counts, **settings.options()),
