@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spark-rows", type=int, default=10_000_000)
     parser.add_argument("--skip-fairlearn", action="store_true")
     parser.add_argument("--skip-spark", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true", help="DuckDB on the whole log only")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument("--fairlearn-child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -171,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                  audit_command(str(work / "log"), "duckdb", decisions, out))
             )  # fmt: skip
         memory_folder, memory_files = subset(args.memory_rows)
-        runs.append(
+        runs.append(  # (removed again below with --skip-memory)
             (f"memory {args.memory_rows:,} rows, prediction",
              audit_command(memory_folder, "memory", "prediction", work / "memory.json"))
         )  # fmt: skip
@@ -190,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                 (f"fairlearn script {args.memory_rows:,} rows",
                  [sys.executable, __file__, "--fairlearn-child", *map(str, memory_files)])
             )  # fmt: skip
+        if args.skip_memory:
+            runs = [run for run in runs if run[0].startswith(f"duckdb {args.rows:,}")]
         for name, command in runs:
             seconds, peak, code = measure(command)
             results[name] = {"seconds": round(seconds, 1), "peak_gb": round(peak, 2)}

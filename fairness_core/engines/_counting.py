@@ -31,6 +31,7 @@ from fairness_core.engines._sql import (
     band_expression,
     count_query,
     pairs_query,
+    score_stats_query,
 )
 from fairness_core.engines._tables import ScoreHistogram, TableRows, counts_from_table
 from fairness_core.errors import InvalidInputError, Problem
@@ -294,6 +295,13 @@ def _count_with_sql(
     weight = roles.weight if roles.weight and roles.weight in text else None
     if score in aliases or weight in aliases or (score and score == weight):
         score = weight = None  # a role conflict: validation reports it
+    stats: tuple[float | None, float | None, float | None] = (None, None, None)
+    if score:
+        extremes = runner.query(score_stats_query(roles, TABLE, runner.dialect, score))
+        stats = tuple(  # type: ignore[assignment]
+            None if pd.isna(extremes[c].iloc[0]) else float(extremes[c].iloc[0])
+            for c in ("lo", "hi", "lo_in")
+        )
     # Phase 1: the role columns' distinct values (no score bins): validation, and every
     # count when the decisions are a prediction column.
     table = runner.query(
@@ -307,6 +315,7 @@ def _count_with_sql(
             score_is_text=bool(score and text[score]),
             weight_is_text=bool(weight and text[weight]),
             bins=False,
+            score_stats=stats,
         )
     )
     # Validation sees the data's columns: each role column as the GROUP BY returned it

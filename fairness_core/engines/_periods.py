@@ -18,7 +18,7 @@ from fairness_core.data import ColumnRoles, check_audit_data
 from fairness_core.engines._counting import Engine, choose_engine
 from fairness_core.engines._runners import TABLE, Runner, duckdb_runner, spark_runner
 from fairness_core.engines._source import DataSource, open_source
-from fairness_core.engines._sql import count_query
+from fairness_core.engines._sql import count_query, score_stats_query
 from fairness_core.errors import InvalidInputError
 from fairness_core.metrics import combine_group_codes, decode_group_labels
 
@@ -103,7 +103,16 @@ def _count(
     score = roles.score if roles.source == "score" else None
     weight = roles.weight or None
     table = runner.query(
-        count_query(keys, roles, TABLE, runner.dialect, score=score, weight=weight, bins=False)
+        count_query(
+            keys,
+            roles,
+            TABLE,
+            runner.dialect,
+            score=score,
+            weight=weight,
+            bins=False,
+            score_stats=_score_stats(runner, roles, score),
+        )
     )
     aliases = dict((column, alias) for alias, column in keys)
     frame = pd.DataFrame({column: table[alias] for column, alias in aliases.items()})
@@ -171,6 +180,17 @@ def _count(
         else pending_cells.astype(np.float64),
         weighted=weighted,
     )
+
+
+def _score_stats(
+    runner: Runner, roles: ColumnRoles, score: str | None
+) -> tuple[float | None, float | None, float | None]:
+    if not score:
+        return (None, None, None)
+    found = runner.query(score_stats_query(roles, TABLE, runner.dialect, score))
+    lo, hi, lo_in = (None if pd.isna(found[c].iloc[0]) else float(found[c].iloc[0])
+                     for c in ("lo", "hi", "lo_in"))  # fmt: skip
+    return lo, hi, lo_in
 
 
 def _key_roles(roles: ColumnRoles) -> list[str]:

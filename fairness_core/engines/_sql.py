@@ -25,6 +25,7 @@ __all__ = [
     "Dialect",
     "count_query",
     "pairs_query",
+    "score_stats_query",
 ]
 
 #: Thresholds of the engines' sweep: k / GRID_STEPS for k = 0 … GRID_STEPS.
@@ -110,6 +111,7 @@ def count_query(
     score_sums: bool = True,
     expressions: Sequence[tuple[str, str]] = (),
     not_null: str | None = None,
+    score_stats: tuple[float | None, float | None, float | None] = (None, None, None),
 ) -> str:
     """One GROUP BY over the role columns: every count the audit needs, and validation's.
 
@@ -124,7 +126,8 @@ def count_query(
     ``bins=False`` leaves out the score bins and score sums (only ``score_check`` and ``d``);
     ``checks=False`` the validation stand-ins; ``score_sums=False`` every score sum but the
     weighted score. ``expressions`` are more keys, as (alias, SQL expression); ``not_null``
-    keeps only rows where that column has a value.
+    keeps only rows where that column has a value. ``score_stats``: the smallest score,
+    the largest and the smallest in range (:func:`score_stats_query`), for the stand-ins.
     """
     q = dialect.ident
     selects = [f"{q(column)} AS {alias}" for alias, column in keys]
@@ -140,7 +143,6 @@ def count_query(
     else:
         w = double(1.0)
         sums += [f"SUM({w}) AS sw", f"SUM({w}) AS sw2"]
-    extra_cte = ""
     outer: list[tuple[str, str]] = []
     if score:
         selects.append(f"TRY_CAST({q(score)} AS DOUBLE) AS sv")
@@ -148,37 +150,42 @@ def count_query(
             selects.append(f"{q(score)} AS s_raw")
         scale = score_scale(roles)
         low, high = (scale.low, scale.high) if roles.score_range is not None else (0.0, 1.0)
-        inside = f"sv >= {double(low)} AND sv <= {double(high)}"
-        extra_cte = (
-            ""
-            if not checks
-            else (
-                ", stats AS (SELECT MIN(sv) AS lo, MAX(sv) AS hi, "
-                f"MIN(CASE WHEN {inside} THEN sv END) AS lo_in FROM base)"
-            )
-        )
+        lo, hi, lo_in = (_maybe(v) for v in score_stats)
         check = (
-            f"CASE WHEN sv IS NULL OR isnan(sv) THEN NULL WHEN sv < {double(low)} THEN lo "
-            f"WHEN sv > {double(high)} THEN hi ELSE lo_in END"
+            f"CASE WHEN sv IS NULL OR isnan(sv) THEN NULL WHEN sv < {double(low)} THEN {lo} "
+            f"WHEN sv > {double(high)} THEN {hi} ELSE {lo_in} END"
         )
         if score_is_text:
             check = (
                 "CASE WHEN s_raw IS NOT NULL AND sv IS NULL THEN s_raw "
                 f"ELSE CAST({check} AS STRING) END"
             )
-        s = audit_score(roles, "sv")
+        selects.append(f"{audit_score(roles, f'TRY_CAST({q(score)} AS DOUBLE)')} AS s")
+        s = "s"
         step = double(float(GRID_STEPS))
-        b0 = f"CAST(FLOOR({s} * {step}) AS BIGINT)"
-        # FLOOR(s * 1000) can be one off k where s sits next to k / 1000: check both ways.
+        # Each bin is guessed from s times the number of bins, then checked against its
+        # edges both ways (the product can round across an edge): two comparisons per row.
+        # The sweep's edges are k / 1000; numpy's linspace edges are i * (1 / n).
+        cal_step, dist_step = double(1.0 / CALIBRATION_BINS), double(1.0 / DISTRIBUTION_BINS)
+        last_cal, last_dist = CALIBRATION_BINS - 1, DISTRIBUTION_BINS - 1
+        guesses = [
+            ("b0", f"CAST(FLOOR(s * {step}) AS BIGINT)"),
+            ("c0", f"LEAST(GREATEST(CAST(CEIL(s * {double(float(CALIBRATION_BINS))}) AS BIGINT)"
+                   f" - 1, 0), {last_cal})"),
+            ("q0", f"LEAST(GREATEST(CAST(FLOOR(s * {double(float(DISTRIBUTION_BINS))}) AS BIGINT)"
+                   f", 0), {last_dist})"),
+        ]  # fmt: skip
         sweep = (
-            f"({b0} - {_flag(f'{s} < CAST({b0} AS DOUBLE) / {step}')}"
-            f" + {_flag(f'{s} >= CAST({b0} + 1 AS DOUBLE) / {step}')})"
+            f"(b0 - {_flag(f's < CAST(b0 AS DOUBLE) / {step}')}"
+            f" + {_flag(f's >= CAST(b0 + 1 AS DOUBLE) / {step}')})"
         )
-        calibration = " + ".join(
-            _flag(f"{s} > {double(e)}") for e in _interior_edges(CALIBRATION_BINS)
+        calibration = (  # bins (a, b]: s in (e_c, e_c+1]
+            f"c0 - {_flag(f'c0 >= 1 AND s <= CAST(c0 AS DOUBLE) * {cal_step}')}"
+            f" + {_flag(f'c0 < {last_cal} AND s > CAST(c0 + 1 AS DOUBLE) * {cal_step}')}"
         )
-        distribution = " + ".join(
-            _flag(f"{s} >= {double(e)}") for e in _interior_edges(DISTRIBUTION_BINS)
+        distribution = (  # bins [a, b): s in [e_q, e_q+1)
+            f"q0 - {_flag(f'q0 >= 1 AND s < CAST(q0 AS DOUBLE) * {dist_step}')}"
+            f" + {_flag(f'q0 < {last_dist} AND s >= CAST(q0 + 1 AS DOUBLE) * {dist_step}')}"
         )
         if checks:
             outer.append(("score_check", check))
@@ -209,16 +216,38 @@ def count_query(
             )
         outer.append(("weight_check", weight_check))
     key_names += [alias for alias, _ in outer]
-    stats_join = " CROSS JOIN stats" if extra_cte else ""
     where = f" WHERE {q(not_null)} IS NOT NULL" if not_null else ""
     computed = "".join(f", {expr} AS {alias}" for alias, expr in outer)
+    guessed = ""
+    if score and bins:
+        guessed = ", guessed AS (SELECT *" + "".join(f", {e} AS {a}" for a, e in guesses)
+        guessed += " FROM base)"
     # Identifiers go through Dialect.ident and values through Dialect.literal / double.
     return (
-        f"WITH base AS (SELECT {', '.join(selects)} FROM {table}{where}){extra_cte}, "
-        f"keyed AS (SELECT *{computed} FROM base{stats_join}) "
+        f"WITH base AS (SELECT {', '.join(selects)} FROM {table}{where}){guessed}, "
+        f"keyed AS (SELECT *{computed} FROM {'guessed' if guessed else 'base'}) "
         f"SELECT {', '.join(key_names)}, {', '.join(sums)} FROM keyed "
         f"GROUP BY {', '.join(key_names)}"
     )
+
+
+def score_stats_query(roles: ColumnRoles, table: str, dialect: Dialect, score: str) -> str:
+    """The smallest score, the largest, and the smallest inside the scale (one row).
+
+    A query of its own: as a CTE beside the GROUP BY, DuckDB kept every row in memory.
+    """
+    scale = score_scale(roles)
+    low, high = (scale.low, scale.high) if roles.score_range is not None else (0.0, 1.0)
+    sv = f"TRY_CAST({dialect.ident(score)} AS DOUBLE)"
+    inside = f"{sv} >= {double(low)} AND {sv} <= {double(high)}"
+    return (
+        f"SELECT MIN({sv}) AS lo, MAX({sv}) AS hi, "
+        f"MIN(CASE WHEN {inside} THEN {sv} END) AS lo_in FROM {table}"
+    )
+
+
+def _maybe(value: float | None) -> str:
+    return "NULL" if value is None or value != value else double(float(value))
 
 
 def pairs_query(
