@@ -75,6 +75,7 @@ def render_session_summary() -> None:
     if inputs is not None:
         source = inputs.source.removeprefix("demo:")
         origin = "Demo" if inputs.source.startswith("demo:") else "Upload"
+        origin = "Server" if inputs.source.startswith("server:") else origin
         st.caption(
             f"{origin}: **{escape_markdown(source if origin == 'Demo' else inputs.dataset.name)}**"
             f" · {inputs.dataset.n_rows:,} rows  \n"

@@ -18,7 +18,8 @@ import streamlit as st
 
 from components.keyed_cache import cached, content_key, derived_from
 from components.model_stop import call_marker, stoppable
-from components.state import AuditInputs
+from components.server_cache import server_counts
+from components.state import AuditInputs, get_server_data
 from fairness_core.data import (
     AuditData,
     ColumnRoles,
@@ -193,8 +194,17 @@ def group_labels(
 
 
 def subgroup_report(inputs: AuditInputs, audit: AuditData, **settings: Any) -> SubgroupReport:
-    """The subgroup report for the session's audit and the page's settings (cached)."""
-    return _subgroup_report(_group_counts(audit, settings["attributes"]), **settings)
+    """The subgroup report for the session's audit and the page's settings (cached).
+
+    For data read on the server the counts are of all its rows (DuckDB), not of the sample
+    in the session; groupings by a saved cohort exist only in the sample.
+    """
+    attributes = tuple(settings["attributes"])
+    server = get_server_data()
+    if server is not None and set(attributes) <= set(inputs.roles.protected):
+        counts = server_counts(server.path, server.sha256, inputs.roles, attributes)
+        return _subgroup_report(counts, **settings)
+    return _subgroup_report(_group_counts(audit, attributes), **settings)
 
 
 @cached(spinner="Computing group metrics and intervals…", max_entries=64)

@@ -26,6 +26,7 @@ KEPT_CHOICES: tuple[str, ...] = (
     # Data & model
     state.DATA_ORIGIN,
     state.DATA_DEMO,
+    state.DATA_SERVER_PATH,
     state.DATA_TARGET,
     state.DATA_POSITIVE,
     state.DATA_SOURCE,

@@ -27,7 +27,7 @@ from typing import Any
 
 import streamlit as st
 
-from components import cache, choices, state
+from components import cache, choices, server_data, state
 from components.demo import data_label
 from components.identity import OWNER
 from fairness_core.data import ColumnRoles, Dataset, name_columns
@@ -104,6 +104,8 @@ def _source_document() -> dict[str, Any] | None:
             "name": inputs.source.removeprefix("demo:"),
             "sha256": inputs.dataset.sha256,
         }
+    if inputs.source.startswith("server:"):
+        return server_data.source_document()
     files: Mapping[str, Any] = st.session_state.get(FILES, {})
     return {"kind": "upload", "files": dict(files)}
 
@@ -155,7 +157,7 @@ def _worth_keeping(document: Mapping[str, Any]) -> bool:
     kept = ("findings", "operating_points", "cohorts", "analyses", "metric_choice")
     if any(document[k] for k in kept):
         return True
-    if document["source"]["kind"] == "upload":
+    if document["source"]["kind"] in ("upload", "server"):
         return True
     previous: Mapping[str, Any] | None = st.session_state.get(LAST_CHOICES)
     now: Mapping[str, Any] = document["choices"]
@@ -192,6 +194,12 @@ def remember_upload(role: str, name: str, data: bytes, sha256: str) -> None:
     files[role] = {"name": name, "sha256": sha256, "stored": False}
     st.session_state[FILES] = files
     st.session_state.pop(MISSING_FILES, None)
+
+
+def forget_uploads() -> None:
+    """The review's data no longer comes from uploaded files (server data, say)."""
+    st.session_state[FILES] = {}
+    st.session_state[PENDING_FILES] = {}
 
 
 def forget_model_upload() -> None:
@@ -315,6 +323,9 @@ def _load_inputs(
         except FairnessCoreError:
             model = None
         return dataset, model, f"demo:{source['name']}"
+    if source["kind"] == "server":
+        server_dataset, server_source = server_data.reopen(source)
+        return server_dataset, None, server_source
     files: Mapping[str, Mapping[str, Any]] = source.get("files", {})
     contents: dict[str, tuple[str, bytes]] = {}
     missing: dict[str, dict[str, str]] = {}

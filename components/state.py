@@ -35,6 +35,7 @@ NOTICE = "audit.notice"  # a message to show once after a load (e.g. a refused u
 DATA_ORIGIN = "data.origin"
 DATA_DEMO = "data.demo"
 DATA_UPLOAD = "data.upload"
+DATA_SERVER_PATH = "data.server_path"  # a file or folder in the operator's allowed folders
 DATA_MODEL_UPLOAD = "data.model_upload"
 DATA_TARGET = "data.target"
 DATA_POSITIVE = "data.positive"
@@ -229,6 +230,38 @@ class AuditInputs:
     model: LoadedModel | None
     roles: ColumnRoles
     source: str
+
+
+SERVER_DATA = "audit.server_data"  # the ServerData of a source read on the server
+
+
+@dataclass(frozen=True)
+class ServerData:
+    """A file or folder read on the server: the whole source and the sample in the session."""
+
+    root: str  # the allowed folder it lies in (resolved)
+    relative: str  # its path below that folder
+    path: str  # its resolved path, as the engine reads it
+    name: str  # what the reviewer sees, e.g. "logs/2024/"
+    sha256: str
+    total_rows: int
+    sample_rows: int
+    strata: tuple[str, ...]
+    sample_size: int
+    seed: int
+
+
+def get_server_data() -> ServerData | None:
+    """The server source behind the session's data (None for a demo or an upload)."""
+    if not str(st.session_state.get(SOURCE, "")).startswith("server:"):
+        return None
+    server: ServerData | None = st.session_state.get(SERVER_DATA)
+    return server
+
+
+def set_server_data(server: ServerData) -> None:
+    """Remember the server source the session's data (a sample of it) came from."""
+    st.session_state[SERVER_DATA] = server
 
 
 def get_inputs() -> AuditInputs | None:

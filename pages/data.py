@@ -31,6 +31,13 @@ from components.findings import render_add_to_findings, titled
 from components.identity import known_owner
 from components.roles import follow_model_features, render_column_names, render_role_form
 from components.router import ensure_routed
+from components.server_data import (
+    SERVER,
+    load,
+    offered,
+    render_sample_note,
+    render_server_picker,
+)
 from fairness_core.data import (
     SUPPORTED_DATA_SUFFIXES,
     nested_column_message,
@@ -64,9 +71,12 @@ render_missing_files()
 inputs = state.get_inputs()
 waiting_for_files = bool(review_session.missing_files())
 origin_default = 1 if waiting_for_files or (inputs is not None and inputs.source == "upload") else 0
+origins = [DEMO, UPLOAD, BUNDLE] + ([SERVER] if offered() else [])
+if inputs is not None and inputs.source.startswith("server:") and SERVER in origins:
+    origin_default = origins.index(SERVER)
 origin = st.radio(
     "Where does the data come from?",
-    [DEMO, UPLOAD, BUNDLE],
+    origins,
     index=origin_default,
     horizontal=True,
     key=state.DATA_ORIGIN,
@@ -120,6 +130,14 @@ if origin == DEMO:
             st.rerun()
 elif origin == BUNDLE:
     render_bundle_opener()
+elif origin == SERVER:
+    wanted = render_server_picker()
+    if wanted is not None:
+        if inputs is not None:  # the current review stays saved under "My reviews"
+            review_session.start_new_review(carry_findings=False)
+        review_session.forget_uploads()
+        if load(*wanted):
+            st.rerun()
 else:
     suffixes = [s.lstrip(".") for s in SUPPORTED_DATA_SUFFIXES]
     left, right = st.columns(2)
@@ -255,6 +273,7 @@ for column in roles.protected:
 
 # --- 4. Who is in the data ----------------------------------------------------------
 st.subheader("Who is in the data?")
+render_sample_note()  # shares and base rates of the sample, for server data
 attribute = st.selectbox(
     "Protected attribute",
     [g.name for g in audit.groups],

@@ -13,6 +13,7 @@ from components import cache, state
 from components.dataset_data_tab import DEFAULT_MIN_N, PAGE, render_data_tab
 from components.errors import render_error, render_problems
 from components.router import ensure_routed
+from components.server_data import render_sample_note
 from components.slices_tab import render_slices_tab
 from components.state import AuditInputs
 from components.view import render_view
@@ -48,6 +49,7 @@ if inputs is None:
     st.page_link("pages/data.py", label="Go to Data & model", icon=":material/upload_file:")
     st.stop()
 problems, data = cache.labelled_data(inputs)
+render_sample_note()
 if data is None:
     st.warning(
         "The dataset check needs a target column (the recorded outcome) and at least one "

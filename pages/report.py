@@ -12,6 +12,7 @@ from components.errors import render_error
 from components.privacy import holds_individuals, show_rows
 from components.report_downloads import render_downloads
 from components.router import ensure_routed
+from components.server_data import render_whole_note
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
 from fairness_core.report import (
@@ -112,6 +113,8 @@ notice = state.pop_report_notice()
 if notice:
     st.info(escape_markdown(notice))
 inputs, audit = require_audit()
+render_whole_note()
+
 # The analyses the report holds: those added on Subgroups, else the current one (the same
 # function builds the review for Present mode, so the two cannot differ).
 analyses = review_report.report_analyses(cache.with_cohorts(inputs, audit, state.get_cohorts()))

@@ -14,6 +14,7 @@ from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.metric_guide import render_metric_guide
 from components.router import ensure_routed
+from components.server_data import render_whole_note
 from components.subgroup_extras import (
     render_calibration_section,
     render_consistency_section,
@@ -73,6 +74,7 @@ st.caption(
     "group everyone is compared with."
 )
 inputs, audit = require_audit()
+render_whole_note()
 audit = cache.with_cohorts(inputs, audit, state.get_cohorts())  # cohorts from Dataset check
 has_scores = audit.y_score is not None
 

@@ -12,6 +12,7 @@ from components.errors import render_error
 from components.findings import render_add_to_findings, titled
 from components.mitigation_panel import render_mitigation_panel
 from components.router import ensure_routed
+from components.server_data import render_sample_note
 from components.tradeoffs_sections import (
     COLUMNS,
     KINDS,
@@ -54,6 +55,7 @@ st.caption(
     "strategies, and record the operating point you choose with your reasons."
 )
 inputs, audit = require_audit()
+render_sample_note()
 if audit.y_score is None:
     st.info(
         "This page needs the model's **scores** (a probability from 0 to 1 for each person), "

@@ -15,6 +15,7 @@ from components.errors import render_error
 from components.findings import render_add_to_findings
 from components.privacy import rows_hidden, show_rows
 from components.router import ensure_routed
+from components.server_data import render_sample_note
 from components.whatif_explanations import render_explanations
 from components.whatif_probes import render_flip_tests, render_minimal_change, render_nearest
 from components.whatif_tables import (
@@ -48,6 +49,7 @@ st.caption(
     "that turns the decision around? Which features drove it?"
 )
 inputs, audit = require_audit()
+render_sample_note()
 if inputs.model is None:
     st.info(
         "This page needs the model itself, not only its decisions. With a column of "

@@ -98,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_trust_type(app)
     _add_review_options(app)
+    app.add_argument(
+        "--server-data",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder whose CSV and Parquet files and folders reviewers may audit from the "
+        "app without uploading them (repeatable); without it the app offers no server data",
+    )
     _add_audit(sub)
     _add_replay(sub)
     _add_monitor(sub)
@@ -490,6 +498,21 @@ def _review_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
+def _server_data_env(args: argparse.Namespace) -> dict[str, str]:
+    """The folders given with --server-data, as the variable the app reads (when given)."""
+    if not args.server_data:
+        return {}
+    from fairness_core.engines import SERVER_DATA_ENV  # here: the engines import pandas
+
+    folders = [Path(d).expanduser().resolve() for d in args.server_data]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        raise InvalidInputError(
+            f"--server-data must name folders. Not a folder: {', '.join(missing)}. Check the path."
+        )
+    return {SERVER_DATA_ENV: os.pathsep.join(str(f) for f in folders)}
+
+
 def _run_app(args: argparse.Namespace) -> int:
     if not APP_FILE.exists():
         print(
@@ -506,6 +529,7 @@ def _run_app(args: argparse.Namespace) -> int:
     limits = _limits(args)
     env.update(_limit_overrides(args))  # the data limits reach the server this way
     env.update(_review_env(args))
+    env.update(_server_data_env(args))
     env[TIME_LIMIT_ENV] = f"{limits.time_seconds:g}"
     env[MEMORY_LIMIT_ENV] = str(limits.memory_mb)
     if args.allow_pickle:

@@ -23,6 +23,13 @@ Words used here:
 
 from __future__ import annotations
 
+from fairness_core.engines._allowed import (
+    SERVER_DATA_ENV,
+    ServerEntry,
+    list_server_data,
+    open_server_source,
+    server_roots_from_env,
+)
 from fairness_core.engines._counting import count_audit
 from fairness_core.engines._memory import read_rows
 from fairness_core.engines._periods import count_periods
@@ -35,6 +42,7 @@ from fairness_core.engines._result import (
     with_default_bins,
 )
 from fairness_core.engines._runners import JAVA_ADVICE, java_available, spark_session
+from fairness_core.engines._sample import RowSample, allocate_sample, preview_rows, sample_rows
 from fairness_core.engines._source import DataSource, open_source
 from fairness_core.engines._tables import ScoreHistogram
 
@@ -42,16 +50,25 @@ __all__ = [
     "AUTO_DUCKDB_BYTES",
     "ENGINES",
     "JAVA_ADVICE",
+    "SERVER_DATA_ENV",
     "DataSource",
     "Engine",
     "EngineCounts",
+    "RowSample",
     "ScoreHistogram",
+    "ServerEntry",
+    "allocate_sample",
     "choose_engine",
     "count_audit",
     "count_periods",
     "java_available",
+    "list_server_data",
+    "open_server_source",
     "open_source",
+    "preview_rows",
     "read_rows",
+    "sample_rows",
+    "server_roots_from_env",
     "spark_session",
     "with_default_bins",
 ]
