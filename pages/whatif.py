@@ -40,6 +40,8 @@ from fairness_core.plots import (
 from fairness_core.whatif import OUTCOME_TYPES, FeatureSpec, explain_no_match, filter_rows
 
 ensure_routed()
+#: Why a person's details are folded away (the sidebar switch's name).
+HIDDEN_REASON = "“Hide individuals' rows” is on in the sidebar"
 
 PAGE = "What-if"
 st.title("What-if")
@@ -227,12 +229,15 @@ if st.session_state.get(state.WHATIF_EDITOR_ROW) != row:
 
 this_row = rows.iloc[row]
 group_text = ", ".join(f"{g} {this_row[g]}" for g in protected)
-st.markdown(
-    f"**Row {row + 1}** · {escape_markdown(group_text)} · actual outcome "
-    f"{decision_word(int(this_row['outcome']))} · model score {this_row['score']:.3f} → "
-    f"{decision_word(int(this_row['decision']))} decision "
-    f"({OUTCOME_WORDS[str(this_row['outcome_type'])].lower()})"
-)
+if rows_hidden():  # the person's groups, outcome and score are their row too
+    st.markdown(f"**Row {row + 1}** · this person's details are hidden ({HIDDEN_REASON}).")
+else:
+    st.markdown(
+        f"**Row {row + 1}** · {escape_markdown(group_text)} · actual outcome "
+        f"{decision_word(int(this_row['outcome']))} · model score {this_row['score']:.3f} → "
+        f"{decision_word(int(this_row['decision']))} decision "
+        f"({OUTCOME_WORDS[str(this_row['outcome_type'])].lower()})"
+    )
 
 # --- Edit and re-score ----------------------------------------------------------------
 st.header("2. Change this person and re-score")
@@ -247,7 +252,14 @@ def step_for(spec: FeatureSpec) -> tuple[float | int, str]:
     return 10.0**-digits, f"%.{digits}f"
 
 
-with st.form(state.WHATIF_EDITOR):
+# With individuals' rows hidden, the form (which shows the person's values) stays folded
+# until the presenter opens it on purpose.
+editor_box = (
+    st.expander(f"This person's values, to change and re-score ({HIDDEN_REASON})")
+    if rows_hidden()
+    else st.container()
+)
+with editor_box, st.form(state.WHATIF_EDITOR):
     columns = st.columns(3)
     for index, spec in enumerate(specs):
         key = state.whatif_edit_key(spec.name)

@@ -11,21 +11,21 @@ counts rows with theirs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from fairness_core.data import GroupColumn
 from fairness_core.metrics import (
-    ALL_ROWS,
     GroupCounts,
     ScoreSums,
     combine_group_codes,
     decode_group_labels,
+    with_overall,
 )
 
-__all__ = ["ScoreHistogram", "TableRows", "counts_from_table", "with_overall"]
+__all__ = ["ScoreHistogram", "TableRows", "counts_from_table"]
 
 
 @dataclass(frozen=True)
@@ -150,29 +150,6 @@ def counts_from_table(
         position[keep] = np.arange(len(keep))
         histogram = _histogram(rows, position[code], counts)
     return counts, histogram
-
-
-def with_overall(counts: GroupCounts, all_pairs: np.ndarray | None) -> GroupCounts:
-    """``counts`` with ``overall``: the column sums (as compute_group_counts makes it)."""
-    sums = None
-    if counts.scores is not None and all_pairs is not None:
-        s = counts.scores
-        sums = ScoreSums(
-            s.score.sum(keepdims=True),
-            s.squared_error.sum(keepdims=True),
-            s.log_loss.sum(keepdims=True),
-            all_pairs,
-        )
-    overall = GroupCounts(
-        attributes=counts.attributes,
-        labels=((ALL_ROWS,) * len(counts.attributes),),
-        cells=counts.cells.sum(axis=0, keepdims=True),
-        weighted_cells=counts.weighted_cells.sum(axis=0, keepdims=True),
-        squared_weight_cells=counts.squared_weight_cells.sum(axis=0, keepdims=True),
-        weighted=counts.weighted,
-        scores=sums,
-    )
-    return replace(counts, overall=overall)
 
 
 def _histogram(rows: TableRows, group: np.ndarray, counts: GroupCounts) -> ScoreHistogram:

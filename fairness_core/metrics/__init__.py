@@ -38,6 +38,7 @@ from fairness_core.metrics._counts import (
     combine_group_codes,
     compute_group_counts,
     decode_group_labels,
+    with_overall,
 )
 from fairness_core.metrics._guide import (
     GUIDE,
@@ -197,4 +198,5 @@ __all__ = [
     "term",
     "two_proportion_p_values",
     "wilson_interval",
+    "with_overall",
 ]

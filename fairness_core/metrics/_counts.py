@@ -35,7 +35,14 @@ import numpy as np
 from fairness_core.data import GroupColumn
 from fairness_core.errors import InvalidInputError
 
-__all__ = ["ALL_ROWS", "CELLS", "GroupCounts", "ScoreSums", "compute_group_counts"]
+__all__ = [
+    "ALL_ROWS",
+    "CELLS",
+    "GroupCounts",
+    "ScoreSums",
+    "compute_group_counts",
+    "with_overall",
+]
 
 #: Order of the confusion cells along the last axis of every cell table.
 CELLS: tuple[str, str, str, str] = ("tp", "fp", "fn", "tn")
@@ -130,7 +137,7 @@ def compute_group_counts(
         weighted=weight is not None,
         scores=None if table.scores is None else _take(table.scores, keep),
     )
-    return _with_overall(counts, all_pairs)
+    return with_overall(counts, all_pairs)
 
 
 def combine_group_codes(
@@ -213,8 +220,12 @@ def _take(sums: ScoreSums, keep: np.ndarray) -> ScoreSums:
     )
 
 
-def _with_overall(counts: GroupCounts, all_pairs: np.ndarray | None) -> GroupCounts:
-    """``counts`` with ``overall``: the column sums, and the AUC pairs of all rows at once."""
+def with_overall(counts: GroupCounts, all_pairs: np.ndarray | None) -> GroupCounts:
+    """``counts`` with ``overall``: the column sums, and the AUC pairs of all rows at once.
+
+    Public so an engine that counts per group elsewhere (fairness_core.engines) completes
+    its tables exactly as :func:`compute_group_counts` does.
+    """
     sums = None
     if counts.scores is not None and all_pairs is not None:
         s = counts.scores

@@ -32,6 +32,7 @@ from typing import Any, Literal
 from fairness_core.data import (
     NUMERIC_LEVELS_WITHOUT_BINS,
     AuditData,
+    Binning,
     ColumnRoles,
     DecisionSource,
     check_audit_data,
@@ -149,9 +150,6 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         return _finish(request, *_count_with_engine(request))
     dataset = load_dataset(request.data)
     model = load_model(request.model, policy=request.policy) if request.model else None
-    source: DecisionSource = (
-        "prediction" if request.prediction else "score" if request.score else "model"
-    )
     numeric = set(numeric_columns(dataset.frame))
     bins = tuple(
         default_binning(column)
@@ -159,18 +157,7 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         if column in numeric
         and dataset.frame[column].nunique(dropna=True) > NUMERIC_LEVELS_WITHOUT_BINS
     )
-    roles = ColumnRoles(
-        target=request.target,
-        positive_label=request.positive_label,
-        protected=request.protected,
-        source=source,
-        prediction=request.prediction,
-        score=request.score,
-        threshold=request.threshold,
-        bins=bins,
-        score_range=request.score_range,
-        higher_score_favourable=request.higher_score_favourable,
-    )
+    roles = _roles_of(request, bins)
     audit = check_audit_data(dataset.frame, roles, model=model)
     groupings = [request.protected] if request.intersect else [(a,) for a in request.protected]
     reports = tuple(
@@ -256,6 +243,25 @@ def _check_policies(
     )
 
 
+def _roles_of(request: AuditRequest, bins: tuple[Binning, ...] = ()) -> ColumnRoles:
+    """The column roles the command line's flags name (one place for both paths)."""
+    source: DecisionSource = (
+        "prediction" if request.prediction else "score" if request.score else "model"
+    )
+    return ColumnRoles(
+        target=request.target,
+        positive_label=request.positive_label,
+        protected=request.protected,
+        source=source,
+        prediction=request.prediction,
+        score=request.score,
+        threshold=request.threshold,
+        bins=bins,
+        score_range=request.score_range,
+        higher_score_favourable=request.higher_score_favourable,
+    )
+
+
 def _uses_engine(request: AuditRequest) -> bool:
     """True when the counts come from fairness_core.engines rather than one file in memory.
 
@@ -288,20 +294,7 @@ def _count_with_engine(
     from fairness_core.engines import count_audit
 
     model = load_model(request.model, policy=request.policy) if request.model else None
-    source: DecisionSource = (
-        "prediction" if request.prediction else "score" if request.score else "model"
-    )
-    roles = ColumnRoles(
-        target=request.target,
-        positive_label=request.positive_label,
-        protected=request.protected,
-        source=source,
-        prediction=request.prediction,
-        score=request.score,
-        threshold=request.threshold,
-        score_range=request.score_range,
-        higher_score_favourable=request.higher_score_favourable,
-    )
+    roles = _roles_of(request)  # the engine adds the default bands (default_bins=True)
     groupings = [request.protected] if request.intersect else [(a,) for a in request.protected]
     counted = count_audit(
         str(request.data),

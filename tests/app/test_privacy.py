@@ -93,10 +93,16 @@ def test_the_switch_hides_the_what_if_tables_of_people(app: AppTest, hide: bool)
         # nearest person and the other candidates, the explanation and the feature curve.
         assert len(_hidden_messages(app)) == 9
         assert app.selectbox(key=state.WHATIF_FILTER_ATTRIBUTE).value  # the page still works
+        # The person's line (groups, outcome, score) is hidden, and their values are folded.
+        lines = [m.value for m in app.markdown]
+        assert not [line for line in lines if "actual outcome" in line]
+        assert any("this person's details are hidden" in line for line in lines)
+        assert any(e.label.startswith("This person's values") for e in app.expander)
     else:
         assert ("Row", "gender", "race") in starts  # the rows table lists people
         assert len(people) == 9
         assert not _hidden_messages(app)
+        assert any("actual outcome" in m.value for m in app.markdown)
 
 
 def test_the_switch_is_kept_across_pages_and_leaves_the_data_page_tables(app: AppTest) -> None:
