@@ -89,12 +89,33 @@ def evaluate_policy(
     mapping = suggest_policy_columns(policy, protected)
     mapping.update(columns or {})
     results: list[RequirementResult] = []
-    for requirement in policy.requirements:
+    for requirement in _fitting(policy, data):
         results += _judge_all(policy, requirement, data, mapping, protected)
     evidence = evidence or ReviewEvidence()
     results += [_checklist_result(policy.id, item, evidence) for item in policy.checklist]
     ll144 = _ll144(policy, data, mapping, protected) if "ll144" in policy.tables else None
     return PolicyResult(policy, tuple(results), ll144)
+
+
+def _fitting(policy: Policy, data: AuditData) -> tuple[MetricRequirement, ...]:
+    """The requirements that apply to this tool.
+
+    A policy that judges both selection rates and scoring rates (NYC Local Law 144) judges
+    the one that fits the tool, as the rules do (6 RCNY § 5-301): scoring rates for a tool
+    that scores (decisions from a score column), selection rates for one that selects — so
+    a tool that only selects is not marked "not assessed" for the scoring rate it does not
+    have, and the requirement matches the published tables beside it.
+    """
+    metrics = {r.metric for r in policy.requirements}
+    if not {"selection_rate", "scoring_rate"} <= metrics:
+        return policy.requirements
+    skipped = "selection_rate" if _scores_decide(data) else "scoring_rate"
+    return tuple(r for r in policy.requirements if r.metric != skipped)
+
+
+def _scores_decide(data: AuditData) -> bool:
+    """True when the review's decisions come from a score column (the LL144 scoring rate)."""
+    return data.y_score is not None and data.roles.source == "score"
 
 
 def evaluate_policies(
@@ -148,7 +169,7 @@ def _judge_all(
                     "not assessed",
                     reason,
                     attribute=label,
-                    line=requirement.line,
+                    line=requirement.bound,
                 )
             )
             continue
@@ -205,7 +226,7 @@ def _ll144(
     if sex is None and race is None:
         return None
     shares = [r.exclude_below_share for r in policy.requirements if r.exclude_below_share]
-    scoring = data.y_score is not None and data.roles.source == "score"
+    scoring = _scores_decide(data)
     return compute_ll144_tables(
         data,
         sex=sex,

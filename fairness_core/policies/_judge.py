@@ -73,7 +73,7 @@ def judge_requirement(
         status="not assessed",
         reason="",
         attribute=label,
-        line=requirement.line,
+        line=requirement.bound,
         evidence=f"Subgroups: {label}, {_metric_title(requirement.metric)}",
     )
     try:
@@ -158,7 +158,10 @@ def _report_groups(
         above, _ = favourable_above_median(data)  # the whole sample's median
         decision, metric = above.astype(np.int8), "selection_rate"
     groups, _ = _labels(data, columns)
-    weight = None if data.sample_weight is None else data.sample_weight[keep]
+    # Policies count people, never sample weights: the four-fifths rule compares applicants
+    # (29 CFR 1607.4(D)) and Local Law 144 counts individuals, so a requirement and the
+    # tables beside it always agree (the Subgroups page weights rows when asked to).
+    weight = None
     score = None if data.y_score is None else data.y_score[keep]
     counts = compute_group_counts(
         [GroupColumn(g.name, g.labels, g.codes[keep], g.binned) for g in groups],
@@ -247,7 +250,7 @@ def _status(
     on_line = judged[judged["verdict"].isin(_ON_THE_LINE)]
     worst = _worst(requirement, on_line)
     value = None if worst is None else float(worst["value"])
-    line = f"{requirement.line:g}"
+    line = f"{requirement.bound:g}"
     if not len(on_line):
         if verdicts and all(v == "too few people to judge" for v in verdicts):
             return (

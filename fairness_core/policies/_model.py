@@ -9,6 +9,7 @@ evidence for and what it does not). Evaluating a policy on a review gives one
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -81,6 +82,15 @@ class MetricRequirement:
     exclude_below_share: float | None = None
     text: str = ""
 
+    @property
+    def bound(self) -> float:
+        """The line as the value is compared with it: a ratio's line as written; a
+        difference's with the sign of its harmful side (a gap of 0.05 where lower harms is
+        the bound −0.05). Reasons, the JSON and every table show this number."""
+        if self.kind == "ratio":
+            return self.line
+        return -abs(self.line) if self.harmful == "lower" else abs(self.line)
+
 
 @dataclass(frozen=True)
 class ChecklistItem:
@@ -151,7 +161,11 @@ class Policy:
                     edits.pop(requirement.id, None)
                 else:
                     edits[requirement.id] = LineEdit(requirement.id, original, new)
-                requirement = replace(requirement, line=new)
+                requirement = replace(
+                    requirement,
+                    line=new,
+                    title=retitled(requirement.title, requirement.line, new),
+                )
             requirements.append(requirement)
         unknown = [k for k in lines if k not in {r.id for r in self.requirements}]
         if unknown:
@@ -271,3 +285,13 @@ def reference_option(reference: str) -> str | tuple[str, ...]:
     if reference.startswith("group:"):
         return tuple(part.strip() for part in reference[len("group:") :].split("·"))
     return reference
+
+
+def retitled(title: str, old: float, new: float) -> str:
+    """The title with its line's number changed too ("at least 0.8" → "at least 0.9"),
+    so an edited requirement never shows the old line in its name; a title that does not
+    write the number exactly once keeps its words."""
+    pattern = re.compile(rf"(?<![\d.]){re.escape(f'{old:g}')}(?![\d])")
+    if len(pattern.findall(title)) != 1:
+        return title
+    return pattern.sub(f"{new:g}", title)

@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import fields
 
-from fairness_core.policies._model import ChecklistItem, MetricRequirement, Policy
+from fairness_core.policies._model import ChecklistItem, MetricRequirement, Policy, retitled
 
 __all__ = ["policy_to_toml"]
 
@@ -62,7 +62,9 @@ def policy_to_toml(policy: Policy) -> str:
             for f in fields(MetricRequirement)
             if getattr(requirement, f.name) is not None
         }
-        entries["line"] = original.get(requirement.id, requirement.line)
+        if requirement.id in original:  # the file's line, and the title that names it
+            entries["line"] = original[requirement.id]
+            entries["title"] = retitled(requirement.title, requirement.line, entries["line"])
         lines += ["", "[[requirements]]", *_table(entries)]
     for item in policy.checklist:
         entries = {f.name: getattr(item, f.name) for f in fields(ChecklistItem)}

@@ -180,7 +180,9 @@ def _ll144_blocks(tables: LL144Tables) -> list:
     blocks.append(
         caption(
             explained + " The impact ratio is a category's rate divided by the highest rate of "
-            "any category (6 RCNY § 5-301)."
+            "any category not left out (6 RCNY § 5-301). Categories under "
+            f"{(tables.exclude_below_share or 0):.0%} of all the people audited (unknown ones "
+            "included) may be left out of the ratios."
         )
     )
     for name, frame in ll144_frames(tables).items():

@@ -53,7 +53,10 @@ def test_several_policies_agree_on_the_same_number(results) -> None:
     assert four_fifths == pytest.approx((60 / 200) / (90 / 200))
     assert value("fair-lending", "adverse_impact_ratio", "gender") == four_fifths
     assert value("strict-internal", "selection_ratio", "gender") == four_fifths
-    assert value("nyc-ll144", "selection_impact_ratio", "gender") == four_fifths
+    # The decisions come from scores: Local Law 144 judges scoring rates, as its tables do.
+    ll144 = {r.requirement for r in by_policy["nyc-ll144"].requirements}
+    assert ll144 == {"scoring_impact_ratio"}
+    assert by_policy["nyc-ll144"].ll144.rate_name == "scoring rate"
     # 0.67: not met under every policy with a 0.8 or 0.9 line (significant with 400 people)
     assert by_policy["four-fifths"].failed
     assert by_policy["strict-internal"].failed
