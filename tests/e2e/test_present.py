@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import (
     ROOT,
@@ -117,14 +118,27 @@ def _pin(page: Page, index: int, note: str) -> None:
     wait_idle(page)
 
 
+def _choose(page: Page, box: str, option: str) -> None:
+    """Pick ``option`` in the select box ``box``; a rerun that closes the open list (the
+    page still settling after the last click) is met by opening it again."""
+    for attempt in range(3):
+        page.get_by_role("combobox", name=box).click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=15_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            wait_idle(page)
+    wait_idle(page)
+
+
 def _record_points(page: Page) -> None:
     """Two options on Trade-offs: the page's suggestion, then one threshold for everyone."""
     go_to(page, "Trade-offs")
     for strategy, name in ((None, POINT), ("One threshold for everyone", OTHER_POINT)):
         if strategy is not None:
-            page.get_by_role("combobox", name="Strategy").click()
-            page.get_by_role("option", name=strategy, exact=True).click()
-            wait_idle(page)
+            _choose(page, "Strategy", strategy)
         page.get_by_label("Name of this option").first.fill(name)
         page.get_by_label("Why this operating point? (rationale)").first.fill(f"Because: {name}.")
         page.get_by_role("button", name="Record this operating point").click()
