@@ -17,10 +17,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-
 from fairness_core.escaping import escape_html, escape_markdown, safe_figure_json
-from fairness_core.formatting import format_number
+from fairness_core.formatting import format_number, to_json_value
 from fairness_core.metrics import METRICS
 from fairness_core.monitoring._changes import CHANGE_VERDICTS
 from fairness_core.monitoring._monitor import MonitoringReport, monitoring_to_dict
@@ -260,7 +258,7 @@ def build_monitoring_html(report: MonitoringReport) -> str:
         parts.append(
             f'<div class="chart" id="{name}" role="img" aria-label="{_e(caption)}"></div>'
             f'<script type="application/json" data-figure="{name}">'
-            f"{script_safe_json(_finite(data))}</script>"
+            f"{script_safe_json(to_json_value(data))}</script>"
             f'<p class="caption">{_e(caption)}</p>'
         )
 
@@ -403,16 +401,6 @@ def _e(text: object) -> str:
 
 def _digest(script: str) -> str:
     return base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

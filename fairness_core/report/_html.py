@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.escaping import escape_chart_text, escape_html
+from fairness_core.formatting import to_json_value
 from fairness_core.metrics import SubgroupReport, plain_column_title
 from fairness_core.report._findings import (
     SEVERITY_TITLES,
@@ -219,7 +220,7 @@ class _Page:
         self.parts.append(
             f'<div class="chart" id="{name}" role="img" aria-label="{_e(caption)}"></div>'
             f'<script type="application/json" data-figure="{name}">'
-            f"{script_safe_json(_finite(spec))}</script>"
+            f"{script_safe_json(to_json_value(spec))}</script>"
         )
         if caption and show_caption:
             self.parts.append(f'<p class="caption">{_e(caption)}</p>')
@@ -250,17 +251,6 @@ class _Page:
 
 def _digest(script: str) -> str:
     return base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-
-
-def _finite(value: Any) -> Any:
-    """JSON-ready copy with NaN and infinity as null (JSON has no NaN)."""
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _e(text: object) -> str:

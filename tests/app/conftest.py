@@ -39,3 +39,32 @@ class _RoutedPagesManager(PagesManager):
 @pytest.fixture(autouse=True)
 def _route_through_app(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app_test_module, "PagesManager", _RoutedPagesManager)
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A reviews database of this test's own (the app reads its path from the environment)."""
+    from fairness_core.reviews import STORE_PATH_ENV
+
+    path = tmp_path / "reviews.sqlite3"
+    monkeypatch.setenv(STORE_PATH_ENV, str(path))
+    return path
+
+
+def open_browser(owner: str, review: str | None = None) -> AppTest:
+    """A browser session whose owner secret is ``owner``, opening ``review`` if given."""
+    from components.identity import OWNER
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[OWNER] = owner
+    if review is not None:
+        at.query_params["review"] = review
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def go(at: AppTest, page: str) -> None:
+    """Switch ``at`` to ``page`` (a path under pages/) and check nothing failed."""
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]

@@ -17,11 +17,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import bundle_open, compliance_sections, review_session, state
-from components.identity import OWNER
 from fairness_core.data import check_audit_data, get_demo
 from fairness_core.metrics import SubgroupSettings, compute_subgroup_report
 from fairness_core.policies import LL144Tables, ReviewEvidence, builtin_policies, evaluate_policies
 from fairness_core.report import build_bundle, build_review, identify_data
+from tests.app.conftest import open_browser as _browser
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RACES = ["White"] * 20 + ["Black"] * 15 + ["Hispanic"] * 12 + ["Asian"] * 10 + ["Unknown"] * 2
@@ -220,23 +220,6 @@ def test_the_ll144_csv_neutralises_formulas() -> None:
     assert "\n=HYPERLINK" not in text
     assert ",=HYPERLINK" not in text
     assert text.count("men") == 3
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "reviews.sqlite3"
-    monkeypatch.setenv("FAIRNESS_EXPLORER_REVIEWS", str(path))
-    return path
-
-
-def _browser(owner: str, review: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[OWNER] = owner
-    if review is not None:
-        at.query_params["review"] = review
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_policies_and_edited_lines_survive_a_reload(database: Path) -> None:

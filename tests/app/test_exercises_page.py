@@ -7,40 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import review_session, state
 from components.exercises import PAGE_FILES
-from components.identity import OWNER
 from fairness_core.escaping import escape_markdown
 from fairness_core.exercises import load_exercises
 from fairness_core.reviews import ReviewStore
+from tests.app.conftest import go as _go
+from tests.app.conftest import open_browser as _browser
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/exercises.py"
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "reviews.sqlite3"
-    monkeypatch.setenv("FAIRNESS_EXPLORER_REVIEWS", str(path))
-    return path
-
-
-def _browser(owner: str, review: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[OWNER] = owner
-    if review is not None:
-        at.query_params["review"] = review
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _go(at: AppTest, page: str) -> None:
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def _texts(node: Any) -> Iterator[str]:

@@ -9,8 +9,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components import review_session, reviews_panel, state
-from components.identity import OWNER
 from fairness_core.reviews import ReviewStore
+from tests.app.conftest import go as _go
+from tests.app.conftest import open_browser as _browser
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -19,29 +20,6 @@ PEOPLE = "person_id,sex,age_years,model_prob,hired\n" + "".join(
     f"{'yes' if (i * 7) % 10 < 4 else 'no'}\n"
     for i in range(300)
 )
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "reviews.sqlite3"
-    monkeypatch.setenv("FAIRNESS_EXPLORER_REVIEWS", str(path))
-    return path
-
-
-def _browser(owner: str, review: str | None = None) -> AppTest:
-    """A browser session whose secret belongs to ``owner``, opening ``review`` if given."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[OWNER] = owner
-    if review is not None:
-        at.query_params["review"] = review
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _go(at: AppTest, page: str) -> None:
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def _pin_finding(at: AppTest, note: str) -> None:
