@@ -250,7 +250,7 @@ def _status(
     on_line = judged[judged["verdict"].isin(_ON_THE_LINE)]
     worst = _worst(requirement, on_line)
     value = None if worst is None else float(worst["value"])
-    line = f"{requirement.bound:g}"
+    line = f"{requirement.bound:g}".replace("-", "−")  # the same minus sign as the value
     if not len(on_line):
         if verdicts and all(v == "too few people to judge" for v in verdicts):
             return (

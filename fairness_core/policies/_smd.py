@@ -9,6 +9,10 @@ reference "best" is the group with the highest mean score among groups of at lea
 minimum n. The p-value is Student's two-sample t-test with the same pooled variance
 (``scipy.stats.ttest_ind``), adjusted across the groups of one attribute like the subgroup
 report's. Rows are people; sample weights are not used.
+
+With the reference "overall", each group is compared with *everyone else* (the rest of the
+population): Cohen's d and the t-test are defined for two independent samples, and a group
+compared with a population that contains it would be compared partly with itself.
 """
 
 from __future__ import annotations
@@ -47,15 +51,16 @@ def compute_smd_table(
     ref = _reference(stats, reference, min_n)
     rule = find_verdict_rule("difference", "lower", tolerance=abs(line), ratio_threshold=0.8)
     assert rule is not None  # noqa: S101 - a harmful direction was given
-    if reference == "overall":  # everyone (the group is part of it: a cautious comparison)
-        ref_scores = frame["score"].to_numpy()
-    else:
-        ref_scores = frame.loc[frame["group"] == ref, "score"].to_numpy()
-    rows = []
+    rows, reference_sizes = [], []
     for group, row in stats.iterrows():
         if group == ref:
             continue
         mine = frame.loc[frame["group"] == group, "score"].to_numpy()
+        if reference == "overall":  # everyone else: two independent samples (module doc)
+            ref_scores = frame.loc[frame["group"] != group, "score"].to_numpy()
+        else:
+            ref_scores = frame.loc[frame["group"] == ref, "score"].to_numpy()
+        reference_sizes.append(len(ref_scores))
         n1, n2 = len(mine), len(ref_scores)
         value, p = float("nan"), float("nan")
         if n1 >= 2 and n2 >= 2:
@@ -75,7 +80,8 @@ def compute_smd_table(
             }
         )
     table = pd.DataFrame(rows, columns=["group", "n", "mean", "value", "p_value"])
-    judged = (table["n"] >= min_n) & (len(ref_scores) >= min_n) & table["p_value"].notna()
+    ref_n = np.asarray(reference_sizes, dtype=np.int64)
+    judged = (table["n"] >= min_n) & (ref_n >= min_n) & table["p_value"].notna()
     adjusted = np.full(len(table), np.nan)
     if judged.any():
         adjusted[judged.to_numpy()] = adjust_p_values(
@@ -89,18 +95,20 @@ def compute_smd_table(
             value=v,
             p_adjusted=p,
             group_n=n,
-            reference_n=len(ref_scores),
+            reference_n=int(m),
             min_n=min_n,
             alpha=alpha,
         )
-        for v, p, n in zip(table["value"], table["p_value_adjusted"], table["n"], strict=True)
+        for v, p, n, m in zip(
+            table["value"], table["p_value_adjusted"], table["n"], ref_n, strict=True
+        )
     ]
     return table
 
 
 def _reference(stats: pd.DataFrame, reference: str, min_n: int) -> str:
     if reference == "overall":
-        return "everyone"
+        return "everyone else"
     if reference.startswith("group:"):
         return reference[len("group:") :].strip()
     if reference == "largest":

@@ -46,6 +46,7 @@ def test_smd_is_cohens_d_with_the_pooled_sd_and_students_t() -> None:
     assert d < -0.3
     assert result.status == "not met"
     assert "standardized mean difference of scores" in result.reason
+    assert "the line −0.3 " in result.reason  # one minus sign for the value and the line
 
 
 def test_a_small_score_gap_meets_the_smd_line() -> None:
@@ -77,3 +78,25 @@ def test_without_scores_the_smd_is_not_assessed() -> None:
     result = _by_id(evaluate_policy(load_policy("fair-lending"), check_audit_data(frame, roles)))
     assert result["score_smd"].status == "not assessed"
     assert "needs the model's scores" in result["score_smd"].reason
+
+
+def test_smd_against_overall_compares_each_group_with_everyone_else() -> None:
+    """Reference "overall": Cohen's d and Student's t of each group against the rest (two
+    independent samples), never against a population that contains the group itself."""
+    from fairness_core.policies._smd import compute_smd_table
+
+    rng = np.random.default_rng(7)
+    labels = rng.choice(np.array(["A", "B", "C"]), size=600, p=[0.5, 0.3, 0.2])
+    score = np.clip(rng.normal(0.6, 0.15, 600) - np.where(labels == "C", 0.1, 0.0), 0, 1)
+    table = compute_smd_table(
+        score, labels, reference="overall", line=-0.3, min_n=30, alpha=0.05, correction="holm"
+    ).set_index("group")
+    assert set(table.index) == {"A", "B", "C"}
+    for group in ("A", "B", "C"):
+        mine, rest = score[labels == group], score[labels != group]
+        n1, n2 = len(mine), len(rest)
+        pooled_var = ((n1 - 1) * mine.var(ddof=1) + (n2 - 1) * rest.var(ddof=1)) / (n1 + n2 - 2)
+        pooled = np.sqrt(pooled_var)
+        assert table.loc[group, "value"] == pytest.approx((mine.mean() - rest.mean()) / pooled)
+        assert table.loc[group, "p_value"] == pytest.approx(stats.ttest_ind(mine, rest).pvalue)
+        assert table.loc[group, "reference"] == "everyone else"
