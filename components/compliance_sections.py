@@ -231,7 +231,12 @@ def render_overview(results: Sequence[PolicyResult]) -> None:
         table,
         hide_index=True,
         key="compliance.overview_table",
+        # The status first and pinned: a long requirement title must not push it out of
+        # sight on a 1280-wide screen.
+        column_order=["Status", "Policy", "Requirement", "Judged on", "Why", "Evidence"],
         column_config={
+            "Status": st.column_config.TextColumn(pinned=True),
+            "Requirement": st.column_config.TextColumn(width="medium"),
             "Why": st.column_config.TextColumn(width="large"),
         },
     )
