@@ -106,9 +106,9 @@ def render_bundle_opener() -> None:
     skipped = compliance.restore_choices(bundled.policies, bundled.columns, bundled.evidence)
     if skipped:
         state.push_report_notice(
-            f"The bundle checked policies read from files ({', '.join(skipped)}); the app "
-            "offers the built-in policies only, so they are not chosen in this review. "
-            "Check them with `fairness-explorer audit --policy FILE`."
+            f"The bundle checked policies of its own whose ids are those of built-in "
+            f"policies ({', '.join(skipped)}); they are not chosen in this review. Give "
+            "them their own ids and add them on the Compliance page."
         )
     if result.identical:
         state.push_notice(

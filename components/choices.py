@@ -127,6 +127,8 @@ KEPT_CHOICES: tuple[str, ...] = (
     state.LEARN_GLOSSARY_SEARCH,
     # Compliance
     state.COMPLIANCE_POLICIES,
+    state.COMPLIANCE_OWN_POLICIES,  # not a widget: the own policies' files, as text
+    state.COMPLIANCE_TEMPLATE,
     state.COMPLIANCE_INTENDED_USE,
     state.COMPLIANCE_OVERSIGHT,
     # Report
@@ -159,6 +161,7 @@ NOT_CHOICES: Mapping[str, str] = {
     state.WHATIF_USE_FOUND_PROXIES: "a button",
     state.WHATIF_FIND_PROXIES: "a button",
     state.MITIGATION_TRAIN_UPLOAD: "a file uploader",
+    state.COMPLIANCE_POLICY_UPLOAD: "a file uploader: the policy's text is kept with the review",
     state.MITIGATION_RUN: "a button",
     state.MITIGATION_STOP: "a button",
     state.WHATIF_TABLE: "a table's row selection (the row number is kept instead)",

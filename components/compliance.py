@@ -9,7 +9,9 @@ reads what they hold, so every page agrees without drawing them:
 - :func:`subgroup_lines` — the first chosen policy's lines, which the Subgroups page's
   verdicts (and the report's analyses) use, and the sentence that says so;
 - :func:`compliance_results` — the one call that evaluates the chosen policies on the
-  review (cached); the Compliance page shows it and the report is handed it.
+  review (cached); the Compliance page shows it and the report is handed it;
+- :func:`add_own_policy` — a reviewer's own policy file, read with the same checks as on
+  the command line and kept with the review as its text (never as a file path).
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from fairness_core.data import AuditData
 from fairness_core.errors import FairnessCoreError
 from fairness_core.policies import (
     Policy,
+    PolicyError,
     PolicyResult,
     ReviewEvidence,
     builtin_policies,
     evaluate_policies,
+    parse_policy,
+    policy_to_toml,
     suggest_policy_columns,
 )
 
@@ -40,10 +45,71 @@ DEFAULT_POLICIES: tuple[str, ...] = ("four-fifths",)
 DEFAULT_LINES: Mapping[str, float] = {"ratio_threshold": 0.8, "tolerance": 0.1}
 
 
+#: The largest own policy file read (a policy is a few kilobytes of text).
+MAX_POLICY_BYTES = 256 * 1024
+
+
 @st.cache_resource(show_spinner=False)
-def available_policies() -> Mapping[str, Policy]:
-    """The built-in policies, id → policy (frozen, shared read-only)."""
+def _builtin() -> Mapping[str, Policy]:
     return builtin_policies()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _parsed(name: str, text: str) -> Policy:
+    """An own policy read from its text (frozen, so a cached one is shared safely)."""
+    return parse_policy(text, origin=name)
+
+
+def own_policies() -> list[tuple[str, str]]:
+    """The reviewer's own policy files kept with the review: (file name, TOML text)."""
+    kept = st.session_state.get(state.COMPLIANCE_OWN_POLICIES) or []
+    return [(str(item[0]), str(item[1])) for item in kept if len(item) == 2]
+
+
+def available_policies() -> Mapping[str, Policy]:
+    """The built-in policies and the reviewer's own, id → policy."""
+    catalogue = dict(_builtin())
+    for name, text in own_policies():
+        try:
+            policy = _parsed(name, text)
+        except PolicyError:
+            continue  # checked when it was added; a file of another app version is skipped
+        if policy.id not in catalogue:
+            catalogue[policy.id] = policy
+    return catalogue
+
+
+def add_own_policy(name: str, data: bytes) -> Policy:
+    """Read a reviewer's policy file and keep it with the review (it replaces an own policy
+    with the same id); :class:`PolicyError` says what is wrong and how to fix it."""
+    where = f"The policy file {name!r}"
+    if len(data) > MAX_POLICY_BYTES:
+        raise PolicyError(
+            f"{where} is {len(data) / 1024:,.0f} KB; a policy file is at most "
+            f"{MAX_POLICY_BYTES // 1024} KB. Check that you chose the policy (.toml) file."
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(
+            f"{where} is not UTF-8 text. Save it as UTF-8 text (TOML) and load it again."
+        ) from exc
+    policy = parse_policy(text, origin=name)
+    if policy.id in _builtin():
+        raise PolicyError(
+            f"{where} has the id {policy.id!r}, which a built-in policy uses. Give your "
+            'policy its own id (for example id = "acme-hiring") and load it again.'
+        )
+    kept = [[n, t] for n, t in own_policies() if _id_of(n, t) != policy.id]
+    st.session_state[state.COMPLIANCE_OWN_POLICIES] = [*kept, [name, text]]
+    return policy
+
+
+def _id_of(name: str, text: str) -> str | None:
+    try:
+        return _parsed(name, text).id
+    except PolicyError:
+        return None
 
 
 def chosen_policy_ids() -> tuple[str, ...]:
@@ -210,19 +276,25 @@ def restore_choices(
 ) -> list[str]:
     """Put a bundle's policies back as the review's choices (before any widget is drawn).
 
-    Built-in policies are chosen again with their edited lines, columns and the system
-    text; the names of policies the app cannot choose (read from a file) are returned so
-    the reviewer can be told.
+    Every policy is chosen again with its edited lines, columns and the system text; a
+    policy read from a file becomes one of the review's own policies (its text, as the
+    bundle carries it). The names of policies that cannot be chosen (an own policy whose
+    id is a built-in's) are returned so the reviewer can be told.
     """
-    known = available_policies()
-    chosen, skipped = [], []
+    builtin = _builtin()
+    chosen, skipped, own = [], [], []
     for policy in policies:
-        if policy.origin != "built-in" or policy.id not in known:
+        if policy.origin == "built-in" and policy.id in builtin:
+            chosen.append(policy.id)
+        elif policy.origin != "built-in" and policy.id not in builtin:
+            own.append([policy.origin, policy_to_toml(policy)])
+            chosen.append(policy.id)
+        else:
             skipped.append(policy.name)
             continue
-        chosen.append(policy.id)
         for edit in policy.edits:
             st.session_state[state.policy_line_key(policy.id, edit.requirement)] = edit.edited
+    st.session_state[state.COMPLIANCE_OWN_POLICIES] = own
     st.session_state[state.COMPLIANCE_POLICIES] = chosen
     for attribute, column in columns.items():
         st.session_state[state.policy_column_key(attribute)] = column

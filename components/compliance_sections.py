@@ -22,9 +22,11 @@ from fairness_core.policies import (
     STATUSES,
     LL144Tables,
     Policy,
+    PolicyError,
     PolicyResult,
     RequirementResult,
     ReviewEvidence,
+    policy_to_toml,
 )
 
 #: Each status word's badge colour and icon: the word is always written out (never colour alone).
@@ -102,6 +104,67 @@ def render_policy_picker(catalogue: Mapping[str, Policy]) -> list[str]:
         "sets the lines of the verdicts on the Subgroups page and in the report.",
     )
     return chosen
+
+
+def _read_uploaded_policy() -> None:
+    """The uploader's callback: read the file, keep it, choose it (before widgets are drawn)."""
+    upload = st.session_state.get(state.COMPLIANCE_POLICY_UPLOAD)
+    if upload is None:
+        st.session_state.pop(state.COMPLIANCE_POLICY_ERROR, None)
+        return
+    try:
+        policy = compliance.add_own_policy(upload.name, upload.getvalue())
+    except PolicyError as exc:
+        st.session_state[state.COMPLIANCE_POLICY_ERROR] = (upload.file_id, str(exc))
+        return
+    st.session_state.pop(state.COMPLIANCE_POLICY_ERROR, None)
+    chosen = list(compliance.chosen_policy_ids())
+    if policy.id not in chosen:
+        chosen.append(policy.id)
+    st.session_state[state.COMPLIANCE_POLICIES] = chosen
+
+
+def render_own_policy_upload(catalogue: Mapping[str, Policy]) -> None:
+    """Add a policy of one's own from a TOML file; a built-in one as a starting point."""
+    st.caption(
+        "A policy is a short text file (TOML) that names its source, its requirements and "
+        "their lines. Start from a built-in policy: download it, change the id, the name "
+        "and the lines, then add it here. docs/policies.md describes every key."
+    )
+    starting, upload = st.columns(2)
+    builtin = [p for p in catalogue.values() if p.origin == "built-in"]
+    with starting:
+        template = st.selectbox(
+            "Built-in policy to start from",
+            [p.id for p in builtin],
+            format_func=lambda p: catalogue[p].name,
+            key=state.COMPLIANCE_TEMPLATE,
+            persist_state="session",
+        )
+        if template:
+            st.download_button(
+                "Download it as a policy file",
+                policy_to_toml(catalogue[template]).encode("utf-8"),
+                file_name=f"{template}.toml",
+                mime="application/toml",
+                icon=":material/download:",
+            )
+    with upload:
+        st.file_uploader(
+            "Your policy file (.toml)",
+            type=["toml"],
+            key=state.COMPLIANCE_POLICY_UPLOAD,
+            on_change=_read_uploaded_policy,
+            help="Read with the same checks as on the command line; kept with this review.",
+        )
+    failed = st.session_state.get(state.COMPLIANCE_POLICY_ERROR)
+    current = st.session_state.get(state.COMPLIANCE_POLICY_UPLOAD)
+    if failed and current is not None and failed[0] == current.file_id:
+        st.error(escape_markdown(failed[1]), icon=":material/warning:")
+    own = [p for p in catalogue.values() if p.origin != "built-in"]
+    if own:
+        names = ", ".join(f"{p.name} (from {p.origin})" for p in own)
+        st.caption(escape_markdown(f"Your own policies in this review: {names}."))
 
 
 def render_column_choices(policies: Sequence[Policy], protected: Sequence[str]) -> None:

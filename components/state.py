@@ -74,6 +74,12 @@ COMPLIANCE_POLICIES = "compliance.policies"
 COMPLIANCE_INTENDED_USE = "compliance.intended_use"
 COMPLIANCE_OVERSIGHT = "compliance.human_oversight"
 COMPLIANCE_LL144_DOWNLOAD = "compliance.ll144_download"
+#: The reviewer's own policy files: a list of [file name, TOML text], kept with the review.
+COMPLIANCE_OWN_POLICIES = "compliance.own_policies"
+COMPLIANCE_POLICY_UPLOAD = "compliance.policy_upload"
+COMPLIANCE_TEMPLATE = "compliance.template"
+#: The message of the last own policy file that could not be read (shown once).
+COMPLIANCE_POLICY_ERROR = "compliance.policy_error"
 #: Families of Compliance keys: one per policy attribute, one per policy requirement.
 COMPLIANCE_COLUMN_PREFIX = "compliance.column."
 COMPLIANCE_LINE_PREFIX = "compliance.line."

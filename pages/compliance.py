@@ -10,6 +10,7 @@ from components.compliance_sections import (
     render_column_choices,
     render_line_editors,
     render_overview,
+    render_own_policy_upload,
     render_policy_picker,
     render_policy_result,
     render_system_text,
@@ -37,6 +38,8 @@ except FairnessCoreError as exc:
     st.stop()
 
 chosen = render_policy_picker(catalogue)
+with st.expander("Add your own policy"):
+    render_own_policy_upload(catalogue)
 if not chosen:
     st.info(
         "Choose at least one policy. Without one, the Subgroups verdicts use the usual lines "
