@@ -345,7 +345,7 @@ def _named(requirement: MetricRequirement, row: pd.Series) -> str:
 def _value_name(requirement: MetricRequirement) -> str:
     if requirement.metric == "standardized_mean_difference":
         return "standardized mean difference of scores"
-    title = _metric_title(requirement.metric).lower()
+    title = requirement.rate_name or _metric_title(requirement.metric).lower()
     if (
         requirement.kind == "ratio"
         and requirement.reference == "best"

@@ -81,6 +81,9 @@ class MetricRequirement:
     correction: str = "holm"
     exclude_below_share: float | None = None
     text: str = ""
+    #: The policy's own word for the rate, in reasons ("approval rate" for a lender's
+    #: selection rate); None: the metric's name.
+    rate_name: str | None = None
 
     @property
     def bound(self) -> float:

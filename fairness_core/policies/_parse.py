@@ -75,6 +75,7 @@ _REQUIREMENT = {
     "correction": str,
     "exclude_below_share": float,
     "text": str,
+    "rate_name": str,
 }
 _REQUIRED_REQUIREMENT = ("id", "title", "metric", "kind", "line", "harmful")
 _CHECKLIST = {"id": str, "title": str, "evidence": list, "provides": str, "does_not": str}
@@ -339,6 +340,11 @@ def _requirement(
     share = entry.get("exclude_below_share")
     if share is not None and not 0 <= share < 1:
         bad("exclude_below_share", f"must be a share between 0 and 1, e.g. 0.02. Got {share!r}.")
+    rate_name = entry.get("rate_name")
+    if rate_name is not None and not rate_name.strip():
+        bad("rate_name", 'the rate\'s name in reasons, e.g. "approval rate". Got an empty text.')
+    if rate_name is not None and metric == "standardized_mean_difference":
+        bad("rate_name", "a standardized mean difference is not a rate; leave rate_name out.")
     attributes = _strings(entry.get("attributes", []), (*at, "attributes"), problems)
     intersections = []
     for j, combo in enumerate(entry.get("intersections", [])):

@@ -68,6 +68,9 @@ def test_air_and_difference_use_the_approval_rates() -> None:
     assert result["approval_rate_difference"].value == pytest.approx(
         approved["Black"] - approved["White"]
     )
+    # The reasons use the policy's words for the rate, as its titles do.
+    assert "impact ratio of approval rates 0.782" in result["adverse_impact_ratio"].reason
+    assert "approval rate difference −0.160" in result["approval_rate_difference"].reason
 
 
 def test_without_scores_the_smd_is_not_assessed() -> None:

@@ -170,6 +170,10 @@ def test_every_problem_is_listed_at_once() -> None:
             "for 'scoring_rate' a lower value harms a group",
         ),
         (('kind = "difference"', 'kind = "difference"\ncolour = "red"'), "unknown key 'colour'"),
+        (
+            ('harmful = "lower"\nattributes', 'harmful = "lower"\nrate_name = " "\nattributes'),
+            'the rate\'s name in reasons, e.g. "approval rate"',
+        ),
     ],
 )
 def test_schema_problems(change: tuple[str, str], expected: str) -> None:
