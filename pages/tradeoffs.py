@@ -159,7 +159,8 @@ except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
 main = frontiers[-1]
-render_sweep_source(sweep, all_rows=cache.sweep_covers_all_rows(inputs, audit, tuple(attributes)))
+all_rows = cache.sweep_covers_all_rows(inputs, audit, tuple(attributes))
+render_sweep_source(sweep, all_rows=all_rows)
 if criterion == "equalized_odds" and not randomized:
     st.caption(
         "Equalized odds can almost never be met with one threshold per group, so its "
@@ -291,7 +292,11 @@ else:
         icon=":material/info:",
     )
 if mitigation_points is not None and len(mitigation_points):
-    if (mitigation_points["kind"] == "original").any():
+    if all_rows:  # retrained on the sample: "Today" of every row stays, theirs are named
+        mitigation_points = mitigation_points.assign(
+            label=mitigation_points["label"].astype(str) + " (on the sample)"
+        )
+    elif (mitigation_points["kind"] == "original").any():
         extra = extra[extra["kind"] != "original"]
     extra = pd.concat([extra, mitigation_points], ignore_index=True)
 
