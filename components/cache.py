@@ -18,7 +18,7 @@ import streamlit as st
 
 from components.keyed_cache import cached, content_key, derived_from
 from components.model_stop import call_marker, stoppable
-from components.server_cache import server_counts
+from components.server_cache import server_counts, server_histogram
 from components.state import AuditInputs, get_server_data
 from fairness_core.data import (
     AuditData,
@@ -30,6 +30,7 @@ from fairness_core.data import (
     get_demo,
     list_demos,
     load_dataset,
+    score_scale,
 )
 from fairness_core.dataset_check import (
     BaseRateVerdicts,
@@ -73,6 +74,7 @@ from fairness_core.tradeoffs import (
     compute_mitigation,
     find_frontier,
     sweep_audit,
+    sweep_from_histogram,
 )
 
 _LOG = logging.getLogger(__name__)
@@ -263,12 +265,50 @@ def _mitigation(
         bar.empty()
 
 
-@cached(spinner="Sweeping every threshold for every group…", max_entries=32)
 def tradeoff_sweep(
     inputs: AuditInputs, audit: AuditData, attributes: tuple[str, ...]
 ) -> ThresholdSweep:
-    """Every threshold for the groups of ``attributes`` (cached by content)."""
+    """Every threshold for the groups of ``attributes`` (cached by content).
+
+    For data read on the server it is the sweep of all its rows, from the engine's score
+    histogram on the 1/1000 threshold grid (DuckDB), not of the sample in the session;
+    groupings by a saved cohort exist only in the sample (:func:`sweep_covers_all_rows`).
+    """
+    server = get_server_data()
+    if sweep_covers_all_rows(inputs, audit, attributes) and server is not None:
+        return _server_sweep(server.path, server.sha256, inputs.roles, attributes)
+    return _sample_sweep(inputs, audit, attributes)
+
+
+def sweep_covers_all_rows(
+    inputs: AuditInputs, audit: AuditData, attributes: tuple[str, ...]
+) -> bool:
+    """Whether :func:`tradeoff_sweep` counts every row of a server source (not a sample)."""
+    return (
+        get_server_data() is not None
+        and audit.y_score is not None
+        and inputs.roles.source == "score"
+        and set(attributes) <= set(inputs.roles.protected)
+    )
+
+
+@cached(spinner="Sweeping every threshold for every group…", max_entries=32)
+def _sample_sweep(
+    inputs: AuditInputs, audit: AuditData, attributes: tuple[str, ...]
+) -> ThresholdSweep:
     return sweep_audit(audit, attributes)
+
+
+@cached(spinner="Sweeping every threshold for every group of all rows…", max_entries=32)
+def _server_sweep(
+    path: str, sha256: str, roles: ColumnRoles, attributes: tuple[str, ...]
+) -> ThresholdSweep:
+    counts, histogram = server_histogram(path, sha256, roles, attributes)
+    if histogram is None:  # sweep_covers_all_rows checked for scores; for the types
+        raise RuntimeError("the server data's count has no score histogram")
+    return sweep_from_histogram(
+        histogram, counts, threshold=roles.threshold, scale=score_scale(roles)
+    )
 
 
 def tradeoff_frontier(

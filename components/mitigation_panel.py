@@ -95,6 +95,12 @@ def render_mitigation_panel(
         "Every retrained model is then judged on the same test data as the original one, so "
         "you can see what each approach costs in accuracy and what it gains in equality."
     )
+    server = state.get_server_data()
+    if server is not None and server.sample_rows < server.total_rows:
+        st.caption(
+            f"Retraining needs single rows, so it works on the sample of "
+            f"{server.sample_rows:,} of the {server.total_rows:,} rows, drawn by group."
+        )
     try:
         check_refittable(inputs.model)
     except FairnessCoreError as exc:

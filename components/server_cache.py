@@ -17,6 +17,7 @@ from components.keyed_cache import cached
 from fairness_core.data import ColumnRoles
 from fairness_core.engines import (
     RowSample,
+    ScoreHistogram,
     ServerEntry,
     count_audit,
     list_server_data,
@@ -69,10 +70,28 @@ def server_sample(
     return sample_rows(source, strata, n, seed=seed, min_per_group=min_per_group)
 
 
-@cached(spinner="Counting every row of the data…", max_entries=32)
 def server_counts(
     path: str, sha256: str, roles: ColumnRoles, attributes: tuple[str, ...]
 ) -> GroupCounts:
     """The group counts of all rows of the source (DuckDB)."""
+    return _server_tables(path, sha256, roles, attributes)[0]
+
+
+def server_histogram(
+    path: str, sha256: str, roles: ColumnRoles, attributes: tuple[str, ...]
+) -> tuple[GroupCounts, ScoreHistogram | None]:
+    """The group counts and the score histogram of all rows (None without scores).
+
+    Both come from the one count :func:`server_counts` makes: the Subgroups and Trade-offs
+    pages on the same groups read the data once.
+    """
+    return _server_tables(path, sha256, roles, attributes)
+
+
+@cached(spinner="Counting every row of the data…", max_entries=32)
+def _server_tables(
+    path: str, sha256: str, roles: ColumnRoles, attributes: tuple[str, ...]
+) -> tuple[GroupCounts, ScoreHistogram | None]:
     source = open_server_source(server_roots(), path)
-    return count_audit(source, roles, [attributes], engine="duckdb").counts[0]
+    counted = count_audit(source, roles, [attributes], engine="duckdb")
+    return counted.counts[0], counted.histograms[0]

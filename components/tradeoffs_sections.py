@@ -23,6 +23,7 @@ from components.findings import (
     render_add_to_findings,
     titled,
 )
+from components.server_data import render_sample_note
 from components.state import AuditInputs
 from fairness_core.escaping import escape_markdown
 from fairness_core.metrics import METRICS
@@ -188,6 +189,43 @@ def render_chosen_point(
         summary=summary,
         table=titled(overall, overall_titles),
         settings=settings,
+    )
+
+
+def render_sweep_source(sweep: ThresholdSweep, *, all_rows: bool) -> None:
+    """Say which rows the page's numbers count (server data only; else nothing to say).
+
+    ``all_rows``: the sweep is of every row of the server source (the engine's histogram,
+    thresholds on the 1/1000 grid); otherwise it is of the sample, as the other row pages.
+    """
+    server = state.get_server_data()
+    if server is None:
+        return
+    if not all_rows:
+        render_sample_note()
+        return
+    counted = int(sweep.selected_rows[:, 0].sum())
+    rows = (
+        f"all {counted:,} rows"
+        if counted == server.total_rows
+        else f"all {counted:,} usable rows (of {server.total_rows:,})"
+    )
+    if sweep.scale is None or sweep.scale.is_unit:
+        grid = "thresholds move in steps of 0.001 (0.500, 0.501, …)"
+    else:
+        step = (sweep.scale.high - sweep.scale.low) / 1000
+        grid = f"thresholds move in steps of {step:g} on the score's own scale"
+    retrain = (
+        f"; retraining the model, below, needs single rows and uses the sample of "
+        f"{server.sample_rows:,} rows"
+        if server.sample_rows < server.total_rows
+        else ""
+    )
+    st.caption(
+        escape_markdown(
+            f"The curves, the frontier and the operating points on this page count {rows} of "
+            f"{server.name}; {grid}{retrain}."
+        )
     )
 
 

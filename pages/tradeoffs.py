@@ -12,7 +12,6 @@ from components.errors import render_error
 from components.findings import render_add_to_findings, titled
 from components.mitigation_panel import render_mitigation_panel
 from components.router import ensure_routed
-from components.server_data import render_sample_note
 from components.tradeoffs_sections import (
     COLUMNS,
     KINDS,
@@ -23,6 +22,7 @@ from components.tradeoffs_sections import (
     render_point_summary,
     render_record_form,
     render_recorded_points,
+    render_sweep_source,
 )
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
@@ -55,7 +55,6 @@ st.caption(
     "strategies, and record the operating point you choose with your reasons."
 )
 inputs, audit = require_audit()
-render_sample_note()
 if audit.y_score is None:
     st.info(
         "This page needs the model's **scores** (a probability from 0 to 1 for each person), "
@@ -160,6 +159,8 @@ except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
 main = frontiers[-1]
+all_rows = cache.sweep_covers_all_rows(inputs, audit, tuple(attributes))
+render_sweep_source(sweep, all_rows=all_rows)
 if criterion == "equalized_odds" and not randomized:
     st.caption(
         "Equalized odds can almost never be met with one threshold per group, so its "
@@ -291,7 +292,11 @@ else:
         icon=":material/info:",
     )
 if mitigation_points is not None and len(mitigation_points):
-    if (mitigation_points["kind"] == "original").any():
+    if all_rows:  # retrained on the sample: "Today" of every row stays, theirs are named
+        mitigation_points = mitigation_points.assign(
+            label=mitigation_points["label"].astype(str) + " (on the sample)"
+        )
+    elif (mitigation_points["kind"] == "original").any():
         extra = extra[extra["kind"] != "original"]
     extra = pd.concat([extra, mitigation_points], ignore_index=True)
 

@@ -1,7 +1,8 @@
 """Trade-offs: threshold sweeps, the fairness–accuracy frontier, operating points, mitigation.
 
 - *sweep*: every group's rates at every threshold, from a group × score-bin × label count
-  table (:func:`compute_threshold_sweep` → :class:`ThresholdSweep`);
+  table (:func:`sweep_thresholds` → :class:`ThresholdSweep`), or from an engine's score
+  histogram of every row of a source too large for memory (:func:`sweep_from_histogram`);
 - *frontier*: the best accuracy reachable at each level of disparity with group-specific
   thresholds (:func:`find_frontier`);
 - *operating point*: one rule per group, evaluated with intervals and the change per 10,000
@@ -14,6 +15,7 @@
 
 from __future__ import annotations
 
+from fairness_core.tradeoffs._from_histogram import sweep_from_histogram
 from fairness_core.tradeoffs._frontier import (
     STRATEGIES,
     Frontier,
@@ -83,6 +85,7 @@ __all__ = [
     "is_degenerate",
     "summarize_points",
     "sweep_audit",
+    "sweep_from_histogram",
     "sweep_overall",
     "sweep_table",
     "sweep_thresholds",

@@ -136,10 +136,15 @@ def test_group_numbers_count_every_row_and_row_pages_say_they_use_a_sample(
     np.testing.assert_allclose(shown["value"], expected["value"], rtol=0, atol=1e-12)
 
     note = f"These charts use a sample of {len(sample):,} of {2 * ROWS_PER_PART:,} rows"
-    for page in ("pages/whatif.py", "pages/dataset_audit.py", "pages/tradeoffs.py"):
+    for page in ("pages/whatif.py", "pages/dataset_audit.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert any(c.value.startswith(note) for c in at.caption), page
+    # Trade-offs sweeps every row's scores (tests/app/test_tradeoffs_server_data.py).
+    at.switch_page("pages/tradeoffs.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    whole = f"count all {2 * ROWS_PER_PART:,} rows"
+    assert any(whole in c.value for c in at.caption) == (roles.source == "score")
     at.switch_page("pages/report.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(f"computed on all {2 * ROWS_PER_PART:,} rows" in c.value for c in at.caption)
