@@ -20,6 +20,7 @@ TOOLS = ROOT / ".tools"
 VENV = ROOT / ".venv"
 UV_VERSION = "0.13.9"
 BIN = "Scripts" if os.name == "nt" else "bin"
+APP_CODE = ["fairness_core", "components", "pages"]
 
 
 def main(argv: list[str]) -> int:
@@ -53,7 +54,13 @@ def setup() -> None:
         return
     print("Installing the locked dependencies into .venv/ ...", flush=True)
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_PROJECT_ENVIRONMENT": str(VENV)}
-    check([str(uv), "sync", "--frozen", "--extra", "dev", "--python", sys.executable], env=env)
+    # Compiled now, the packages and the app's modules are not compiled on the app's first
+    # start (seconds: docs/benchmarks.md, "Fast start"), nor on every start where
+    # PYTHONDONTWRITEBYTECODE keeps Python from saving what it compiles.
+    sync = [str(uv), "sync", "--frozen", "--extra", "dev", "--compile-bytecode"]
+    check([*sync, "--python", sys.executable], env=env)
+    code = [*APP_CODE, "app.py"]
+    check([str(VENV / BIN / "python"), "-m", "compileall", "-q", *code])
     stamp.write_text(digest)
 
 

@@ -106,8 +106,8 @@ def demo_train(name: str) -> Dataset:
 
 @st.cache_resource(show_spinner="Loading the demo model…", max_entries=8)
 def demo_model(name: str) -> LoadedModel:
-    """A demo's model (shared, read-only)."""
-    return get_demo(name).load_model()
+    """A demo's model (shared, read-only; its file is read when it first scores)."""
+    return get_demo(name).open_model()
 
 
 def read_dataset(data: bytes, filename: str) -> Dataset:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
         MAX_ROWS_ENV,
         MAX_UNPACKED_MB_ENV,
         DataLimits,
+        limit_message,
         load_data_limits,
         nested_parquet_columns,
     )
@@ -123,6 +124,7 @@ __all__ = [
     "find_problems",
     "get_demo",
     "is_age_like",
+    "limit_message",
     "list_demos",
     "load_data_limits",
     "load_dataset",

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from fairness_core.data._dataset import Dataset, load_dataset
 from fairness_core.data._roles import AGE_BAND_EDGES, Binning, ColumnRoles
 from fairness_core.errors import InvalidInputError
-from fairness_core.models import LoadedModel, ModelPolicy, load_model
+from fairness_core.models import LoadedModel, ModelPolicy, defer_model, load_model
 
 __all__ = ["DEMO_DIR", "DemoScenario", "get_demo", "list_demos"]
 
@@ -50,6 +52,18 @@ class DemoScenario:
         """The demo model (skops by default; ONNX when asked and shipped)."""
         path = self.onnx_path if onnx and self.onnx_path is not None else self.model_path
         return load_model(path, policy=ModelPolicy())
+
+    def open_model(self) -> LoadedModel:
+        """The skops demo model, its file read when it first scores (see ``defer_model``).
+
+        The app's first page shows the demo without importing scikit-learn. The classes
+        are the training target's values, sorted, as scikit-learn fits them.
+        """
+        target = self.roles.target
+        values = pd.read_csv(self.train_path, usecols=[target])[target].dropna().unique()
+        return defer_model(
+            self.model_path, feature_names=self.features, classes=sorted(values.tolist())
+        )
 
 
 def list_demos(directory: Path = DEMO_DIR) -> tuple[DemoScenario, ...]:

@@ -6,7 +6,8 @@ operator starts the app with an explicit trust option (:class:`ModelPolicy`). Up
 models load and score in a worker process with a time and a memory limit
 (:class:`ModelLimits`); passing one raises :class:`ModelLimitError` and stops only the worker.
 :func:`watch_model` reports a running request and lets the caller cancel it.
-:func:`load_model` returns a :class:`LoadedModel` that scores a DataFrame.
+:func:`load_model` returns a :class:`LoadedModel` that scores a DataFrame;
+:func:`defer_model` one that reads its (shipped, already described) file on first use.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from fairness_core import lazy_exports
 
 if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
+    from fairness_core.models._deferred import defer_model, model_is_loaded
     from fairness_core.models._loaded_model import (
         quote_list,
         short_detail,
@@ -48,9 +50,11 @@ __all__ = [
     "ModelLimits",
     "ModelPolicy",
     "check_model_features",
+    "defer_model",
     "load_model",
     "load_model_limits",
     "load_model_policy",
+    "model_is_loaded",
     "quote_list",
     "short_detail",
     "watch_model",
