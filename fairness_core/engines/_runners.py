@@ -108,7 +108,7 @@ class SparkRunner:
             fields = frame.schema.fields
         except PySparkException as exc:
             raise InvalidInputError(
-                f"Spark could not read '{source.text}': {str(exc).strip().splitlines()[0][:300]}. "
+                f"Spark could not read '{source.text}': {_first_line(exc)}. "
                 "Expected CSV or Parquet files with the same columns that Spark can read at "
                 "this path (on a cluster or a Spark Connect server, every machine of it must "
                 "see the files at the same path). Check the files and the path."
@@ -123,6 +123,15 @@ class SparkRunner:
     def query(self, sql: str) -> pd.DataFrame:
         # toArrow, not toPandas: pyspark warns that it does not support pandas 3 yet.
         return self.session.sql(sql).toArrow().to_pandas()
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an error's text (Spark's run to many lines), at most 300 characters,
+    without Spark's error class in brackets ("[FAILED_READ_FILE…] ") or a closing full stop."""
+    line = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+    if line.startswith("[") and "] " in line:
+        line = line.split("] ", 1)[1]
+    return line[:300].rstrip(".")
 
 
 @contextmanager
@@ -232,7 +241,9 @@ def _connect_session(url: str) -> Any:
     except PySparkException as exc:
         session.stop()
         raise InvalidInputError(
-            f"Something answers at {endpoint}, but not as a Spark Connect server. {fix}"
+            f"Something answers at {endpoint}, but it did not open a Spark Connect session: "
+            "it is not a Spark Connect server, or it refused this client (then check the "
+            f"URL's settings such as ;token=… and ;use_ssl=true). {fix}"
         ) from exc
     finally:
         session.client.set_retry_policies(retries)

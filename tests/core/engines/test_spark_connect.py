@@ -90,6 +90,24 @@ def test_spark_connect_and_local_spark_share_one_process(
         assert runner.query("SELECT COUNT(*) AS n FROM audit_rows")["n"].iloc[0] == 400
 
 
+@pytest.mark.slow
+def test_files_spark_cannot_read_are_a_plain_message(
+    tmp_path: Path, spark_connect_url: str
+) -> None:
+    """A file that is not Parquet inside: the server's error becomes one line and a fix."""
+    path = tmp_path / "broken.parquet"
+    path.write_text("outcome,score\n1,0.5\n")
+    with pytest.raises(InvalidInputError) as caught:
+        count_audit(str(path), SCORES, [("race",)], engine="spark", spark_master=spark_connect_url)
+    message = str(caught.value)
+    assert message.startswith(f"Spark could not read '{path}': ")
+    assert "\n" not in message
+    assert len(message) < 700
+    assert "[" not in message  # no Spark error class
+    assert ".." not in message
+    assert message.endswith("Check the files and the path."), message
+
+
 def test_a_closed_port_is_said_at_once() -> None:
     """No server at the address: a plain message within seconds, not ten minutes of retries."""
     port = free_port()
@@ -132,7 +150,7 @@ def test_something_else_at_the_address_is_said_at_once(not_spark: int) -> None:
         spark_session(f"sc://localhost:{not_spark}")
     assert time.monotonic() - started < 30
     assert str(caught.value).startswith(
-        f"Something answers at localhost:{not_spark}, but not as a Spark Connect server"
+        f"Something answers at localhost:{not_spark}, but it did not open a Spark Connect session"
     )
 
 
