@@ -14,13 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import free_port, make_rows, write_hive
 from engine_contract import assert_same_counts
 
 from fairness_core.cli import _main as cli
 from fairness_core.data import ColumnRoles
-from fairness_core.engines import count_audit, open_source, spark_session
+from fairness_core.engines import count_audit, count_periods, open_source, spark_session
 from fairness_core.engines._runners import spark_runner
 from fairness_core.errors import InvalidInputError, ValidationFailedError
 
@@ -70,6 +72,34 @@ def test_spark_connect_counts_and_validates_as_memory_does(
         messages.append([p.message() for p in caught.value.problems])
     assert messages[0]
     assert messages[1] == messages[0]
+
+
+@pytest.mark.slow
+def test_spark_connect_counts_periods_as_memory_does(
+    tmp_path: Path, spark_connect_url: str
+) -> None:
+    """Monitoring's weekly counts (dates as text, bucketed in the session's UTC) on Connect."""
+    frame = make_rows(26, n=1200)
+    rng = np.random.default_rng(26)
+    days = pd.Timestamp("2026-03-01") + pd.to_timedelta(rng.integers(0, 70, len(frame)), "D")
+    frame["decided_on"] = days.strftime("%Y-%m-%d")
+    path = str(tmp_path / "log.parquet")
+    frame.to_parquet(path, index=False)
+    roles = ColumnRoles(
+        target="outcome", positive_label=1, protected=("sex",), source="prediction",
+        prediction="decision", weight="weight",
+    )  # fmt: skip
+    options: dict[str, Any] = {"time_column": "decided_on", "period": "week"}
+    memory = count_periods(path, roles, ("sex",), engine="memory", **options)
+    connect = count_periods(
+        path, roles, ("sex",), engine="spark", spark_master=spark_connect_url, **options
+    )
+    assert len(memory.periods) >= 10
+    assert connect.periods == memory.periods
+    assert connect.labels == memory.labels
+    np.testing.assert_array_equal(connect.known_cells, memory.known_cells)
+    np.testing.assert_allclose(connect.known_weighted, memory.known_weighted, rtol=1e-12)
+    np.testing.assert_allclose(connect.known_squared, memory.known_squared, rtol=1e-12)
 
 
 @pytest.mark.slow
