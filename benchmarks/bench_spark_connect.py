@@ -38,7 +38,7 @@ def start_server(log: Path) -> tuple[subprocess.Popen[bytes], str]:
         probe.bind(("localhost", 0))
         port = probe.getsockname()[1]
     command = [
-        str(Path(_find_spark_home()) / "bin" / "spark-submit"),
+        "bash", str(Path(_find_spark_home()) / "bin" / "spark-submit"),
         "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
         "--master", "local[2]", "--conf", f"spark.connect.grpc.binding.port={port}",
         "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2",

@@ -100,6 +100,7 @@ def spark_connect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     log = tmp_path_factory.mktemp("spark-connect") / "server.log"
     submit = Path(_find_spark_home()) / "bin" / "spark-submit"
     command = [
+        "bash",  # a shell script; its mode bits may not survive every installer
         str(submit),
         "--class",
         "org.apache.spark.sql.connect.service.SparkConnectServer",
