@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -24,6 +26,8 @@ __all__ = ["JAVA_ADVICE", "Runner", "duckdb_runner", "java_available", "spark_ru
 TABLE = "audit_rows"
 #: What to do when Spark cannot start because Java is missing.
 JAVA_ADVICE = "install Java 17: apt-get install openjdk-17-jre-headless"
+#: How to give a Spark Connect server, in messages.
+CONNECT_FORM = "sc://host:port, e.g. sc://spark-connect.example.org:15002"
 _TEXT_TYPES = ("VARCHAR", "STRING", "CHAR", "TEXT")
 
 
@@ -78,23 +82,39 @@ class DuckDBRunner:
 
 
 class SparkRunner:
-    """A Spark session: ``local[2]``, a cluster master URL, or a Spark Connect ``sc://`` URL."""
+    """A Spark session: ``local[2]``, a cluster master URL, or a Spark Connect ``sc://`` URL.
+
+    Only DataFrame reads, a temporary view and SQL, all of which Spark Connect has too (no
+    RDDs, no SparkContext). The files are read by Spark itself, so every Spark worker (or
+    the Spark Connect server) must be able to read them at the same path.
+    """
 
     dialect = SPARK
 
     def __init__(self, source: DataSource, session: Any) -> None:
+        from pyspark.errors import PySparkException
+
         self.session = session
         reader = session.read
         if source.root is not None:
             reader = reader.option("basePath", str(source.root))
         paths = [str(f) for f in source.files]
-        if source.format == "parquet":
-            frame = reader.parquet(*paths)
-        else:
-            frame = reader.option("header", "true").option("inferSchema", "true").csv(paths)
-        frame.createOrReplaceTempView(TABLE)
+        try:
+            if source.format == "parquet":
+                frame = reader.parquet(*paths)
+            else:
+                frame = reader.option("header", "true").option("inferSchema", "true").csv(paths)
+            frame.createOrReplaceTempView(TABLE)
+            fields = frame.schema.fields
+        except PySparkException as exc:
+            raise InvalidInputError(
+                f"Spark could not read '{source.text}': {_first_line(exc)}. "
+                "Expected CSV or Parquet files with the same columns that Spark can read at "
+                "this path (on a cluster or a Spark Connect server, every machine of it must "
+                "see the files at the same path). Check the files and the path."
+            ) from exc
         self._columns = [
-            (field.name, field.dataType.simpleString() == "string") for field in frame.schema.fields
+            (field.name, field.dataType.simpleString() == "string") for field in fields
         ]
 
     def columns(self) -> list[tuple[str, bool]]:
@@ -103,6 +123,15 @@ class SparkRunner:
     def query(self, sql: str) -> pd.DataFrame:
         # toArrow, not toPandas: pyspark warns that it does not support pandas 3 yet.
         return self.session.sql(sql).toArrow().to_pandas()
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an error's text (Spark's run to many lines), at most 300 characters,
+    without Spark's error class in brackets ("[FAILED_READ_FILE…] ") or a closing full stop."""
+    line = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+    if line.startswith("[") and "] " in line:
+        line = line.split("] ", 1)[1]
+    return line[:300].rstrip(".")
 
 
 @contextmanager
@@ -123,10 +152,12 @@ def java_available() -> bool:
 
 
 def spark_session(master: str | None = None) -> Any:
-    """The Spark session for ``master`` (default ``local[2]``), made once per process.
+    """The Spark session for ``master`` (default ``local[2]``).
 
-    A ``sc://`` URL connects to a Spark Connect server (no local JVM needed); anything else
-    is a master URL (``local[2]``, ``spark://host:7077``, ``yarn``) and needs Java here.
+    A master URL (``local[2]``, ``spark://host:7077``, ``yarn``) needs Java here; its
+    session is made once per process. A ``sc://`` URL connects to a Spark Connect server
+    (no Java here) with a new session each call; whoever asked for it stops it
+    (``session.stop()`` ends the session on the server, not the server).
     """
     url = master or "local[2]"
     try:
@@ -137,15 +168,7 @@ def spark_session(master: str | None = None) -> Any:
             "dependencies again (python3 dev.py setup)."
         ) from exc
     if url.startswith("sc://"):
-        try:
-            return SparkSession.builder.remote(url).getOrCreate()
-        except ImportError as exc:
-            raise InvalidInputError(
-                f"Connecting to the Spark Connect server {url} needs Spark Connect's client "
-                f"packages, which are not installed ({exc}). Install them with "
-                "'pip install \"pyspark[connect]\"' in the environment that runs the audit, "
-                "or give a master URL (spark://host:7077) instead."
-            ) from exc
+        return _connect_session(url)
     if not java_available():
         raise InvalidInputError(
             "The Spark engine needs Java, and no 'java' command was found. To use Spark, "
@@ -163,8 +186,80 @@ def spark_session(master: str | None = None) -> Any:
     )
 
 
+def _connect_session(url: str) -> Any:
+    """A new session on the Spark Connect server at ``url``, checked to answer.
+
+    Made with Spark Connect's own builder, not ``SparkSession.builder.remote``: that one
+    refuses while a local Spark runs in this process and, once used, switches every later
+    session of the process to Spark Connect. Connect's client retries an unreachable
+    server for about ten minutes; the server is tried once here first, so a wrong URL or
+    a stopped server is said at once.
+    """
+    with warnings.catch_warnings():
+        # pyspark 4.3 warns on import that it does not fully support pandas 3; the
+        # engine takes every result as an Arrow table (toArrow), not through pandas.
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
+        try:
+            from pyspark.errors import PySparkException
+            from pyspark.sql.connect.client import DefaultChannelBuilder
+            from pyspark.sql.connect.client.retries import DefaultPolicy
+            from pyspark.sql.connect.session import SparkSession as ConnectSession
+        except ImportError as exc:
+            raise InvalidInputError(
+                f"Connecting to the Spark Connect server {url} needs Spark Connect's client "
+                f"packages, which are not installed ({exc}). Install the project's "
+                "dependencies again (python3 dev.py setup), or give a master URL "
+                "(spark://host:7077) instead."
+            ) from exc
+    try:
+        endpoint = DefaultChannelBuilder(url).endpoint
+    except PySparkException as exc:
+        raise InvalidInputError(
+            f"'{url}' is not a Spark Connect address. Expected {CONNECT_FORM} (a host name, "
+            "then optionally a port and ;name=value settings, nothing else). Correct "
+            "--spark-master."
+        ) from exc
+    host, _, port = endpoint.rpartition(":")
+    where = f"the Spark Connect server at {endpoint}"
+    fix = (
+        "Check that the server is running (Spark's sbin/start-connect-server.sh starts one) "
+        f"and that the address is right ({CONNECT_FORM}); or give a master URL instead "
+        "(spark://host:7077), or use --engine duckdb."
+    )
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=10).close()
+    except OSError as exc:
+        raise InvalidInputError(f"Could not reach {where}: {exc.strerror or exc}. {fix}") from exc
+    session = ConnectSession.builder.remote(url).create()
+    retries = session.client.get_retry_policies()
+    session.client.set_retry_policies([DefaultPolicy(max_retries=2, max_backoff=1000)])
+    try:
+        with warnings.catch_warnings():
+            # The client warns when it gives up retrying; the error below says it instead.
+            warnings.simplefilter("ignore", UserWarning)
+            session.conf.set("spark.sql.session.timeZone", "UTC")  # as in a local session
+    except PySparkException as exc:
+        session.stop()
+        raise InvalidInputError(
+            f"Something answers at {endpoint}, but it did not open a Spark Connect session: "
+            "it is not a Spark Connect server, or it refused this client (then check the "
+            f"URL's settings such as ;token=… and ;use_ssl=true). {fix}"
+        ) from exc
+    finally:
+        session.client.set_retry_policies(retries)
+    return session
+
+
 @contextmanager
 def spark_runner(
     source: DataSource, *, master: str | None = None, session: Any = None
 ) -> Iterator[SparkRunner]:
-    yield SparkRunner(source, session if session is not None else spark_session(master))
+    """A runner on ``session``, or on ``master``'s session; a Spark Connect session made
+    here is stopped afterwards (a local or cluster session stays for the next audit)."""
+    own = session is None and (master or "").startswith("sc://")
+    active = session if session is not None else spark_session(master)
+    try:
+        yield SparkRunner(source, active)
+    finally:
+        if own:
+            active.stop()
