@@ -19,6 +19,8 @@ Words used here:
   of its rows standing for the rows it counts.
 
 :func:`count_audit` validates and counts; :class:`EngineCounts` holds the result.
+:func:`monitor_source` monitors a decision log on the same engines (:func:`count_periods`
+gives its count tables alone).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from fairness_core.engines._allowed import (
 )
 from fairness_core.engines._counting import count_audit
 from fairness_core.engines._memory import read_rows
+from fairness_core.engines._monitor import monitor_source
 from fairness_core.engines._periods import count_periods
 from fairness_core.engines._result import (
     AUTO_DUCKDB_BYTES,
@@ -43,6 +46,7 @@ from fairness_core.engines._result import (
 )
 from fairness_core.engines._runners import JAVA_ADVICE, java_available, spark_session
 from fairness_core.engines._sample import RowSample, allocate_sample, preview_rows, sample_rows
+from fairness_core.engines._score_table import MAX_SCORE_CELLS
 from fairness_core.engines._source import DataSource, open_source
 from fairness_core.engines._tables import ScoreHistogram
 
@@ -50,6 +54,7 @@ __all__ = [
     "AUTO_DUCKDB_BYTES",
     "ENGINES",
     "JAVA_ADVICE",
+    "MAX_SCORE_CELLS",
     "SERVER_DATA_ENV",
     "DataSource",
     "Engine",
@@ -63,6 +68,7 @@ __all__ = [
     "count_periods",
     "java_available",
     "list_server_data",
+    "monitor_source",
     "open_server_source",
     "open_source",
     "preview_rows",

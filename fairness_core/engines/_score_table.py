@@ -1,0 +1,81 @@
+"""Score drift's count table from an engine: rows per period, group and distinct score.
+
+Exact while the table has at most :data:`MAX_SCORE_CELLS` rows; above that the scores are
+rounded down to 1/1000 in SQL (at most 1,001 values per period and group) and the table says
+so (``ScoreCounts.rounded``), so the report can tell the reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from fairness_core.data import ColumnRoles
+from fairness_core.engines._runners import TABLE, Runner
+from fairness_core.engines._sql import GRID_STEPS, audit_score, double
+
+if TYPE_CHECKING:
+    from fairness_core.monitoring import ScoreCounts
+
+__all__ = ["MAX_SCORE_CELLS", "score_counts"]
+
+#: Most (period, group, distinct score) rows fetched exactly; above, scores are rounded
+#: down to 1/1000 and the report says so.
+MAX_SCORE_CELLS = 2_000_000
+
+
+def score_counts(
+    runner: Runner,
+    roles: ColumnRoles,
+    attributes: tuple[tuple[str, str], ...],
+    groups: pd.DataFrame,
+    *,
+    period_sql: str,
+    label_of: Callable[[pd.Series], np.ndarray] | None,
+    periods: tuple[str, ...],
+    limit: int | None = None,
+) -> ScoreCounts:
+    """Rows per (period, group, score) of the log.
+
+    ``attributes`` are (alias, column) of the protected columns, ``groups`` the distinct
+    values of those aliases with each combination's group position (column ``group``).
+    ``period_sql`` is the SQL of each row's period: its position (then ``label_of`` is
+    None) or a value that ``label_of`` turns into the period label. ``limit``: most rows
+    fetched exactly (default :data:`MAX_SCORE_CELLS`).
+    """
+    from fairness_core.monitoring import ScoreCounts
+
+    limit = MAX_SCORE_CELLS if limit is None else limit
+    q = runner.dialect.ident
+    score = audit_score(roles, f"TRY_CAST({q(roles.score or '')} AS DOUBLE)")
+    keys = ", ".join(f"{q(column)} AS {alias}" for alias, column in attributes)
+    names = ", ".join(["kt", *(alias for alias, _ in attributes), "sv"])
+
+    def fetch(value: str) -> pd.DataFrame:
+        return runner.query(
+            f"SELECT {period_sql} AS kt, {keys}, {value} AS sv, COUNT(*) AS n "  # noqa: S608 - identifiers quoted
+            f"FROM {TABLE} GROUP BY {names} LIMIT {int(limit) + 1}"
+        )
+
+    table = fetch(score)
+    rounded = len(table) > limit
+    if rounded:
+        step = double(float(GRID_STEPS))
+        table = fetch(f"(CAST(FLOOR(({score}) * {step}) AS DOUBLE) / {step})")
+    aliases = [alias for alias, _ in attributes]
+    joined = table.merge(groups, on=aliases, how="left", validate="many_to_one")
+    if label_of is None:
+        period = joined["kt"].to_numpy(dtype=np.int64)
+    else:
+        labels = label_of(joined["kt"])
+        period = np.searchsorted(np.asarray(periods, dtype=object), labels)
+    return ScoreCounts.aggregate(
+        period,
+        joined["group"].to_numpy(dtype=np.int64),
+        joined["sv"].to_numpy(dtype=np.float64),
+        joined["n"].to_numpy(dtype=np.int64),
+        rounded=rounded,
+    )
