@@ -54,17 +54,18 @@ def score_counts(
     keys = ", ".join(f"{q(column)} AS {alias}" for alias, column in attributes)
     names = ", ".join(["kt", *(alias for alias, _ in attributes), "sv"])
 
-    def fetch(value: str) -> pd.DataFrame:
+    def fetch(value: str, most: int | None) -> pd.DataFrame:
+        cut = "" if most is None else f" LIMIT {int(most) + 1}"
         return runner.query(
             f"SELECT {period_sql} AS kt, {keys}, {value} AS sv, COUNT(*) AS n "  # noqa: S608 - identifiers quoted
-            f"FROM {TABLE} GROUP BY {names} LIMIT {int(limit) + 1}"
+            f"FROM {TABLE} GROUP BY {names}{cut}"
         )
 
-    table = fetch(score)
+    table = fetch(score, limit)
     rounded = len(table) > limit
-    if rounded:
+    if rounded:  # at most 1,001 scores per period and group: fetched whole
         step = double(float(GRID_STEPS))
-        table = fetch(f"(CAST(FLOOR(({score}) * {step}) AS DOUBLE) / {step})")
+        table = fetch(f"(CAST(FLOOR(({score}) * {step}) AS DOUBLE) / {step})", None)
     aliases = [alias for alias, _ in attributes]
     joined = table.merge(groups, on=aliases, how="left", validate="many_to_one")
     if label_of is None:

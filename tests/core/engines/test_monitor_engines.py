@@ -141,3 +141,66 @@ def test_json_of_engine_report_differs_from_memory_only_in_files(tmp_path: Path)
     assert set(duck) == set(memory)
     assert [a["message"] for a in duck["alerts"]] == [a["message"] for a in memory["alerts"]]
     assert duck["notes"] == memory["notes"]
+
+
+def test_too_many_distinct_scores_are_rounded_and_the_report_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the limit, DuckDB rounds scores down to 1/1000: the report then equals the
+    memory path on scores rounded so beforehand, and carries the note."""
+    from fairness_core.engines import _score_table
+    from fairness_core.monitoring import ROUNDED_SCORES_NOTE
+
+    frame = decision_log(55, n=2000)
+    path = tmp_path / "log.parquet"
+    frame.to_parquet(path, index=False)
+    rounded = frame.assign(score=np.floor(frame["score"].astype(np.float64) * 1000.0) / 1000.0)
+    rounded_path = tmp_path / "rounded.parquet"
+    rounded.to_parquet(rounded_path, index=False)
+    options: dict[str, Any] = {"time_column": "decided_at", "period": "month"}
+    exact = monitor_source(path, SCORE_ROLES, settings(), engine="duckdb", **options)
+    assert ROUNDED_SCORES_NOTE not in exact.notes
+    monkeypatch.setattr(_score_table, "MAX_SCORE_CELLS", 500)
+    duck = monitor_source(path, SCORE_ROLES, settings(), engine="duckdb", **options)
+    memory = monitor_source(rounded_path, SCORE_ROLES, settings(), engine="memory", **options)
+    assert ROUNDED_SCORES_NOTE in duck.notes
+    assert tuple(n for n in duck.notes if n != ROUNDED_SCORES_NOTE) == memory.notes
+    assert duck.score_summary is not None
+    assert not duck.score_summary.equals(exact.score_summary)
+    for name in ("score_summary", "score_drift"):
+        pd.testing.assert_frame_equal(
+            getattr(duck, name), getattr(memory, name), check_exact=False, rtol=RTOL, obj=name
+        )
+
+
+@pytest.mark.slow
+def test_spark_report_of_hive_folder_equals_memory(tmp_path: Path, spark: Any) -> None:
+    """The shared local[2] session: a hive folder with scores, weights and late outcomes."""
+    root = write_hive(decision_log(56, n=2000), tmp_path / "logs")
+    options: dict[str, Any] = {"time_column": "decided_at", "period": "month"}
+    memory = monitor_source(root, SCORE_ROLES, settings(), engine="memory", **options)
+    on_spark = monitor_source(
+        root, SCORE_ROLES, settings(), engine="spark", spark_session=spark, **options
+    )
+    assert_same_report(memory, on_spark)
+
+
+@pytest.mark.slow
+def test_spark_report_of_decisions_only_log_equals_memory(tmp_path: Path, spark: Any) -> None:
+    """No outcome column, predictions, a period column of text: Spark as memory.
+
+    (Parquet: Spark's CSV schema inference reads text such as 2026-01 as a timestamp.)"""
+    frame = decision_log(57, n=1500).drop(columns=["outcome"])
+    frame["month"] = frame["decided_at"].dt.strftime("%Y-%m")
+    path = tmp_path / "log.parquet"
+    frame.to_parquet(path, index=False)
+    roles = ColumnRoles(
+        target="", positive_label=1, protected=("race",), source="prediction",
+        prediction="decision",
+    )  # fmt: skip
+    chosen = MonitorSettings(attributes=("race",), min_n=20, baseline="previous")
+    memory = monitor_source(path, roles, chosen, engine="memory", period_column="month")
+    on_spark = monitor_source(
+        path, roles, chosen, engine="spark", spark_session=spark, period_column="month"
+    )
+    assert_same_report(memory, on_spark)
