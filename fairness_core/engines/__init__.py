@@ -34,7 +34,7 @@ from fairness_core.engines._allowed import (
 )
 from fairness_core.engines._counting import count_audit
 from fairness_core.engines._memory import read_rows
-from fairness_core.engines._monitor import monitor_source
+from fairness_core.engines._monitor import choose_monitor_engine, monitor_source
 from fairness_core.engines._periods import count_periods
 from fairness_core.engines._result import (
     AUTO_DUCKDB_BYTES,
@@ -64,6 +64,7 @@ __all__ = [
     "ServerEntry",
     "allocate_sample",
     "choose_engine",
+    "choose_monitor_engine",
     "count_audit",
     "count_periods",
     "java_available",

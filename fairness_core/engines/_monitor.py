@@ -15,14 +15,28 @@ from typing import TYPE_CHECKING, Any
 
 from fairness_core.data import ColumnRoles
 from fairness_core.engines._periods import count_log
-from fairness_core.engines._result import Engine, choose_engine
+from fairness_core.engines._result import AUTO_DUCKDB_BYTES, Engine, choose_engine
 from fairness_core.engines._runners import Runner, duckdb_runner, spark_runner
 from fairness_core.engines._source import DataSource, open_source
 
 if TYPE_CHECKING:
     from fairness_core.monitoring import MonitoringReport, MonitorSettings, Period
 
-__all__ = ["monitor_source"]
+__all__ = ["choose_monitor_engine", "monitor_source"]
+
+
+def choose_monitor_engine(source: DataSource, engine: Engine = "auto") -> Engine:
+    """``engine`` itself, or for "auto": DuckDB for logs over :data:`AUTO_DUCKDB_BYTES`
+    and for files in subfolders (hive partitions), memory otherwise.
+
+    Unlike an audit, a small folder or pattern stays in memory: the memory path lists each
+    file of the log (name, SHA-256, rows, periods) in the report, as it always has.
+    """
+    chosen = choose_engine(source, engine)
+    if engine != "auto":
+        return chosen
+    nested = source.root is not None and any(f.parent != source.root for f in source.files)
+    return "duckdb" if nested or source.size > AUTO_DUCKDB_BYTES else "memory"
 
 
 def monitor_source(
@@ -41,8 +55,8 @@ def monitor_source(
     """Monitor the log in ``data`` (a file, a folder, a glob) under ``settings``.
 
     As :func:`fairness_core.monitoring.compute_monitoring` on the log that
-    :func:`~fairness_core.monitoring.load_decision_log` reads. ``engine="auto"`` reads one
-    file up to 256 MB in memory and uses DuckDB for folders, patterns and larger files.
+    :func:`~fairness_core.monitoring.load_decision_log` reads. ``engine="auto"``: see
+    :func:`choose_monitor_engine`.
     With DuckDB or Spark the report lists the source as one file entry (its name, the
     SHA-256 of its files, its rows and periods).
     """
@@ -57,7 +71,7 @@ def monitor_source(
     )
 
     source = data if isinstance(data, DataSource) else open_source(data)
-    chosen = choose_engine(source, engine)
+    chosen = choose_monitor_engine(source, engine)
     if chosen == "memory":
         log = load_decision_log(
             [str(f) for f in source.files],
