@@ -143,10 +143,12 @@ def test_json_of_engine_report_differs_from_memory_only_in_files(tmp_path: Path)
     assert duck["notes"] == memory["notes"]
 
 
+@pytest.mark.parametrize("margin", [1.2, 1e9], ids=["estimated", "counted"])
 def test_too_many_distinct_scores_are_rounded_and_the_report_says_so(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, margin: float
 ) -> None:
-    """Above the limit, DuckDB rounds scores down to 1/1000: the report then equals the
+    """Above the limit (found by the estimate, or by the exact query when the estimate
+    is trusted less), DuckDB rounds scores down to 1/1000: the report then equals the
     memory path on scores rounded so beforehand, and carries the note."""
     from fairness_core.engines import _score_table
     from fairness_core.monitoring import ROUNDED_SCORES_NOTE
@@ -161,6 +163,7 @@ def test_too_many_distinct_scores_are_rounded_and_the_report_says_so(
     exact = monitor_source(path, SCORE_ROLES, settings(), engine="duckdb", **options)
     assert ROUNDED_SCORES_NOTE not in exact.notes
     monkeypatch.setattr(_score_table, "MAX_SCORE_CELLS", 500)
+    monkeypatch.setattr(_score_table, "_ESTIMATE_MARGIN", margin)
     duck = monitor_source(path, SCORE_ROLES, settings(), engine="duckdb", **options)
     memory = monitor_source(rounded_path, SCORE_ROLES, settings(), engine="memory", **options)
     assert ROUNDED_SCORES_NOTE in duck.notes
