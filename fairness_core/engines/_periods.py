@@ -147,7 +147,7 @@ def count_log(
             label_of=None if day else lambda kt: _labels(
                 pd.DataFrame({"kt": kt}), time_key, None, period_column, period, source_name,
                 None),
-            periods=periods,
+            periods=periods, rows=int(n.sum()),
         )  # fmt: skip
     return LogTables(counts, score_table, int(n[known].sum()), int(n.sum()), problems)
 

@@ -39,6 +39,7 @@ def score_counts(
     period_sql: str,
     label_of: Callable[[pd.Series], np.ndarray] | None,
     periods: tuple[str, ...],
+    rows: int,
     limit: int | None = None,
 ) -> ScoreCounts:
     """Rows per (period, group, score) of the log.
@@ -46,8 +47,8 @@ def score_counts(
     ``attributes`` are (alias, column) of the protected columns, ``groups`` the distinct
     values of those aliases with each combination's group position (column ``group``).
     ``period_sql`` is the SQL of each row's period: its position (then ``label_of`` is
-    None) or a value that ``label_of`` turns into the period label. ``limit``: most rows
-    fetched exactly (default :data:`MAX_SCORE_CELLS`).
+    None) or a value that ``label_of`` turns into the period label. ``rows``: the log's rows.
+    ``limit``: most rows fetched exactly (default :data:`MAX_SCORE_CELLS`).
     """
     from fairness_core.monitoring import ScoreCounts
 
@@ -66,10 +67,12 @@ def score_counts(
 
     # A HyperLogLog estimate first (constant memory): a log with far too many distinct
     # scores goes straight to the rounded table instead of hashing every score.
-    estimate = runner.query(
-        f"SELECT approx_count_distinct(hash({names})) AS cells FROM (SELECT "  # noqa: S608 - identifiers quoted
-        f"{period_sql} AS kt, {keys}, {score} AS sv FROM {TABLE}) AS keyed"
-    )["cells"].iloc[0]
+    estimate = 0.0  # a log of at most ``limit`` rows cannot have more cells
+    if rows > limit:
+        estimate = runner.query(
+            f"SELECT approx_count_distinct(hash({names})) AS cells FROM (SELECT "  # noqa: S608 - identifiers quoted
+            f"{period_sql} AS kt, {keys}, {score} AS sv FROM {TABLE}) AS keyed"
+        )["cells"].iloc[0]
     exact = None if float(estimate) > _ESTIMATE_MARGIN * limit else fetch(score, limit)
     rounded = exact is None or len(exact) > limit
     table = exact
