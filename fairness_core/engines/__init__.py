@@ -33,6 +33,7 @@ from fairness_core.engines._allowed import (
     server_roots_from_env,
 )
 from fairness_core.engines._counting import count_audit
+from fairness_core.engines._log_overview import LogOverview, distinct_values, log_overview
 from fairness_core.engines._memory import read_rows
 from fairness_core.engines._monitor import choose_monitor_engine, monitor_source
 from fairness_core.engines._periods import count_periods
@@ -59,6 +60,7 @@ __all__ = [
     "DataSource",
     "Engine",
     "EngineCounts",
+    "LogOverview",
     "RowSample",
     "ScoreHistogram",
     "ServerEntry",
@@ -67,8 +69,10 @@ __all__ = [
     "choose_monitor_engine",
     "count_audit",
     "count_periods",
+    "distinct_values",
     "java_available",
     "list_server_data",
+    "log_overview",
     "monitor_source",
     "open_server_source",
     "open_source",
