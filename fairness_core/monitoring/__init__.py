@@ -66,12 +66,9 @@ if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
         period_labels,
     )
     from fairness_core.monitoring._monitor import (
-        DECISION_METRICS,
-        DEFAULT_MONITOR_METRICS,
         ROUNDED_SCORES_NOTE,
         Alert,
         MonitoringReport,
-        MonitorSettings,
         PeriodReport,
         compute_monitoring,
         compute_monitoring_from_counts,
@@ -86,6 +83,11 @@ if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
         render_monitoring,
     )
     from fairness_core.monitoring._scores import KS_EXACT_N, ScoreCounts, score_drift_from_counts
+    from fairness_core.monitoring._settings import (
+        DECISION_METRICS,
+        DEFAULT_MONITOR_METRICS,
+        MonitorSettings,
+    )
 
 __all__ = [
     "CHANGE_COLUMNS",
