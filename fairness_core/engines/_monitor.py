@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from fairness_core.data import ColumnRoles
+from fairness_core.engines._log_files import log_files
 from fairness_core.engines._periods import count_log
 from fairness_core.engines._result import AUTO_DUCKDB_BYTES, Engine, choose_engine
 from fairness_core.engines._runners import Runner, duckdb_runner, spark_runner
@@ -29,8 +30,8 @@ def choose_monitor_engine(source: DataSource, engine: Engine = "auto") -> Engine
     """``engine`` itself, or for "auto": DuckDB for logs over :data:`AUTO_DUCKDB_BYTES`
     and for files in subfolders (hive partitions), memory otherwise.
 
-    Unlike an audit, a small folder or pattern stays in memory: the memory path lists each
-    file of the log (name, SHA-256, rows, periods) in the report, as it always has.
+    Unlike an audit, a small folder or pattern stays in memory, where ``monitor`` has always
+    read it: the same report either way, and the loader's own limits and messages.
     """
     chosen = choose_engine(source, engine)
     if engine != "auto":
@@ -57,12 +58,10 @@ def monitor_source(
     As :func:`fairness_core.monitoring.compute_monitoring` on the log that
     :func:`~fairness_core.monitoring.load_decision_log` reads. ``engine="auto"``: see
     :func:`choose_monitor_engine`.
-    With DuckDB or Spark the report lists the source as one file entry (its name, the
-    SHA-256 of its files, its rows and periods).
+    Every engine lists each file with its name, SHA-256, rows and periods.
     """
     # monitoring draws its charts with plotly: imported when a log is monitored, not before.
     from fairness_core.monitoring import (
-        LogFile,
         check_monitoring_data,
         compute_monitoring,
         compute_monitoring_from_counts,
@@ -91,8 +90,10 @@ def monitor_source(
             open_runner, roles, tuple(settings.attributes), time_column=time_column,
             period_column=period_column, period=period, source_name=source.name,
         )  # fmt: skip
+        files = log_files(
+            open_runner, source, tables.period_sql, tables.label_of, tables.counts.periods
+        )
     has_outcome = bool(roles.target)
-    files = (LogFile(source.name, source.sha256(), tables.n_rows, tables.counts.periods),)
     notes = data_notes(has_outcome, tables.n_known, tables.n_rows, tables.problems)
     return compute_monitoring_from_counts(
         tables.counts,

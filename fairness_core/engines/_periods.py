@@ -12,6 +12,7 @@ With scores a second query counts the rows per period, group and distinct score
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,13 +39,17 @@ __all__ = ["LogTables", "count_log", "count_periods"]
 @dataclass(frozen=True)
 class LogTables:
     """What an engine counted of a decision log: the count tables, the score count table
-    (None without scores), rows with a known outcome, all rows, validation's warnings."""
+    (None without scores), rows with a known outcome, all rows, validation's warnings, and
+    how to name each row's period in SQL."""
 
     counts: PeriodCounts
     scores: ScoreCounts | None
     n_known: int
     n_rows: int
     problems: tuple[Problem, ...]
+    #: SQL of each row's period: its position, or a value ``label_of`` turns into a label.
+    period_sql: str
+    label_of: Callable[[pd.Series], np.ndarray] | None
 
 
 def count_periods(
@@ -135,21 +140,23 @@ def count_log(
     periods = tuple(sorted(set(labels.tolist())))
     period_code = np.searchsorted(np.asarray(periods, dtype=object), labels)
     counts, group, problems, known = _tables(table, roles, keys, attributes, periods, period_code)
+    period_sql = period_case(day, table["kt"], labels, runner.dialect) if day else None
+
+    def label_of(kt: pd.Series) -> np.ndarray:
+        frame = pd.DataFrame({"kt": kt})
+        return _labels(frame, time_key, None, period_column, period, source_name, None)
+
+    position = (period_sql, None) if period_sql else (runner.dialect.ident(time_key), label_of)
     score_table = None
     if scores and roles.source == "score" and roles.score:
         protected = tuple((alias, c) for alias, c in keys if c in roles.protected)
         groups = table[[alias for alias, _ in protected]].assign(group=group)
         groups = groups.drop_duplicates([alias for alias, _ in protected])
         score_table = score_counts(
-            runner, roles, protected, groups,
-            period_sql=period_case(day, table["kt"], labels, runner.dialect) if day else
-            runner.dialect.ident(time_key),
-            label_of=None if day else lambda kt: _labels(
-                pd.DataFrame({"kt": kt}), time_key, None, period_column, period, source_name,
-                None),
+            runner, roles, protected, groups, period_sql=position[0], label_of=position[1],
             periods=periods, rows=int(n.sum()),
         )  # fmt: skip
-    return LogTables(counts, score_table, int(n[known].sum()), int(n.sum()), problems)
+    return LogTables(counts, score_table, int(n[known].sum()), int(n.sum()), problems, *position)
 
 
 def _count_query(

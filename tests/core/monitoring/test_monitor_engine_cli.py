@@ -36,11 +36,7 @@ def test_duckdb_on_the_demo_year_gives_the_memory_report_and_exit_1(
     assert duck_err == memory_err
     assert memory["has_alert"] is True
     _close(without_files(duck), without_files(memory))
-    assert duck["files"] == [  # type: ignore[index]
-        {"name": str(DEMO), "sha256": duck["files"][0]["sha256"],  # type: ignore[index]
-         "rows": sum(f["rows"] for f in memory["files"]),  # type: ignore[attr-defined, index]
-         "periods": [p["period"] for p in memory["periods"]]}  # type: ignore[attr-defined, index]
-    ]  # fmt: skip
+    assert duck["files"] == memory["files"]
 
 
 def _close(got: object, want: object) -> bool:
@@ -78,8 +74,9 @@ def test_auto_takes_duckdb_for_a_hive_partitioned_pattern(
         tmp_path / "m.json",
     )  # fmt: skip
     assert code == memory_code
-    assert len(auto["files"]) == 1  # type: ignore[arg-type]
     _close(without_files(auto), without_files(memory))
+    assert [f["rows"] for f in auto["files"]] == [f["rows"] for f in memory["files"]]  # type: ignore[attr-defined, index]
+    assert [f["periods"] for f in auto["files"]] == [f["periods"] for f in memory["files"]]  # type: ignore[attr-defined, index]
 
 
 @pytest.mark.parametrize(
