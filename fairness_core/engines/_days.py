@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.engines._runners import TABLE, Runner
-from fairness_core.engines._sql import Dialect
 
 __all__ = ["day_expression", "period_case"]
 
@@ -55,13 +54,13 @@ def day_expression(runner: Runner, column: str, is_text: bool) -> str | None:
     return None
 
 
-def period_case(day: str, days: pd.Series, labels: np.ndarray, dialect: Dialect) -> str:
+def period_case(day: str, days: pd.Series, labels: np.ndarray) -> str:
     """SQL of each row's period position from its ``day`` expression.
 
     ``days`` are the distinct days of the log and ``labels`` their period labels (which sort
-    in time order); each period begins at its earliest day.
+    in time order); each period begins at its earliest day. ``DATE 'yyyy-mm-dd'`` literals
+    read alike in DuckDB and Spark.
     """
-    del dialect  # DATE 'yyyy-mm-dd' literals read alike in DuckDB and Spark
     frame = pd.DataFrame({"day": pd.to_datetime(days), "label": labels})
     starts = frame.groupby("label", sort=True)["day"].min().sort_values()
     cases = " ".join(

@@ -140,7 +140,7 @@ def count_log(
     periods = tuple(sorted(set(labels.tolist())))
     period_code = np.searchsorted(np.asarray(periods, dtype=object), labels)
     counts, group, problems, known = _tables(table, roles, keys, attributes, periods, period_code)
-    period_sql = period_case(day, table["kt"], labels, runner.dialect) if day else None
+    period_sql = period_case(day, table["kt"], labels) if day else None
 
     def label_of(kt: pd.Series) -> np.ndarray:
         frame = pd.DataFrame({"kt": kt})
