@@ -97,6 +97,7 @@ KEPT_CHOICES: tuple[str, ...] = (
     state.WHATIF_REVERT_STEP,
     # Monitoring
     state.MONITORING_SOURCE,
+    state.MONITORING_SERVER_PATH,
     state.MONITORING_TIME_KIND,
     state.MONITORING_TIME_COLUMN,
     state.MONITORING_PERIOD,

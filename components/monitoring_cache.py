@@ -14,10 +14,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+import pandas as pd
 import streamlit as st
 
+from components import server_cache
 from components.keyed_cache import cached
 from fairness_core.data import ColumnRoles, Dataset, load_dataset, suggest_roles
+from fairness_core.engines import (
+    DataSource,
+    LogOverview,
+    distinct_values,
+    log_overview,
+    monitor_source,
+    open_server_source,
+)
 from fairness_core.monitoring import (
     DecisionLog,
     MonitoringReport,
@@ -96,7 +106,10 @@ def preview_log(files: LogFiles) -> LogPreview:
     """The first file's columns and the suggested roles (a time column by name or type)."""
     name, data = files[0]
     first: Dataset = load_dataset(data, filename=_safe_name(name))
-    frame = first.frame
+    return _preview_of(first.frame)
+
+
+def _preview_of(frame: pd.DataFrame) -> LogPreview:
     columns = tuple(str(c) for c in frame.columns)
     dated = [c for c in columns if str(frame[c].dtype).startswith("datetime")]
     named = [c for c in columns if _TIME_NAME.search(c)]
@@ -150,6 +163,55 @@ def monitoring_report(
 ) -> MonitoringReport:
     """The monitoring report of ``log`` under ``roles`` and ``settings``."""
     return compute_monitoring(check_monitoring_data(log, roles), settings)
+
+
+# -- a log on the server (the operator's allowed folders), counted by DuckDB ------------
+# Keyed by the resolved path and the files' SHA-256 (components.server_cache), so a changed
+# log is counted again and one reviewer's log is never another's.
+
+
+def _server_source(path: str) -> DataSource:
+    return open_server_source(server_cache.server_roots(), path)
+
+
+@cached(spinner="Reading the first rows…", max_entries=8, kind="resource")
+def server_log_preview(path: str, sha256: str) -> LogPreview:
+    """The server log's columns and the suggested roles, from its first rows."""
+    return _preview_of(server_cache.server_preview(path, sha256))
+
+
+@cached(spinner="Counting the log's periods…", max_entries=16, kind="resource")
+def server_log_overview(
+    path: str, sha256: str, time_column: str | None, period_column: str | None, period: Period
+) -> LogOverview:
+    """The server log's rows and periods."""
+    return log_overview(
+        _server_source(path), time_column=time_column, period_column=period_column, period=period
+    )
+
+
+@cached(spinner=False, max_entries=32, kind="resource")
+def server_column_values(path: str, sha256: str, column: str) -> tuple[str, ...]:
+    """The distinct non-empty values of ``column`` in the server log (for the favourable one)."""
+    return distinct_values(_server_source(path), column)
+
+
+@cached(spinner="Computing the monitoring report from every row…", max_entries=16,
+        kind="resource")  # fmt: skip
+def server_monitoring_report(
+    path: str,
+    sha256: str,
+    roles: ColumnRoles,
+    settings: MonitorSettings,
+    time_column: str | None,
+    period_column: str | None,
+    period: Period,
+) -> MonitoringReport:
+    """The monitoring report of every row of the server log (DuckDB)."""
+    return monitor_source(
+        _server_source(path), roles, settings, time_column=time_column,
+        period_column=period_column, period=period, engine="duckdb",
+    )  # fmt: skip
 
 
 @cached(spinner="Building the HTML monitoring report…", max_entries=4)

@@ -680,8 +680,9 @@ def move_report_analysis(index: int, offset: int) -> None:
 # leaving the page; the column widgets restart from suggestions whenever the log changes.
 # --------------------------------------------------------------------------------------
 
-MONITORING_SOURCE = "monitoring.source"  # "demo" or "upload"
+MONITORING_SOURCE = "monitoring.source"  # "demo", "upload" or "server"
 MONITORING_UPLOAD = "monitoring.upload"
+MONITORING_SERVER_PATH = "monitoring.server_path"  # a log in the operator's allowed folders
 MONITORING_TIME_KIND = "monitoring.time_kind"  # "time" (a date column) or "period"
 MONITORING_TIME_COLUMN = "monitoring.time_column"
 MONITORING_PERIOD = "monitoring.period"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from components import monitoring_cache as mc
-from components import state
+from components import server_cache, state
 from components.errors import render_error
 from components.monitoring_sections import (
     render_alerts,
@@ -30,7 +30,11 @@ from fairness_core.monitoring import (
 
 ensure_routed()
 
-SOURCES = {"demo": mc.DEMO_TITLE, "upload": "My decision-log files"}
+SOURCES = {
+    "demo": mc.DEMO_TITLE,
+    "upload": "My decision-log files",
+    "server": "A log on the server",
+}
 TIME_KINDS = {"time": "A date or time column", "period": "A column that names the period"}
 PERIOD_TITLES = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter"}
 BASELINES = {
@@ -62,15 +66,50 @@ st.caption(
 )
 
 # --- The decision log -----------------------------------------------------------------
+# A log on the server is offered only when the operator allowed folders (--server-data).
+offered = [k for k in SOURCES if k != "server" or server_cache.server_roots()]
+keep_valid(state.MONITORING_SOURCE, offered)
 source = st.radio(
     "Decision log",
-    list(SOURCES),
+    offered,
     format_func=SOURCES.__getitem__,
     key=state.MONITORING_SOURCE,
     persist_state="session",
     horizontal=True,
 )
-if source == "upload":
+files: mc.LogFiles = ()
+server_path: str | None = None
+if source == "server":
+    entries = server_cache.server_listing(server_cache.server_roots())
+    places = {str(e.path): e.label for e in entries}
+    if not places:
+        st.info(
+            "The folders this app may read hold no CSV or Parquet files. Ask the operator "
+            "to put the decision log there, or upload the files instead."
+        )
+        st.stop()
+    keep_valid(state.MONITORING_SERVER_PATH, list(places))
+    server_path = st.selectbox(
+        "Decision log on the server",
+        list(places),
+        index=None,
+        format_func=lambda p: places.get(p, p),
+        placeholder="Choose a file or folder",
+        key=state.MONITORING_SERVER_PATH,
+        persist_state="session",
+        help="Files and folders the operator allows this app to read. A folder is read "
+        "whole, with its sub-folders (such as month=2025-03/) as columns. Every row is "
+        "counted on the server; the log is never loaded into the app.",
+    )
+    if server_path is None:
+        st.info("Choose the decision log: a file or a folder of CSV or Parquet files.")
+        st.stop()
+    try:
+        log_data = (places[server_path], server_cache.server_sha256(server_path))
+    except FairnessCoreError as exc:
+        render_error(exc)
+        st.stop()
+elif source == "upload":
     uploads = st.file_uploader(
         "Decision-log files (CSV or Parquet)",
         type=["csv", "parquet", "pq"],
@@ -93,10 +132,14 @@ if source == "upload":
         st.caption(f"Using the {len(files)} file(s) uploaded earlier in this session.")
 else:
     files = mc.demo_files()
-log_data = mc.log_identity(files, title=mc.DEMO_TITLE if source == "demo" else None)
+if server_path is None:
+    log_data = mc.log_identity(files, title=mc.DEMO_TITLE if source == "demo" else None)
 
 try:
-    preview = mc.preview_log(files)
+    if server_path is not None:
+        preview = mc.server_log_preview(server_path, log_data[1])
+    else:
+        preview = mc.preview_log(files)
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
@@ -142,7 +185,7 @@ columns = list(preview.columns)
 settings_box = st.expander(
     "Settings: columns, periods and rules"
     + (" (filled in for the demo)" if source == "demo" else ""),
-    expanded=source == "upload",
+    expanded=source != "demo",
     icon=":material/tune:",
 )
 with settings_box:
@@ -175,21 +218,25 @@ with settings_box:
         help="How long each period is; every period is compared with the baseline period.",
     )
 
+log_time = time_column if time_kind == "time" else None
+log_period = time_column if time_kind == "period" else None
+log = None
 try:
-    log = mc.decision_log(
-        files,
-        time_column=time_column if time_kind == "time" else None,
-        period_column=time_column if time_kind == "period" else None,
-        period=period,
-    )
+    if server_path is not None:
+        overview = mc.server_log_overview(server_path, log_data[1], log_time, log_period, period)
+        n_rows, periods = overview.rows, overview.periods
+    else:
+        log = mc.decision_log(files, time_column=log_time, period_column=log_period, period=period)
+        n_rows, periods = log.n_rows, log.periods
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()
 
 st.caption(
     escape_markdown(
-        f"{log.n_rows:,} decisions ({log_data[0]}), {len(log.periods)} periods from "
-        f"{log.periods[0]} to {log.periods[-1]}."
+        f"{n_rows:,} decisions ({log_data[0]}), {len(periods)} periods from "
+        f"{periods[0]} to {periods[-1]}."
+        + (" Every row is counted on the server." if server_path is not None else "")
     )
 )
 
@@ -249,7 +296,10 @@ with settings_box:
     positive = None
     if target:
         try:
-            values = mc.column_values(log, target)
+            if log is not None:
+                values = mc.column_values(log, target)
+            elif server_path is not None:
+                values = mc.server_column_values(server_path, log_data[1], target)
         except FairnessCoreError as exc:
             render_error(exc)
             st.stop()
@@ -284,10 +334,10 @@ with settings_box:
     )
     baseline = baseline_kind
     if baseline_kind == "named":
-        keep_valid(state.MONITORING_BASELINE_PERIOD, log.periods)
+        keep_valid(state.MONITORING_BASELINE_PERIOD, periods)
         baseline = left.selectbox(
             "Baseline period",
-            list(log.periods),
+            list(periods),
             key=state.MONITORING_BASELINE_PERIOD,
             persist_state="session",
         )
@@ -336,7 +386,12 @@ settings = MonitorSettings(
     alpha=float(alpha),
 )
 try:
-    report = mc.monitoring_report(log, roles, settings)
+    if log is not None:
+        report = mc.monitoring_report(log, roles, settings)
+    elif server_path is not None:
+        report = mc.server_monitoring_report(
+            server_path, log_data[1], roles, settings, log_time, log_period, period
+        )
 except FairnessCoreError as exc:
     render_error(exc)
     st.stop()

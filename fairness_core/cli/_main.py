@@ -67,6 +67,7 @@ from fairness_core.reviews import (
 )
 
 if TYPE_CHECKING:
+    from fairness_core.engines import DataSource
     from fairness_core.models import ModelPolicy
 
 __all__ = ["build_parser", "main"]
@@ -308,14 +309,18 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add_policy_options(audit)
 
 
-def _add_engine(command: argparse.ArgumentParser) -> None:
+def _add_engine(command: argparse.ArgumentParser, *, monitor: bool = False) -> None:
+    auto = (
+        "DuckDB for logs over 256 MB and hive-partitioned folders, memory otherwise"
+        if monitor
+        else "DuckDB for folders, patterns and files over 256 MB, memory otherwise"
+    )
     command.add_argument(
         "--engine",
         choices=["auto", "memory", "duckdb", "spark"],
         default="auto",
         help="where the counts are made: 'memory'; 'duckdb' (files and folders larger than "
-        "memory); 'spark' (a Spark cluster, see --spark-master); 'auto' (default): DuckDB "
-        "for folders, patterns and files over 256 MB, memory otherwise",
+        f"memory); 'spark' (a Spark cluster, see --spark-master); 'auto' (default): {auto}",
     )
     command.add_argument(
         "--spark-master",
@@ -671,12 +676,15 @@ def _add_monitor(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     monitor.add_argument(
         "--data",
+        "--log",
+        dest="data",
         action="append",
         required=True,
         metavar="FILES",
-        help="a CSV or Parquet file, a folder of them, or a pattern in quotes such as "
-        "'decisions/*.parquet' (repeatable)",
+        help="a CSV or Parquet file, a folder of them (hive partitions such as year=2024/ "
+        "included), or a pattern in quotes such as 'logs/**/*.parquet' (repeatable)",
     )
+    _add_engine(monitor, monitor=True)
     monitor.add_argument(
         "--baseline-data",
         metavar="FILES",
@@ -743,6 +751,7 @@ def _add_monitor(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _run_monitor(args: argparse.Namespace) -> int:
     from fairness_core.data import ColumnRoles
     from fairness_core.monitoring import (
+        DecisionLog,
         MonitorSettings,
         check_monitoring_data,
         compute_monitoring,
@@ -758,24 +767,27 @@ def _run_monitor(args: argparse.Namespace) -> int:
                 "Expected one, or --intersect to monitor their combinations. Run monitor once "
                 "per attribute, or add --intersect."
             )
-        if args.baseline_data:
-            if len(args.data) > 1:
-                raise InvalidInputError(
-                    "With --baseline-data, give --data once (the current file or pattern)."
-                )
-            log = load_baseline_and_current(args.baseline_data, args.data[0])
-        else:
-            if not args.time_column and not args.period_column:
-                raise InvalidInputError(
-                    "monitor needs --time-column (the date of each decision) or "
-                    "--period-column (a column naming each row's period), or two files "
-                    "with --baseline-data and --data. Add one of those."
-                )
-            log = load_decision_log(
+        source = _monitor_engine_source(args)
+
+        def load() -> DecisionLog:
+            if args.baseline_data:
+                if len(args.data) > 1:
+                    raise InvalidInputError(
+                        "With --baseline-data, give --data once (the current file or pattern)."
+                    )
+                return load_baseline_and_current(args.baseline_data, args.data[0])
+            return load_decision_log(
                 args.data,
                 time_column=args.time_column,
                 period_column=args.period_column,
                 period=args.period,
+            )
+
+        if not args.baseline_data and not args.time_column and not args.period_column:
+            raise InvalidInputError(
+                "monitor needs --time-column (the date of each decision) or "
+                "--period-column (a column naming each row's period), or two files "
+                "with --baseline-data and --data. Add one of those."
             )
         attributes = tuple(args.protected)
         references = tuple(_split_reference(text) for text in args.reference)
@@ -789,18 +801,24 @@ def _run_monitor(args: argparse.Namespace) -> int:
             score=args.score,
             threshold=args.threshold,
         )
-        data = check_monitoring_data(log, roles)
-        report = compute_monitoring(
-            data,
-            MonitorSettings(
-                attributes=attributes,
-                metrics=tuple(args.metric) or None,
-                baseline=args.baseline,
-                reference=reference,
-                min_n=args.min_n,
-                alpha=args.alpha,
-            ),
+        settings = MonitorSettings(
+            attributes=attributes,
+            metrics=tuple(args.metric) or None,
+            baseline=args.baseline,
+            reference=reference,
+            min_n=args.min_n,
+            alpha=args.alpha,
         )
+        if source is not None:
+            from fairness_core.engines import monitor_source
+
+            report = monitor_source(
+                source, roles, settings, time_column=args.time_column,
+                period_column=args.period_column, period=args.period, engine=args.engine,
+                spark_master=args.spark_master,
+            )  # fmt: skip
+        else:
+            report = compute_monitoring(check_monitoring_data(load(), roles), settings)
         text = render_monitoring(report, args.format)
         _write_output(text, args.out)
     except FairnessCoreError as exc:
@@ -814,6 +832,30 @@ def _run_monitor(args: argparse.Namespace) -> int:
     if not report.has_alert:
         _say("", f"No alert: no group got detectably worse in {len(report.periods)} periods.")
     return 1 if report.has_alert else 0
+
+
+def _monitor_engine_source(args: argparse.Namespace) -> DataSource | None:
+    """The one source to monitor on an engine, or None for the memory path (several
+    --data, --baseline-data, or a small log with --engine auto)."""
+    from fairness_core.engines import choose_monitor_engine, open_source
+
+    if args.engine == "memory":
+        return None
+    if args.baseline_data or len(args.data) > 1:
+        if args.engine == "auto":
+            return None
+        raise InvalidInputError(
+            f"--engine {args.engine} monitors one log: give --data once (a file, a folder or "
+            "a pattern such as 'logs/**/*.parquet') and no --baseline-data. Or use "
+            "--engine memory to compare several sources."
+        )
+    try:
+        source = open_source(args.data[0])
+    except InvalidInputError:
+        if args.engine == "auto":
+            return None  # the memory path says what is wrong, as it always has
+        raise
+    return None if choose_monitor_engine(source, args.engine) == "memory" else source
 
 
 def _monitor_reference(

@@ -19,6 +19,8 @@ Words used here:
   of its rows standing for the rows it counts.
 
 :func:`count_audit` validates and counts; :class:`EngineCounts` holds the result.
+:func:`monitor_source` monitors a decision log on the same engines (:func:`count_periods`
+gives its count tables alone).
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from fairness_core.engines._allowed import (
     server_roots_from_env,
 )
 from fairness_core.engines._counting import count_audit
+from fairness_core.engines._log_overview import LogOverview, distinct_values, log_overview
 from fairness_core.engines._memory import read_rows
+from fairness_core.engines._monitor import choose_monitor_engine, monitor_source
 from fairness_core.engines._periods import count_periods
 from fairness_core.engines._result import (
     AUTO_DUCKDB_BYTES,
@@ -43,6 +47,7 @@ from fairness_core.engines._result import (
 )
 from fairness_core.engines._runners import JAVA_ADVICE, java_available, spark_session
 from fairness_core.engines._sample import RowSample, allocate_sample, preview_rows, sample_rows
+from fairness_core.engines._score_table import MAX_SCORE_CELLS
 from fairness_core.engines._source import DataSource, open_source
 from fairness_core.engines._tables import ScoreHistogram
 
@@ -50,19 +55,25 @@ __all__ = [
     "AUTO_DUCKDB_BYTES",
     "ENGINES",
     "JAVA_ADVICE",
+    "MAX_SCORE_CELLS",
     "SERVER_DATA_ENV",
     "DataSource",
     "Engine",
     "EngineCounts",
+    "LogOverview",
     "RowSample",
     "ScoreHistogram",
     "ServerEntry",
     "allocate_sample",
     "choose_engine",
+    "choose_monitor_engine",
     "count_audit",
     "count_periods",
+    "distinct_values",
     "java_available",
     "list_server_data",
+    "log_overview",
+    "monitor_source",
     "open_server_source",
     "open_source",
     "preview_rows",

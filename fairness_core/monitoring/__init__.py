@@ -10,8 +10,9 @@
   rates use every row; error rates use the rows with a known outcome, and the report says
   how many (:func:`check_monitoring_data`);
 - *count tables*: per period × group × cell, the only thing computed from the rows
-  (:func:`compute_period_counts` → :class:`PeriodCounts`); an engine for logs larger than
-  memory fills the same arrays with a ``GROUP BY``;
+  (:func:`compute_period_counts` → :class:`PeriodCounts`, and the rows per distinct score,
+  :class:`ScoreCounts`); an engine for logs larger than memory fills the same arrays with a
+  ``GROUP BY`` and calls :func:`compute_monitoring_from_counts`, as the memory path does;
 - *per-period report*: :func:`fairness_core.metrics.compute_subgroup_report` on that
   period's counts — the Subgroups page's definitions, intervals and verdicts;
 - *gap*: a group's rate minus the reference group's (held fixed over the log);
@@ -51,24 +52,26 @@ if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
         PeriodCounts,
         check_monitoring_data,
         compute_period_counts,
+        data_notes,
     )
     from fairness_core.monitoring._drift import PSI_FLOOR, SCORE_BINS, psi
     from fairness_core.monitoring._log import (
         LOG_SUFFIXES,
         DecisionLog,
         LogFile,
+        check_log_columns,
         load_baseline_and_current,
         load_decision_log,
+        period_column_labels,
         period_labels,
     )
     from fairness_core.monitoring._monitor import (
-        DECISION_METRICS,
-        DEFAULT_MONITOR_METRICS,
+        ROUNDED_SCORES_NOTE,
         Alert,
         MonitoringReport,
-        MonitorSettings,
         PeriodReport,
         compute_monitoring,
+        compute_monitoring_from_counts,
         detect_changes,
         monitoring_to_dict,
     )
@@ -79,6 +82,12 @@ if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
         plot_monitoring_trend,
         render_monitoring,
     )
+    from fairness_core.monitoring._scores import KS_EXACT_N, ScoreCounts, score_drift_from_counts
+    from fairness_core.monitoring._settings import (
+        DECISION_METRICS,
+        DEFAULT_MONITOR_METRICS,
+        MonitorSettings,
+    )
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -86,9 +95,11 @@ __all__ = [
     "DECISION_METRICS",
     "DEFAULT_MONITOR_METRICS",
     "GAP_COLUMNS",
+    "KS_EXACT_N",
     "LOG_SUFFIXES",
     "PERIODS",
     "PSI_FLOOR",
+    "ROUNDED_SCORES_NOTE",
     "SCORE_BINS",
     "Alert",
     "DecisionLog",
@@ -100,18 +111,24 @@ __all__ = [
     "Period",
     "PeriodCounts",
     "PeriodReport",
+    "ScoreCounts",
     "build_monitoring_html",
+    "check_log_columns",
     "check_monitoring_data",
     "compute_monitoring",
+    "compute_monitoring_from_counts",
     "compute_period_counts",
+    "data_notes",
     "detect_changes",
     "load_baseline_and_current",
     "load_decision_log",
     "monitoring_to_dict",
+    "period_column_labels",
     "period_labels",
     "plot_monitoring_trend",
     "psi",
     "render_monitoring",
+    "score_drift_from_counts",
 ]
 
 if not TYPE_CHECKING:

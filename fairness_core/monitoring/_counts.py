@@ -24,13 +24,14 @@ known outcome).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from fairness_core.data import AuditData, ColumnRoles, GroupColumn, check_audit_data
-from fairness_core.errors import InvalidInputError
+from fairness_core.errors import InvalidInputError, Problem
 from fairness_core.metrics import GroupCounts, combine_group_codes, decode_group_labels
 from fairness_core.monitoring._log import DecisionLog, LogFile
 
@@ -39,6 +40,7 @@ __all__ = [
     "PeriodCounts",
     "check_monitoring_data",
     "compute_period_counts",
+    "data_notes",
     "group_codes",
 ]
 
@@ -117,11 +119,6 @@ def check_monitoring_data(log: DecisionLog, roles: ColumnRoles) -> MonitoringDat
         first_known = frame[roles.target][known].iloc[0]
         filled[roles.target] = frame[roles.target].where(known, first_known)
         checked = check_audit_data(filled, roles)
-        if not known.all():
-            notes.append(
-                f"The outcome is known for {int(known.sum()):,} of {len(known):,} rows; "
-                "error-rate metrics use those rows, selection rates use every row."
-            )
     else:
         filled = frame.copy()
         if roles.source == "score" and roles.score and roles.score in frame.columns:
@@ -136,10 +133,9 @@ def check_monitoring_data(log: DecisionLog, roles: ColumnRoles) -> MonitoringDat
             filled[_DECISION_AS_TARGET] = 0
         checked = check_audit_data(filled, stand_in)
         known = np.zeros(len(frame), dtype=bool)
-        notes.append("The log has no outcome column: only selection rates are monitored.")
     index = {label: i for i, label in enumerate(log.periods)}
     codes = np.fromiter((index[p] for p in log.period_of_row), dtype=np.int64, count=log.n_rows)
-    notes += [p.message() for p in checked.warnings if p.code != "target_one_class"]
+    notes += data_notes(has_outcome, int(known.sum()), len(known), checked.warnings)
     return MonitoringData(
         log=log,
         roles=roles,
@@ -153,6 +149,22 @@ def check_monitoring_data(log: DecisionLog, roles: ColumnRoles) -> MonitoringDat
         has_outcome=has_outcome,
         warnings=tuple(notes),
     )
+
+
+def data_notes(
+    has_outcome: bool, n_known: int, n_rows: int, problems: Sequence[Problem]
+) -> list[str]:
+    """The report's notes on a validated log: late outcomes, no outcome column, and the
+    validation warnings (shared by every engine, so each says the same)."""
+    notes = []
+    if has_outcome and n_known < n_rows:
+        notes.append(
+            f"The outcome is known for {n_known:,} of {n_rows:,} rows; "
+            "error-rate metrics use those rows, selection rates use every row."
+        )
+    if not has_outcome:
+        notes.append("The log has no outcome column: only selection rates are monitored.")
+    return notes + [p.message() for p in problems if p.code != "target_one_class"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ Each period is compared with its baseline period (the same rule as the changes):
 - *Score distribution per group*: count, mean, 10th percentile, median and 90th percentile;
   PSI over ten equal-width score bins (0–0.1, …, 0.9–1, the same bins for every period, so
   an engine can count them); the two-sample Kolmogorov–Smirnov statistic and p-value
-  (scipy's ``ks_2samp``) on the scores themselves.
+  (scipy's ``ks_2samp``) on the scores themselves — computed from the count of rows per
+  distinct score (:mod:`._scores`), so an engine can count them too.
 
 Drift never raises an alert by itself: it explains a change in the gaps (or warns that the
 population moved while the gaps did not). Its p-values are not adjusted.
@@ -27,7 +28,7 @@ import pandas as pd
 
 from fairness_core.metrics import newcombe_difference_interval
 
-__all__ = ["PSI_FLOOR", "SCORE_BINS", "base_rate_drift", "composition_drift", "psi", "score_drift"]
+__all__ = ["PSI_FLOOR", "SCORE_BINS", "base_rate_drift", "composition_drift", "psi"]
 
 #: Shares below this are raised to it before the PSI's logarithm.
 PSI_FLOOR = 1e-4
@@ -113,55 +114,3 @@ def base_rate_drift(
         low[i], high[i] = lo[0], hi[0]
     table["ci_low"], table["ci_high"] = low, high
     return table
-
-
-def score_drift(
-    scores: np.ndarray,
-    period_codes: np.ndarray,
-    group_codes: np.ndarray,
-    names: Sequence[str],
-    periods: Sequence[str],
-    anchors: Sequence[int | None],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Score summary per period × group, and each group's score drift against its baseline.
-
-    Returns (summary, drift). Summary columns: period, group, n, mean, p10, median, p90.
-    Drift columns: period, group, baseline, psi, ks_statistic, ks_p_value.
-    """
-    from scipy.stats import ks_2samp  # lazily: ~0.5 s to import
-
-    order = np.lexsort((group_codes, period_codes))
-    key = period_codes[order] * len(names) + group_codes[order]
-    bounds = np.searchsorted(key, np.arange(len(periods) * len(names) + 1))
-    sorted_scores = scores[order]
-
-    def cell(t: int, g: int) -> np.ndarray:
-        i = t * len(names) + g
-        return sorted_scores[bounds[i] : bounds[i + 1]]
-
-    summary, drift = [], []
-    for t, b in enumerate(anchors):
-        for g, name in enumerate(names):
-            x = cell(t, g)
-            quantiles = np.quantile(x, [0.1, 0.5, 0.9]) if len(x) else [np.nan] * 3
-            summary.append(
-                {"period": periods[t], "group": name, "n": len(x),
-                 "mean": float(x.mean()) if len(x) else np.nan,
-                 "p10": float(quantiles[0]), "median": float(quantiles[1]),
-                 "p90": float(quantiles[2])}
-            )  # fmt: skip
-            if b is None:
-                continue
-            y = cell(b, g)
-            if len(x) and len(y):
-                ks = ks_2samp(x, y)
-                stat, p = float(ks.statistic), float(ks.pvalue)
-                value = psi(np.histogram(x, SCORE_BINS)[0], np.histogram(y, SCORE_BINS)[0])
-            else:
-                stat, p, value = np.nan, np.nan, np.nan
-            drift.append(
-                {"period": periods[t], "group": name, "baseline": periods[b], "psi": value,
-                 "ks_statistic": stat, "ks_p_value": p}
-            )  # fmt: skip
-    columns = ["period", "group", "baseline", "psi", "ks_statistic", "ks_p_value"]
-    return pd.DataFrame(summary), pd.DataFrame(drift, columns=columns)

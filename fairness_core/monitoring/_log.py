@@ -36,8 +36,10 @@ __all__ = [
     "DecisionLog",
     "LogFile",
     "Period",
+    "check_log_columns",
     "load_baseline_and_current",
     "load_decision_log",
+    "period_column_labels",
     "period_labels",
 ]
 
@@ -95,17 +97,7 @@ def load_decision_log(
     Give either ``time_column`` (cut into ``period``\\ s) or ``period_column`` (its values
     are the periods).
     """
-    if (time_column is None) == (period_column is None):
-        raise InvalidInputError(
-            "A decision log needs either a time column or a period column. Expected exactly "
-            f"one. Got {'both' if time_column else 'neither'}. Name the column with the date "
-            "of each decision (--time-column), or the column that already says its period "
-            "(--period-column)."
-        )
-    if period not in PERIODS:
-        raise InvalidInputError(
-            f"The period must be one of {', '.join(PERIODS)}. Got {period!r}. Choose one of those."
-        )
+    check_log_columns(time_column, period_column, period)
     paths = find_log_files(source)
     frames, files = [], []
     for path in paths:
@@ -117,19 +109,47 @@ def load_decision_log(
     assert column is not None  # noqa: S101 - checked above
     labels_per_file = []
     for frame, (name, _, _) in zip(frames, files, strict=True):
-        if column not in frame.columns:
-            shown = ", ".join(repr(str(c)) for c in list(frame.columns)[:12])
-            raise InvalidInputError(
-                f"The {'time' if time_column else 'period'} column '{column}' is not in "
-                f"{name}. Expected a column called '{column}'. Got columns {shown}. Check "
-                "the spelling (capitals, spaces) or choose another column."
-            )
+        check_log_columns(
+            time_column, period_column, period, columns=list(frame.columns), source_name=name
+        )
         if time_column is not None:
             labels_per_file.append(period_labels(frame[column], period, source_name=name))
         else:
-            labels_per_file.append(_period_column_labels(frame[column], name))
+            labels_per_file.append(period_column_labels(frame[column], name))
     return _assemble(frames, files, labels_per_file, time_column, period_column,
                      period if time_column is not None else None)  # fmt: skip
+
+
+def check_log_columns(
+    time_column: str | None,
+    period_column: str | None,
+    period: Period,
+    *,
+    columns: Sequence[object] | None = None,
+    source_name: str = "the log",
+) -> None:
+    """Raise the plain message when the log's time settings cannot work: not exactly one of
+    a time column and a period column, an unknown period, or (given the log's ``columns``)
+    a column the log does not have. Every engine checks with this."""
+    if (time_column is None) == (period_column is None):
+        raise InvalidInputError(
+            "A decision log needs either a time column or a period column. Expected exactly "
+            f"one. Got {'both' if time_column else 'neither'}. Name the column with the date "
+            "of each decision (--time-column), or the column that already says its period "
+            "(--period-column)."
+        )
+    if period not in PERIODS:
+        raise InvalidInputError(
+            f"The period must be one of {', '.join(PERIODS)}. Got {period!r}. Choose one of those."
+        )
+    column = time_column if time_column is not None else period_column
+    if columns is not None and column not in columns:
+        shown = ", ".join(repr(str(c)) for c in list(columns)[:12])
+        raise InvalidInputError(
+            f"The {'time' if time_column else 'period'} column '{column}' is not in "
+            f"{source_name}. Expected a column called '{column}'. Got columns {shown}. Check "
+            "the spelling (capitals, spaces) or choose another column."
+        )
 
 
 def load_baseline_and_current(
@@ -188,9 +208,20 @@ def find_log_files(source: str | os.PathLike[str] | Sequence[str | os.PathLike[s
     return paths
 
 
-def period_labels(values: pd.Series, period: Period, *, source_name: str = "the log") -> np.ndarray:
-    """One period label per value of a time column (see the module docstring)."""
+def period_labels(
+    values: pd.Series,
+    period: Period,
+    *,
+    source_name: str = "the log",
+    row_counts: np.ndarray | None = None,
+) -> np.ndarray:
+    """One period label per value of a time column (see the module docstring).
+
+    ``row_counts``: the rows each value stands for (an engine's grouped table), so the
+    messages count rows as they do on the rows themselves.
+    """
     name = str(values.name)
+    rows = np.ones(len(values), dtype=np.int64) if row_counts is None else np.asarray(row_counts)
     if pd.api.types.is_datetime64_any_dtype(values):
         times = values
         if isinstance(times.dtype, pd.DatetimeTZDtype):
@@ -202,12 +233,13 @@ def period_labels(values: pd.Series, period: Period, *, source_name: str = "the 
         bad = times.isna() & values.notna()
         if bad.any():
             examples = ", ".join(repr(str(v)) for v in pd.unique(values[bad])[:_EXAMPLES])
+            count = int(rows[bad.to_numpy()].sum())
             raise InvalidInputError(
-                f"{int(bad.sum()):,} values of the time column '{name}' in {source_name} are "
+                f"{count:,} values of the time column '{name}' in {source_name} are "
                 f"not dates or times, e.g. {examples}. Expected dates such as 2026-03-14 or "
                 "2026-03-14T09:30:00. Fix those cells, or choose the right time column."
             )
-    missing = int(times.isna().sum())
+    missing = int(rows[times.isna().to_numpy()].sum())
     if missing:
         raise InvalidInputError(
             f"{missing:,} rows of {source_name} have no value in the time column '{name}'. "
@@ -228,8 +260,12 @@ def period_labels(values: pd.Series, period: Period, *, source_name: str = "the 
     return np.asarray(labels, dtype=object)
 
 
-def _period_column_labels(values: pd.Series, source_name: str) -> np.ndarray:
-    missing = int(values.isna().sum())
+def period_column_labels(
+    values: pd.Series, source_name: str, *, row_counts: np.ndarray | None = None
+) -> np.ndarray:
+    """A period column's values as the labels (``row_counts`` as for :func:`period_labels`)."""
+    rows = np.ones(len(values), dtype=np.int64) if row_counts is None else np.asarray(row_counts)
+    missing = int(rows[values.isna().to_numpy()].sum())
     if missing:
         raise InvalidInputError(
             f"{missing:,} rows of {source_name} have no value in the period column "

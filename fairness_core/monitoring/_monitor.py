@@ -24,13 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fairness_core.errors import FairnessCoreError, InvalidInputError
+from fairness_core.errors import FairnessCoreError
 from fairness_core.formatting import format_number, to_json_value
 from fairness_core.metrics import (
     METRICS,
-    Correction,
     GroupCounts,
-    Reference,
     SubgroupReport,
     compute_subgroup_report,
     report_to_dict,
@@ -42,55 +40,34 @@ from fairness_core.monitoring._counts import (
     compute_period_counts,
     group_codes,
 )
-from fairness_core.monitoring._drift import base_rate_drift, composition_drift, score_drift
+from fairness_core.monitoring._drift import base_rate_drift, composition_drift
 from fairness_core.monitoring._log import LogFile
+from fairness_core.monitoring._scores import ScoreCounts, score_drift_from_counts
+from fairness_core.monitoring._settings import (
+    DECISION_METRICS,
+    DEFAULT_MONITOR_METRICS,
+    MonitorSettings,
+    check_settings,
+)
 
 __all__ = [
-    "DECISION_METRICS",
-    "DEFAULT_MONITOR_METRICS",
+    "ROUNDED_SCORES_NOTE",
     "Alert",
-    "MonitorSettings",
     "MonitoringReport",
     "PeriodReport",
     "compute_monitoring",
+    "compute_monitoring_from_counts",
     "detect_changes",
     "monitoring_to_dict",
 ]
 
-#: Metrics computed on every row (they need decisions only).
-DECISION_METRICS: tuple[str, ...] = ("selection_rate",)
-#: Metrics monitored when none are chosen (with outcomes; selection rate alone without).
-DEFAULT_MONITOR_METRICS: tuple[str, ...] = (
-    "selection_rate",
-    "true_positive_rate",
-    "false_positive_rate",
-)
 _DESCRIPTIVE_DECISIONS = ("count", "share")
-
-
-@dataclass(frozen=True)
-class MonitorSettings:
-    """What a monitoring run compares and how strictly.
-
-    ``metrics``: rate metrics with a harmful direction (None: :data:`DEFAULT_MONITOR_METRICS`,
-    or the selection rate alone when the log has no outcomes). ``baseline``: ``"first"``,
-    ``"previous"`` or a period label such as ``"2026-03"``. ``reference``: the group every
-    gap is measured from, resolved once on the whole log and then held fixed: the
-    ``"largest"`` group (the default: its rate is the most precise, so the gaps are),
-    the ``"best"``-treated group that can be judged, or a group's labels. The per-period
-    subgroup reports use the Subgroups page's rule (the best-treated group in that period)
-    unless a group is named. ``min_n``: (effective) people needed in a group, its reference, the
-    period and the baseline to judge a change. ``alpha``: the family-wise false-alarm rate.
-    """
-
-    attributes: tuple[str, ...]
-    metrics: tuple[str, ...] | None = None
-    baseline: str = "first"
-    reference: Reference = "largest"
-    min_n: int = 30
-    alpha: float = 0.05
-    correction: Correction = "holm"
-    confidence: float = 0.95
+#: The report's note when an engine rounded the scores (too many distinct scores to fetch).
+ROUNDED_SCORES_NOTE = (
+    "The score summary and the score drift tests (percentiles, Kolmogorov-Smirnov) used the "
+    "scores rounded down to 3 decimals (0.7346 counted as 0.734): the log holds too many "
+    "different scores to compare them exactly."
+)
 
 
 @dataclass(frozen=True)
@@ -198,17 +175,51 @@ def compute_monitoring(
 ) -> MonitoringReport:
     """The monitoring report of ``data`` under ``settings`` (see the module docstring).
 
-    ``period_reports=False`` skips the per-period subgroup reports (and so the trends),
-    for runs that need only the changes and alerts.
+    Counts the rows (:func:`compute_period_counts`, and with scores :class:`ScoreCounts`)
+    and hands over to :func:`compute_monitoring_from_counts`. ``period_reports=False``
+    skips the per-period subgroup reports (and so the trends), for runs that need only the
+    changes and alerts.
     """
-    metrics = _check_settings(data, settings)
+    check_settings(data.periods, data.has_outcome, settings)
+    counts = compute_period_counts(data, attributes=tuple(settings.attributes))
+    scores = None
+    if data.y_score is not None:
+        rows_group, _ = group_codes(data, tuple(settings.attributes))
+        scores = ScoreCounts.from_rows(data.y_score, data.period_codes, rows_group)
+    return compute_monitoring_from_counts(
+        counts,
+        settings,
+        has_outcome=data.has_outcome,
+        scores=scores,
+        files=data.files,
+        warnings=data.warnings,
+        period_reports=period_reports,
+    )
+
+
+def compute_monitoring_from_counts(
+    counts: PeriodCounts,
+    settings: MonitorSettings,
+    *,
+    has_outcome: bool,
+    scores: ScoreCounts | None = None,
+    files: tuple[LogFile, ...] = (),
+    warnings: tuple[str, ...] = (),
+    period_reports: bool = True,
+) -> MonitoringReport:
+    """The monitoring report from count tables alone: what every engine runs after counting.
+
+    ``counts`` as :func:`compute_period_counts` fills them; ``has_outcome`` False for a log
+    without an outcome column; ``scores`` the score count table (None without scores);
+    ``files`` and ``warnings`` (notes on the log and its validation) go into the report as
+    they are. The same settings checks and messages as :func:`compute_monitoring`.
+    """
+    metrics = check_settings(counts.periods, has_outcome, settings)
     resolved = MonitorSettings(**{**asdict(settings), "metrics": metrics})
-    attributes = tuple(settings.attributes)
-    counts = compute_period_counts(data, attributes=attributes)
     names = counts.names
     outcome_metrics = tuple(m for m in metrics if m not in DECISION_METRICS)
     reports = tuple(
-        _period_report(counts, t, data.has_outcome, outcome_metrics, _report_options(resolved))
+        _period_report(counts, t, has_outcome, outcome_metrics, _report_options(resolved))
         if period_reports
         else PeriodReport(counts.periods[t], int(counts.n_rows()[t].sum()),
                           int(counts.n_known()[t].sum()), None, None)
@@ -218,24 +229,23 @@ def compute_monitoring(
     anchors = baseline_of(counts.periods, settings.baseline)
     composition = composition_drift(counts.n_rows(), counts.periods, anchors)
     base_rates = None
-    if data.has_outcome:
+    if has_outcome:
         periods = range(len(counts.periods))
         known = np.array([_kish(counts.outcomes(t, keep_empty=True)) for t in periods])
         positives = _effective_positives(counts)
         base_rates = base_rate_drift(positives, known, names, counts.periods, anchors,
                                      confidence=settings.confidence)  # fmt: skip
     summary, drift = None, None
-    if data.y_score is not None:
-        rows_group, _ = group_codes(data, attributes)
-        summary, drift = score_drift(
-            data.y_score, data.period_codes, rows_group, names, counts.periods, anchors
-        )
-    notes = list(data.warnings)
+    notes = list(warnings)
+    if scores is not None:
+        summary, drift = score_drift_from_counts(scores, names, counts.periods, anchors)
+        if scores.rounded:
+            notes.append(ROUNDED_SCORES_NOTE)
     notes += [n for r in reports for n in r.notes]
     return MonitoringReport(
         settings=resolved,
         periods=counts.periods,
-        files=data.files,
+        files=files,
         period_reports=reports,
         references={m: names[i] for m, i in references.items()},
         trends=_trends(reports),
@@ -361,57 +371,6 @@ def monitoring_to_dict(report: MonitoringReport) -> dict[str, Any]:
 
 
 # -- building blocks --------------------------------------------------------------------
-
-
-def _check_settings(data: MonitoringData, settings: MonitorSettings) -> tuple[str, ...]:
-    """Raise one error listing every unusable setting; return the metrics to monitor."""
-    problems = []
-    if settings.metrics is None:
-        metrics = DEFAULT_MONITOR_METRICS if data.has_outcome else DECISION_METRICS
-    else:
-        metrics = tuple(dict.fromkeys(settings.metrics))
-        usable = [n for n, s in METRICS.items() if s.kind == "rate" and s.harmful]
-        wrong = [m for m in metrics if m not in usable]
-        if wrong or not metrics:
-            problems.append(
-                f"metrics must be rate metrics that can harm a group: {', '.join(usable)}. "
-                f"Got {list(metrics)}."
-            )
-        needs_outcome = [m for m in metrics if m not in DECISION_METRICS and m in usable]
-        if needs_outcome and not data.has_outcome:
-            problems.append(
-                f"{', '.join(needs_outcome)} need the true outcome, and this log has no "
-                "target column. Name the target column, or monitor selection_rate only."
-            )
-    periods = data.periods
-    if settings.baseline not in ("first", "previous", *periods):
-        shown = ", ".join(periods[:6]) + (" …" if len(periods) > 6 else "")
-        problems.append(
-            f"baseline must be 'first', 'previous' or one of the log's periods ({shown}). "
-            f"Got {settings.baseline!r}."
-        )
-    if len(periods) < 2:
-        problems.append(
-            f"the log must span at least two periods to compare. Got {len(periods)} "
-            f"({', '.join(periods) or 'none'}); choose a shorter period or add older files."
-        )
-    if (
-        isinstance(settings.min_n, bool)
-        or not isinstance(settings.min_n, int)
-        or settings.min_n < 1
-    ):
-        problems.append(
-            f"min n must be a whole number of 1 or more, e.g. 30. Got {settings.min_n!r}."
-        )
-    if not 0 < settings.alpha < 1:
-        problems.append(f"alpha must be between 0 and 1, e.g. 0.05. Got {settings.alpha!r}.")
-    if problems:
-        noun = "setting is" if len(problems) == 1 else "settings are"
-        raise InvalidInputError(
-            f"{len(problems)} monitoring {noun} not usable. Change them and run again:\n- "
-            + "\n- ".join(problems)
-        )
-    return metrics
 
 
 def _period_report(
