@@ -38,6 +38,7 @@ from fairness_core.data._limits import (
     MAX_UNPACKED_MB_ENV,
     DataLimits,
     arrow_reason,
+    check_data_size,
     check_unpacked_zip,
     limit_message,
     load_data_limits,
@@ -246,20 +247,7 @@ def _has_header(text: str, delimiter: str) -> bool:
 
 
 def _check_size(frame: pd.DataFrame, name: str, limits: DataLimits) -> pd.DataFrame:
-    rows, columns = frame.shape
-    if rows > limits.max_rows:
-        raise DataFormatError(
-            limit_message(name, f"has {rows:,} rows", f"{limits.max_rows:,} rows", MAX_ROWS_ENV)
-        )
-    if rows * columns > limits.max_cells:
-        raise DataFormatError(
-            limit_message(
-                name,
-                f"has {rows * columns:,} cells ({rows:,} rows × {columns:,} columns)",
-                f"{limits.max_cells:,} cells",
-                MAX_CELLS_ENV,
-            )
-        )
+    check_data_size(name, *frame.shape, limits)
     if frame.shape[1] > MAX_COLUMNS:
         raise DataFormatError(
             f"'{name}' has {frame.shape[1]:,} columns. Expected at most {MAX_COLUMNS:,}: an "

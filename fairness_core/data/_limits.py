@@ -25,6 +25,7 @@ __all__ = [
     "MAX_ROWS_ENV",
     "MAX_UNPACKED_MB_ENV",
     "DataLimits",
+    "check_data_size",
     "check_unpacked_zip",
     "limit_message",
     "load_data_limits",
@@ -90,6 +91,23 @@ def limit_message(name: str, what: str, limit: str, env: str) -> str:
         f"operator to raise the limit ({LIMIT_OPTIONS[env]} when starting "
         f"fairness-explorer, or {env})."
     )
+
+
+def check_data_size(name: str, rows: int, columns: int, limits: DataLimits) -> None:
+    """Refuse data of more rows or cells than ``limits`` allow (the operator's limits)."""
+    if rows > limits.max_rows:
+        raise DataFormatError(
+            limit_message(name, f"has {rows:,} rows", f"{limits.max_rows:,} rows", MAX_ROWS_ENV)
+        )
+    if rows * columns > limits.max_cells:
+        raise DataFormatError(
+            limit_message(
+                name,
+                f"has {rows * columns:,} cells ({rows:,} rows × {columns:,} columns)",
+                f"{limits.max_cells:,} cells",
+                MAX_CELLS_ENV,
+            )
+        )
 
 
 def arrow_reason(exc: Exception) -> str:

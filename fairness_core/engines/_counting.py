@@ -7,7 +7,6 @@ is :mod:`fairness_core.engines._memory`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from fairness_core.data import (
 )
 from fairness_core.engines._memory import count_in_memory
 from fairness_core.engines._result import Engine, EngineCounts, choose_engine, with_default_bins
-from fairness_core.engines._runners import TABLE, Runner, duckdb_runner, spark_runner
+from fairness_core.engines._runners import TABLE, Runner, sql_runner
 from fairness_core.engines._source import DataSource, open_source
 from fairness_core.engines._sql import (
     band_expression,
@@ -77,11 +76,7 @@ def count_audit(
             "run a model over the rows. Expected a prediction or score column. Score the "
             "rows first and audit the scores, or use --engine memory with --model."
         )
-    runner: AbstractContextManager[Runner] = (
-        duckdb_runner(source)
-        if chosen == "duckdb"
-        else spark_runner(source, master=spark_master, session=spark_session)
-    )
+    runner = sql_runner(source, chosen, spark_master=spark_master, spark_session=spark_session)
     with runner as open_runner:
         return _count_with_sql(
             open_runner, source, chosen, roles, grouped, default_bins, score_sums

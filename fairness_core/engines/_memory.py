@@ -9,13 +9,11 @@ import numpy as np
 import pandas as pd
 
 from fairness_core.data import (
-    MAX_CELLS_ENV,
-    MAX_ROWS_ENV,
     AuditData,
     ColumnRoles,
     GroupColumn,
     check_audit_data,
-    limit_message,
+    check_data_size,
     load_data_limits,
     load_dataset,
 )
@@ -23,7 +21,6 @@ from fairness_core.engines._result import EngineCounts, with_default_bins
 from fairness_core.engines._source import DataSource
 from fairness_core.engines._sql import CALIBRATION_BINS, DISTRIBUTION_BINS, GRID_STEPS
 from fairness_core.engines._tables import ScoreHistogram
-from fairness_core.errors import DataFormatError
 from fairness_core.metrics import (
     CalibrationByGroup,
     GroupCounts,
@@ -53,27 +50,10 @@ def read_rows(source: DataSource) -> pd.DataFrame:
         partitioning=partitioning,
         partition_base_dir=None if source.root is None else str(source.root),
     )
-    _check_size(source.name, dataset.count_rows(), len(dataset.schema.names))
+    limits = load_data_limits(os.environ)
+    check_data_size(source.name, dataset.count_rows(), len(dataset.schema.names), limits)
     table = dataset.to_table()
     return table.to_pandas()
-
-
-def _check_size(name: str, rows: int, columns: int) -> None:
-    """The single-file limits and messages (``load_dataset``), for several files together."""
-    limits = load_data_limits(os.environ)
-    if rows > limits.max_rows:
-        raise DataFormatError(
-            limit_message(name, f"has {rows:,} rows", f"{limits.max_rows:,} rows", MAX_ROWS_ENV)
-        )
-    if rows * columns > limits.max_cells:
-        raise DataFormatError(
-            limit_message(
-                name,
-                f"has {rows * columns:,} cells ({rows:,} rows × {columns:,} columns)",
-                f"{limits.max_cells:,} cells",
-                MAX_CELLS_ENV,
-            )
-        )
 
 
 def count_in_memory(

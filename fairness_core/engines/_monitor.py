@@ -10,14 +10,13 @@ and the report is built from the count tables by the same function the memory pa
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from fairness_core.data import ColumnRoles
 from fairness_core.engines._log_files import log_files
-from fairness_core.engines._periods import count_log
+from fairness_core.engines._periods import count_log, read_log
 from fairness_core.engines._result import AUTO_DUCKDB_BYTES, Engine, choose_engine
-from fairness_core.engines._runners import Runner, duckdb_runner, spark_runner
+from fairness_core.engines._runners import sql_runner
 from fairness_core.engines._source import DataSource, open_source
 
 if TYPE_CHECKING:
@@ -62,29 +61,17 @@ def monitor_source(
     """
     # monitoring draws its charts with plotly: imported when a log is monitored, not before.
     from fairness_core.monitoring import (
-        check_monitoring_data,
         compute_monitoring,
         compute_monitoring_from_counts,
         data_notes,
-        load_decision_log,
     )
 
     source = data if isinstance(data, DataSource) else open_source(data)
     chosen = choose_monitor_engine(source, engine)
     if chosen == "memory":
-        log = load_decision_log(
-            [str(f) for f in source.files],
-            time_column=time_column,
-            period_column=period_column,
-            period=period,
-        )
-        checked = check_monitoring_data(log, roles)
+        checked = read_log(source, roles, time_column, period_column, period)
         return compute_monitoring(checked, settings, period_reports=period_reports)
-    runner: AbstractContextManager[Runner] = (
-        duckdb_runner(source)
-        if chosen == "duckdb"
-        else spark_runner(source, master=spark_master, session=spark_session)
-    )
+    runner = sql_runner(source, chosen, spark_master=spark_master, spark_session=spark_session)
     with runner as open_runner:
         tables = count_log(
             open_runner, roles, tuple(settings.attributes), time_column=time_column,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,7 @@ import pandas as pd
 from fairness_core.data import ColumnRoles, check_audit_data
 from fairness_core.engines._days import day_expression, period_case
 from fairness_core.engines._result import Engine, choose_engine
-from fairness_core.engines._runners import TABLE, Runner, duckdb_runner, spark_runner
+from fairness_core.engines._runners import TABLE, Runner, sql_runner
 from fairness_core.engines._score_table import score_counts
 from fairness_core.engines._source import DataSource, open_source
 from fairness_core.engines._sql import _flag, count_query, score_stats_query
@@ -31,9 +30,9 @@ from fairness_core.errors import InvalidInputError, Problem
 from fairness_core.metrics import combine_group_codes, decode_group_labels
 
 if TYPE_CHECKING:
-    from fairness_core.monitoring import Period, PeriodCounts, ScoreCounts
+    from fairness_core.monitoring import MonitoringData, Period, PeriodCounts, ScoreCounts
 
-__all__ = ["LogTables", "count_log", "count_periods"]
+__all__ = ["LogTables", "count_log", "count_periods", "read_log"]
 
 
 @dataclass(frozen=True)
@@ -71,34 +70,39 @@ def count_periods(
     known yet are counted by their decision); ``roles.target`` may be empty (decisions
     only).
     """
-    # monitoring draws its charts with plotly: imported when a log is counted, not before.
-    from fairness_core.monitoring import (
-        check_monitoring_data,
-        compute_period_counts,
-        load_decision_log,
-    )
+    from fairness_core.monitoring import compute_period_counts
 
     source = data if isinstance(data, DataSource) else open_source(data)
     chosen = choose_engine(source, engine)
     if chosen == "memory":
-        log = load_decision_log(
-            [str(f) for f in source.files],
-            time_column=time_column,
-            period_column=period_column,
-            period=period,
-        )
-        checked = check_monitoring_data(log, roles)
+        checked = read_log(source, roles, time_column, period_column, period)
         return compute_period_counts(checked, attributes=attributes)
-    runner: AbstractContextManager[Runner] = (
-        duckdb_runner(source)
-        if chosen == "duckdb"
-        else spark_runner(source, master=spark_master, session=spark_session)
-    )
+    runner = sql_runner(source, chosen, spark_master=spark_master, spark_session=spark_session)
     with runner as open_runner:
         return count_log(
             open_runner, roles, attributes, time_column=time_column,
             period_column=period_column, period=period, source_name=source.name, scores=False,
         ).counts  # fmt: skip
+
+
+def read_log(
+    source: DataSource,
+    roles: ColumnRoles,
+    time_column: str | None,
+    period_column: str | None,
+    period: Period,
+) -> MonitoringData:
+    """The memory engine's log: every file read and validated (the memory path's messages)."""
+    # monitoring draws its charts with plotly: imported when a log is read, not before.
+    from fairness_core.monitoring import check_monitoring_data, load_decision_log
+
+    log = load_decision_log(
+        [str(f) for f in source.files],
+        time_column=time_column,
+        period_column=period_column,
+        period=period,
+    )
+    return check_monitoring_data(log, roles)
 
 
 def count_log(

@@ -12,7 +12,7 @@ import shutil
 import socket
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
 import pandas as pd
@@ -132,6 +132,15 @@ def _first_line(exc: BaseException) -> str:
     if line.startswith("[") and "] " in line:
         line = line.split("] ", 1)[1]
     return line[:300].rstrip(".")
+
+
+def sql_runner(
+    source: DataSource, engine: str, *, spark_master: str | None = None, spark_session: Any = None
+) -> AbstractContextManager[Runner]:
+    """The runner of the SQL engine ``engine`` ("duckdb" or "spark") on ``source``."""
+    if engine == "duckdb":
+        return duckdb_runner(source)
+    return spark_runner(source, master=spark_master, session=spark_session)
 
 
 @contextmanager
