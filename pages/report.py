@@ -348,11 +348,26 @@ with st.expander("Package versions"):
 # --- Exports ------------------------------------------------------------------------
 st.subheader("Download")
 render_downloads(review)
-st.caption(
-    "The audit bundle holds the settings, the files' SHA-256 hashes, the findings and the "
-    "results, not the data. Anyone with the same data (and model) can check the numbers: "
-    "`fairness-explorer replay fairness-review-bundle.zip --data FILE [--model FILE]`."
-)
+server = state.get_server_data()
+if server is None:
+    st.caption(
+        "The audit bundle holds the settings, the files' SHA-256 hashes, the findings and "
+        "the results, not the data. Anyone with the same data (and model) can check the "
+        "numbers: `fairness-explorer replay fairness-review-bundle.zip --data FILE "
+        "[--model FILE]`."
+    )
+else:
+    # replay reads one file and checks its bytes; a server source's numbers count every
+    # row of a file or folder through an engine, which replay does not do yet.
+    st.caption(
+        escape_markdown(
+            f"The audit bundle holds the settings, the findings and the results, not the "
+            f"data. Data read on the server ({server.name}, SHA-256 {server.sha256[:12]}…) "
+            "cannot be replayed from the bundle yet: `fairness-explorer replay` checks one "
+            "file. To check the group numbers, run `fairness-explorer audit --engine duckdb "
+            "--data PATH` with the same columns on the same file or folder."
+        )
+    )
 if int(suppress):
     st.caption(
         f"Numbers measured on fewer than {int(suppress):,} people are left out of every file."

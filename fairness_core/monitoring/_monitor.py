@@ -64,9 +64,11 @@ __all__ = [
 _DESCRIPTIVE_DECISIONS = ("count", "share")
 #: The report's note when an engine rounded the scores (too many distinct scores to fetch).
 ROUNDED_SCORES_NOTE = (
-    "The score summary and the score drift tests (percentiles, Kolmogorov-Smirnov) used the "
-    "scores rounded down to 3 decimals (0.7346 counted as 0.734): the log holds too many "
-    "different scores to compare them exactly."
+    "The score summary and the score drift (mean, percentiles, PSI and the "
+    "Kolmogorov-Smirnov test) used the scores rounded down to 3 decimals (0.7346 counted as "
+    "0.734), because the log holds too many different scores to compare them exactly; these "
+    "numbers can differ slightly from an exact run. The decisions, gaps, changes and alerts "
+    "are exact: they use the scores themselves."
 )
 
 

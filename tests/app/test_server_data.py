@@ -148,6 +148,10 @@ def test_group_numbers_count_every_row_and_row_pages_say_they_use_a_sample(
     at.switch_page("pages/report.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(f"computed on all {2 * ROWS_PER_PART:,} rows" in c.value for c in at.caption)
+    # replay checks one file's bytes: the page must not promise it for data on the server
+    captions = " ".join(c.value.replace("\\", "") for c in at.caption)
+    assert "cannot be replayed from the bundle yet" in captions
+    assert "replay fairness-review-bundle.zip --data FILE" not in captions
 
 
 def test_the_server_source_survives_a_reload_and_a_changed_or_disallowed_one_is_refused(
