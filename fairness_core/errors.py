@@ -16,6 +16,7 @@ from typing import Literal
 
 __all__ = [
     "DataFormatError",
+    "DataLimitError",
     "FairnessCoreError",
     "InvalidInputError",
     "ModelLoadError",
@@ -35,6 +36,10 @@ class InvalidInputError(FairnessCoreError, ValueError):
 
 class DataFormatError(FairnessCoreError, ValueError):
     """A data file cannot be read as a table (wrong format, encoding, layout, or empty)."""
+
+
+class DataLimitError(DataFormatError):
+    """The data has more rows or cells than the operator's limit allows in memory."""
 
 
 class ModelLoadError(FairnessCoreError, ValueError):

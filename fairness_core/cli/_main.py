@@ -52,7 +52,12 @@ from fairness_core.data import (
     load_data_limits,
     nested_parquet_columns,
 )
-from fairness_core.errors import FairnessCoreError, InvalidInputError
+from fairness_core.errors import (
+    DataLimitError,
+    FairnessCoreError,
+    InvalidInputError,
+    ValidationFailedError,
+)
 from fairness_core.escaping import reveal_invisible
 from fairness_core.models import (
     MEMORY_LIMIT_ENV,
@@ -80,6 +85,11 @@ FORWARDED_SIGNALS = tuple(
 )
 #: Seconds the server has to stop after a forwarded signal before it is killed.
 STOP_GRACE_SECONDS = 10.0
+#: Added when the memory engine refuses data over the row or cell limit.
+DUCKDB_HINT = (
+    "Or run with --engine duckdb, which counts the rows without loading them into memory "
+    "(the row and cell limits are for data read into memory)."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -254,27 +264,7 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     source.add_argument(
         "--score", help="column with the model's scores (0 to 1, or see --score-range)"
     )
-    audit.add_argument(
-        "--threshold",
-        type=float,
-        default=0.5,
-        help="scores at or above get the positive decision (on the 0 to 1 scale the "
-        "scores are rescaled to, see --score-range)",
-    )
-    audit.add_argument(
-        "--score-range",
-        nargs=2,
-        type=float,
-        metavar=("MIN", "MAX"),
-        help="the --score column's own scale, e.g. 1 10 for a decile score: scores are "
-        "rescaled to 0 to 1 (default: the scores are already 0 to 1)",
-    )
-    audit.add_argument(
-        "--higher-score-unfavourable",
-        action="store_true",
-        help="a higher --score means the unfavourable decision (e.g. a risk score): scores "
-        "are turned round so that 1 is the most favourable",
-    )
+    _add_score_scale(audit)
     audit.add_argument(
         "--protected", action="append", required=True, metavar="COL", help="repeatable"
     )
@@ -307,6 +297,31 @@ def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="e.g. 'disparate_impact_ratio<0.8' or 'equalized_odds_difference>0.1'",
     )
     add_policy_options(audit)
+
+
+def _add_score_scale(command: argparse.ArgumentParser) -> None:
+    """--threshold, --score-range and --higher-score-unfavourable (audit and monitor)."""
+    command.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="scores at or above get the positive decision (on the 0 to 1 scale the "
+        "scores are rescaled to, see --score-range)",
+    )
+    command.add_argument(
+        "--score-range",
+        nargs=2,
+        type=float,
+        metavar=("MIN", "MAX"),
+        help="the --score column's own scale, e.g. 1 10 for a decile score: scores are "
+        "rescaled to 0 to 1 (default: the scores are already 0 to 1)",
+    )
+    command.add_argument(
+        "--higher-score-unfavourable",
+        action="store_true",
+        help="a higher --score means the unfavourable decision (e.g. a risk score): scores "
+        "are turned round so that 1 is the most favourable",
+    )
 
 
 def _add_engine(command: argparse.ArgumentParser, *, monitor: bool = False) -> None:
@@ -433,6 +448,9 @@ def _run_audit(args: argparse.Namespace) -> int:
         _write_output(text, args.out)
     except FairnessCoreError as exc:
         _say("fairness-explorer audit: ", exc)
+        excel = args.data.suffix.lower() in (".xlsx", ".xls")
+        if isinstance(exc, DataLimitError) and args.model is None and not excel:
+            _say("", DUCKDB_HINT)
         return 2
     except OSError as exc:
         _say("fairness-explorer audit: ", f"cannot write {args.out}: {exc.strerror}")
@@ -709,10 +727,10 @@ def _add_monitor(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     source = monitor.add_mutually_exclusive_group(required=True)
     source.add_argument("--prediction", help="column with the model's decisions")
-    source.add_argument("--score", help="column with the model's scores (0 to 1)")
-    monitor.add_argument(
-        "--threshold", type=float, default=0.5, help="scores at or above get the positive decision"
+    source.add_argument(
+        "--score", help="column with the model's scores (0 to 1, or see --score-range)"
     )
+    _add_score_scale(monitor)
     monitor.add_argument(
         "--protected", action="append", required=True, metavar="COL", help="repeatable"
     )
@@ -789,6 +807,12 @@ def _run_monitor(args: argparse.Namespace) -> int:
                 "--period-column (a column naming each row's period), or two files "
                 "with --baseline-data and --data. Add one of those."
             )
+        if (args.score_range is not None or args.higher_score_unfavourable) and not args.score:
+            raise InvalidInputError(
+                "--score-range and --higher-score-unfavourable describe a --score column, "
+                "and no --score was given. Expected --score COLUMN with them. Add --score, "
+                "or drop them."
+            )
         attributes = tuple(args.protected)
         references = tuple(_split_reference(text) for text in args.reference)
         reference = _monitor_reference(attributes, references)
@@ -800,6 +824,8 @@ def _run_monitor(args: argparse.Namespace) -> int:
             prediction=args.prediction,
             score=args.score,
             threshold=args.threshold,
+            score_range=None if args.score_range is None else tuple(args.score_range),
+            higher_score_favourable=not args.higher_score_unfavourable,
         )
         settings = MonitorSettings(
             attributes=attributes,
@@ -822,7 +848,9 @@ def _run_monitor(args: argparse.Namespace) -> int:
         text = render_monitoring(report, args.format)
         _write_output(text, args.out)
     except FairnessCoreError as exc:
-        _say("fairness-explorer monitor: ", exc)
+        _say("fairness-explorer monitor: ", _monitor_message(exc))
+        if isinstance(exc, DataLimitError) and not args.baseline_data and len(args.data) == 1:
+            _say("", DUCKDB_HINT)
         return 2
     except OSError as exc:
         _say("fairness-explorer monitor: ", f"cannot write {args.out}: {exc.strerror}")
@@ -832,6 +860,24 @@ def _run_monitor(args: argparse.Namespace) -> int:
     if not report.has_alert:
         _say("", f"No alert: no group got detectably worse in {len(report.periods)} periods.")
     return 1 if report.has_alert else 0
+
+
+def _monitor_message(exc: FairnessCoreError) -> str:
+    """The error as the command line says it: validation's problems name monitor's options,
+    not the app's pages."""
+    if not isinstance(exc, ValidationFailedError):
+        return str(exc)
+    errors = [p for p in exc.problems if p.severity == "error"]
+    noun = "problem" if len(errors) == 1 else "problems"
+    lines = [
+        "- "
+        + p.message()
+        .replace("under 'Score scale' on the Data & model page, or with ", "with ")
+        .replace(" on the command line.", ".")
+        .replace("the page's 'Score scale', or ", "")
+        for p in errors
+    ]
+    return f"The log cannot be monitored yet ({len(errors)} {noun}):\n" + "\n".join(lines)
 
 
 def _monitor_engine_source(args: argparse.Namespace) -> DataSource | None:

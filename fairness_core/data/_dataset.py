@@ -44,7 +44,7 @@ from fairness_core.data._limits import (
     load_data_limits,
     read_parquet,
 )
-from fairness_core.errors import DataFormatError, InvalidInputError
+from fairness_core.errors import DataFormatError, DataLimitError, InvalidInputError
 
 __all__ = [
     "MAX_CELLS_ENV",
@@ -169,7 +169,7 @@ def load_dataset(
     text, encoding = decode_group_labels(data, name)
     lines = text.count("\n")
     if lines > limits.max_rows + 1:
-        raise DataFormatError(
+        raise DataLimitError(
             limit_message(name, f"has {lines:,} lines", f"{limits.max_rows:,} rows", MAX_ROWS_ENV)
         )
     delimiter = _detect_delimiter(text, name)

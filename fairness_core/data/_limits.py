@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fairness_core.errors import DataFormatError
+from fairness_core.errors import DataFormatError, DataLimitError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,11 +96,11 @@ def limit_message(name: str, what: str, limit: str, env: str) -> str:
 def check_data_size(name: str, rows: int, columns: int, limits: DataLimits) -> None:
     """Refuse data of more rows or cells than ``limits`` allow (the operator's limits)."""
     if rows > limits.max_rows:
-        raise DataFormatError(
+        raise DataLimitError(
             limit_message(name, f"has {rows:,} rows", f"{limits.max_rows:,} rows", MAX_ROWS_ENV)
         )
     if rows * columns > limits.max_cells:
-        raise DataFormatError(
+        raise DataLimitError(
             limit_message(
                 name,
                 f"has {rows * columns:,} cells ({rows:,} rows × {columns:,} columns)",
@@ -143,13 +143,13 @@ def read_parquet(data: bytes, name: str, limits: DataLimits) -> pd.DataFrame:
         )
     # Checked from the file's footer, before any page is decompressed.
     if metadata.num_rows > limits.max_rows:
-        raise DataFormatError(
+        raise DataLimitError(
             limit_message(
                 name, f"has {metadata.num_rows:,} rows", f"{limits.max_rows:,} rows", MAX_ROWS_ENV
             )
         )
     if metadata.num_rows * max(len(top_names), 1) > limits.max_cells:
-        raise DataFormatError(
+        raise DataLimitError(
             limit_message(
                 name,
                 f"has {metadata.num_rows * len(top_names):,} cells",

@@ -96,8 +96,10 @@ def read_log(
     # monitoring draws its charts with plotly: imported when a log is read, not before.
     from fairness_core.monitoring import check_monitoring_data, load_decision_log
 
+    # A folder or pattern by its text: the loader lists the same files as open_source and
+    # adds their hive partitions as columns; files listed one by one have none.
     log = load_decision_log(
-        [str(f) for f in source.files],
+        source.text if source.root is not None else [str(f) for f in source.files],
         time_column=time_column,
         period_column=period_column,
         period=period,

@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
 
-from fairness_core.data import DataLimits, load_dataset
+from fairness_core.data import DataLimits, check_data_size, load_data_limits, load_dataset
 from fairness_core.errors import InvalidInputError
 from fairness_core.monitoring._periods import PERIODS, Period
 
@@ -98,12 +100,22 @@ def load_decision_log(
     are the periods).
     """
     check_log_columns(time_column, period_column, period)
-    paths = find_log_files(source)
+    limits = limits if limits is not None else load_data_limits(os.environ)
+    found = log_files_and_roots(source)
+    name = _source_name(source, found)
+    # The operator's limits hold for the whole log, as for an audit of a folder: the rows
+    # are counted (Parquet footers, CSV lines) before any file is read.
+    check_data_size(name, sum(_rows_without_reading(p) for p, _ in found), 0, limits)
     frames, files = [], []
-    for path in paths:
+    total = 0
+    for path, root in found:
         dataset = load_dataset(path, limits=limits)
-        frames.append(dataset.frame)
+        frame = _with_partitions(dataset.frame, path, root)
+        total += len(frame)
+        check_data_size(name, total, frame.shape[1], limits)  # and the cells, once read
+        frames.append(frame)
         files.append((dataset.name, dataset.sha256, dataset.n_rows))
+    _type_partitions(frames, found)
     _check_same_columns(frames, [name for name, _, _ in files])
     column = time_column if time_column is not None else period_column
     assert column is not None  # noqa: S101 - checked above
@@ -171,23 +183,37 @@ def load_baseline_and_current(
 
 
 def find_log_files(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The files a source names: a file, a folder (its CSV/Parquet files), a glob, or a list."""
+    """The files a source names: a file, a folder (its CSV/Parquet files, sub-folders
+    included), a glob, or a list."""
+    return [path for path, _ in log_files_and_roots(source)]
+
+
+def log_files_and_roots(
+    source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+) -> list[tuple[Path, Path | None]]:
+    """Each file a source names, with the folder its hive partitions (``month=2026-03/``)
+    are read below: the folder named, or the fixed folder a pattern starts with; None for
+    a file named directly. The same files, in the same order, as
+    :func:`fairness_core.engines.open_source` lists."""
     if isinstance(source, (list, tuple)):
-        found = [p for item in source for p in find_log_files(item)]
+        found = [pair for item in source for pair in log_files_and_roots(item)]
         return list(dict.fromkeys(found))
     text = os.fspath(source)  # type: ignore[arg-type]
     path = Path(text)
     if any(ch in text for ch in "*?[") and not path.exists():
         paths = [Path(p) for p in sorted(glob.glob(text, recursive=True))]
         paths = [p for p in paths if p.is_file()]
+        fixed = Path(re.split(r"[*?\[]", text, maxsplit=1)[0])
+        root = fixed if text.endswith(("/", os.sep)) or fixed.is_dir() else fixed.parent
         what = f"the pattern '{text}'"
     elif path.is_dir():
         paths = sorted(
-            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in LOG_SUFFIXES
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in LOG_SUFFIXES
         )
-        what = f"the folder '{text}'"
+        root = path
+        what = f"the folder '{text}' (sub-folders included)"
     elif path.is_file():
-        return [path]
+        return [(path, None)]
     else:
         raise InvalidInputError(
             f"'{text}' is not a file, a folder or a pattern that matches files. Expected a "
@@ -205,7 +231,64 @@ def find_log_files(source: str | os.PathLike[str] | Sequence[str | os.PathLike[s
             f"{what.capitalize()} holds {len(paths):,} files; a log may have at most "
             f"{MAX_FILES:,}. Combine the files, or monitor a narrower pattern."
         )
-    return paths
+    return [(p, root) for p in paths]
+
+
+def _partition_values(path: Path, root: Path | None) -> dict[str, str]:
+    """The hive partition values of ``path`` below ``root`` (``month=2026-03/`` → month)."""
+    if root is None:
+        return {}
+    try:
+        folders = path.parent.relative_to(root).parts
+    except ValueError:
+        return {}
+    pairs = (unquote(part).split("=", 1) for part in folders if "=" in part)
+    return {key: value for key, value in pairs if key}
+
+
+def _with_partitions(frame: pd.DataFrame, path: Path, root: Path | None) -> pd.DataFrame:
+    """``frame`` with a column per hive partition of its folder (as text for now), as
+    DuckDB and the audit's memory engine read them; a column the file has itself wins."""
+    values = {k: v for k, v in _partition_values(path, root).items() if k not in frame.columns}
+    return frame.assign(**{k: pd.Series(v, index=frame.index, dtype=object)
+                           for k, v in values.items()}) if values else frame  # fmt: skip
+
+
+def _type_partitions(frames: list[pd.DataFrame], found: list[tuple[Path, Path | None]]) -> None:
+    """Partition columns whose values are all whole numbers become numbers (``month=3`` → 3),
+    as DuckDB and pyarrow's hive partitioning type them; the others stay text."""
+    keys = {k for path, root in found for k in _partition_values(path, root)}
+    for key in keys:
+        values = {str(v) for f in frames if key in f.columns for v in pd.unique(f[key])}
+        if values and all(re.fullmatch(r"-?\d{1,18}", v) for v in values):
+            for i, frame in enumerate(frames):
+                if key in frame.columns and frame[key].dtype == object:
+                    frames[i] = frame.assign(**{key: frame[key].astype("int64")})
+
+
+def _rows_without_reading(path: Path) -> int:
+    """A file's rows from its Parquet footer, or its CSV lines after the header (at least
+    the rows; a quoted line break counts one more); 0 when unreadable (the loader says why)."""
+    try:
+        if path.suffix.lower() != ".csv":
+            import pyarrow.parquet as pq
+
+            return int(pq.read_metadata(path).num_rows)
+        with path.open("rb") as handle:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        return max(lines - 1, 0)
+    except Exception:  # any failure: load_dataset gives the plain message for a bad file
+        return 0
+
+
+def _source_name(
+    source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    found: list[tuple[Path, Path | None]],
+) -> str:
+    """The log's name in a limit message: the file, the folder or pattern, or 'the log'."""
+    if isinstance(source, (list, tuple)):
+        return os.fspath(source[0]) if len(source) == 1 else "the log"
+    return found[0][0].name if found[0][1] is None else str(source)
 
 
 def period_labels(
