@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import review_session, state
-from components.demo import DEFAULT_DEMO, activate_demo, read_model_soon
+from components.demo import DEFAULT_DEMO, activate_demo
 from components.errors import run_page
 from components.identity import current_owner
 from components.privacy import render_privacy_switch
@@ -97,4 +97,3 @@ finally:  # also after a page stops early (st.stop) or reruns
         with summary:
             render_session_summary()
             render_reviews_panel(owner)
-        read_model_soon()  # the demo model's file, now that the first page is drawn

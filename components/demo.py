@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-
 import streamlit as st
 
 from components import cache, state
 from fairness_core.data import Dataset
 from fairness_core.errors import FairnessCoreError
 from fairness_core.escaping import escape_markdown
-from fairness_core.models import LoadedModel, model_is_loaded
 
 #: The demo a first visit starts with.
 DEFAULT_DEMO = "loan"
@@ -36,31 +32,6 @@ def activate_demo(name: str) -> bool:
         model = None
     state.set_inputs(dataset, model, demo.roles, f"demo:{name}")
     return True
-
-
-_READING: set[str] = set()  # digests of the demo models read (or tried) in the background
-
-
-def read_model_soon() -> None:
-    """Read the session's demo model file in the background, once the page is drawn.
-
-    The demo model is described first and read when it first scores (``defer_model``), so
-    the first page never waits for scikit-learn; reading it now, while the reviewer looks
-    at that page, keeps the first What-if or mitigation as quick as before. A file that
-    fails to load says so when a page scores with it.
-    """
-    inputs = state.get_inputs()
-    model = None if inputs is None else inputs.model
-    if model is None or model_is_loaded(model) or model.sha256 in _READING:
-        return
-    _READING.add(model.sha256)
-    threading.Thread(target=_read, args=(model,), name="read-demo-model", daemon=True).start()
-
-
-def _read(model: LoadedModel) -> None:
-    # A failure is said when a page scores with the model (not tried again in the background).
-    with contextlib.suppress(FairnessCoreError):
-        model.estimator  # noqa: B018 - reading the file is the point
 
 
 def data_label(source: str, dataset: Dataset) -> str:
