@@ -36,7 +36,7 @@ def log_files(
 ) -> tuple[LogFile, ...]:
     """One entry per file of ``source``, in its order (``period_sql`` and ``label_of`` as
     for the score table: each row's period position, or a value ``label_of`` labels)."""
-    from fairness_core.monitoring import LogFile
+    from fairness_core.monitoring import LogFile, log_file_names, sort_periods
 
     if runner.dialect is DUCKDB:
         files = "[" + ", ".join(DUCKDB.text(str(f)) for f in source.files) + "]"
@@ -60,15 +60,10 @@ def log_files(
         labels = label_of(table["kt"])
     table = table.assign(label=labels, path=[str(_path(f)) for f in table["f"]])
     out = []
-    for path in source.files:
+    for path, name in zip(source.files, log_file_names(source.files, source.root), strict=True):
         rows = table[table["path"] == str(path.resolve())]
         out.append(
-            LogFile(
-                path.name,
-                _sha256(path),
-                int(rows["n"].sum()),
-                tuple(sorted(set(rows["label"].tolist()))),
-            )
+            LogFile(name, _sha256(path), int(rows["n"].sum()), sort_periods(rows["label"].tolist()))
         )
     return tuple(out)
 

@@ -37,10 +37,10 @@ def log_overview(
 ) -> LogOverview:
     """The log's rows and periods, as :func:`~fairness_core.monitoring.load_decision_log`
     would cut it (the same labels and messages), counted by DuckDB."""
-    from fairness_core.monitoring import check_log_columns
+    from fairness_core.monitoring import check_log_columns, sort_periods
 
     source = data if isinstance(data, DataSource) else open_source(data)
-    with duckdb_runner(source) as runner:
+    with duckdb_runner(source, task="monitor") as runner:
         text = dict(runner.columns())
         check_log_columns(
             time_column, period_column, period, columns=list(text), source_name=source.name
@@ -61,7 +61,7 @@ def log_overview(
             table = runner.query(raw)
     n = table["n"].to_numpy()
     labels = _labels(table, key, day, period_column, period, source.name, n)
-    return LogOverview(int(n.sum()), tuple(sorted(set(labels.tolist()))))
+    return LogOverview(int(n.sum()), sort_periods(labels.tolist()))
 
 
 def distinct_values(
@@ -70,7 +70,7 @@ def distinct_values(
     """Up to ``most`` distinct non-empty values of ``column`` as text, sorted (DuckDB);
     whole numbers stored as floats are written without ".0"."""
     source = data if isinstance(data, DataSource) else open_source(data)
-    with duckdb_runner(source) as runner:
+    with duckdb_runner(source, task="monitor") as runner:
         if column not in dict(runner.columns()):
             raise InvalidInputError(
                 f"The log has no column {column!r}. Expected one of its columns. Choose "

@@ -18,7 +18,7 @@ from fairness_core.data import (
     load_dataset,
 )
 from fairness_core.engines._result import EngineCounts, with_default_bins
-from fairness_core.engines._source import DataSource
+from fairness_core.engines._source import DataSource, check_file_columns
 from fairness_core.engines._sql import CALIBRATION_BINS, DISTRIBUTION_BINS, GRID_STEPS
 from fairness_core.engines._tables import ScoreHistogram
 from fairness_core.metrics import (
@@ -42,6 +42,8 @@ def read_rows(source: DataSource) -> pd.DataFrame:
         return load_dataset(source.files[0]).frame
     import pyarrow.dataset as ds
 
+    # pyarrow takes the first file's schema and fills what another file lacks with nulls.
+    check_file_columns(source, task="audit")
     fmt = "parquet" if source.format == "parquet" else ds.CsvFileFormat()
     partitioning = ds.HivePartitioning.discover() if source.root is not None else None
     dataset = ds.dataset(

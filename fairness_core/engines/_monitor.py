@@ -71,7 +71,9 @@ def monitor_source(
     if chosen == "memory":
         checked = read_log(source, roles, time_column, period_column, period)
         return compute_monitoring(checked, settings, period_reports=period_reports)
-    runner = sql_runner(source, chosen, spark_master=spark_master, spark_session=spark_session)
+    runner = sql_runner(
+        source, chosen, spark_master=spark_master, spark_session=spark_session, task="monitor"
+    )
     with runner as open_runner:
         tables = count_log(
             open_runner, roles, tuple(settings.attributes), time_column=time_column,

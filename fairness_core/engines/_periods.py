@@ -32,7 +32,7 @@ from fairness_core.metrics import combine_group_codes, decode_group_labels
 if TYPE_CHECKING:
     from fairness_core.monitoring import MonitoringData, Period, PeriodCounts, ScoreCounts
 
-__all__ = ["LogTables", "count_log", "count_periods", "read_log"]
+__all__ = ["LogTables", "count_log", "count_periods", "period_positions", "read_log"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,9 @@ def count_periods(
     if chosen == "memory":
         checked = read_log(source, roles, time_column, period_column, period)
         return compute_period_counts(checked, attributes=attributes)
-    runner = sql_runner(source, chosen, spark_master=spark_master, spark_session=spark_session)
+    runner = sql_runner(
+        source, chosen, spark_master=spark_master, spark_session=spark_session, task="monitor"
+    )
     with runner as open_runner:
         return count_log(
             open_runner, roles, attributes, time_column=time_column,
@@ -103,6 +105,7 @@ def read_log(
         time_column=time_column,
         period_column=period_column,
         period=period,
+        root=source.root,
     )
     return check_monitoring_data(log, roles)
 
@@ -119,7 +122,7 @@ def count_log(
     scores: bool = True,
 ) -> LogTables:
     """Validate and count a decision log on an open runner (see the module docstring)."""
-    from fairness_core.monitoring import check_log_columns
+    from fairness_core.monitoring import check_log_columns, sort_periods
 
     text = dict(runner.columns())
     check_log_columns(
@@ -143,8 +146,8 @@ def count_log(
             table = _count_query(runner, roles, keys, time_key, None)
     n = table["n"].to_numpy(dtype=np.int64)
     labels = _labels(table, time_key, day, period_column, period, source_name, n)
-    periods = tuple(sorted(set(labels.tolist())))
-    period_code = np.searchsorted(np.asarray(periods, dtype=object), labels)
+    periods = sort_periods(labels.tolist())
+    period_code = period_positions(periods, labels)
     counts, group, problems, known = _tables(table, roles, keys, attributes, periods, period_code)
     period_sql = period_case(day, table["kt"], labels) if day else None
 
@@ -163,6 +166,12 @@ def count_log(
             periods=periods, rows=int(n.sum()),
         )  # fmt: skip
     return LogTables(counts, score_table, int(n[known].sum()), int(n.sum()), problems, *position)
+
+
+def period_positions(periods: tuple[str, ...], labels: np.ndarray) -> np.ndarray:
+    """Each label's position in ``periods`` (which are not always in text order)."""
+    position = {label: i for i, label in enumerate(periods)}
+    return np.fromiter((position[label] for label in labels), dtype=np.int64, count=len(labels))
 
 
 def _count_query(

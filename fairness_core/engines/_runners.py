@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from fairness_core.engines._source import DataSource
+from fairness_core.engines._source import DataSource, check_file_columns
 from fairness_core.engines._sql import DUCKDB, SPARK, Dialect
 from fairness_core.errors import InvalidInputError
 
@@ -135,16 +135,27 @@ def _first_line(exc: BaseException) -> str:
 
 
 def sql_runner(
-    source: DataSource, engine: str, *, spark_master: str | None = None, spark_session: Any = None
+    source: DataSource,
+    engine: str,
+    *,
+    spark_master: str | None = None,
+    spark_session: Any = None,
+    task: str = "audit",
 ) -> AbstractContextManager[Runner]:
-    """The runner of the SQL engine ``engine`` ("duckdb" or "spark") on ``source``."""
+    """The runner of the SQL engine ``engine`` ("duckdb" or "spark") on ``source``
+    (``task``, "audit" or "monitor", words the message of files with other columns)."""
     if engine == "duckdb":
-        return duckdb_runner(source)
-    return spark_runner(source, master=spark_master, session=spark_session)
+        return duckdb_runner(source, task=task)
+    return spark_runner(source, master=spark_master, session=spark_session, task=task)
 
 
 @contextmanager
-def duckdb_runner(source: DataSource, *, threads: int | None = None) -> Iterator[DuckDBRunner]:
+def duckdb_runner(
+    source: DataSource, *, threads: int | None = None, task: str = "audit"
+) -> Iterator[DuckDBRunner]:
+    # Both engines read files by column name and would fill a column one file lacks
+    # with NULL: refuse such files first, as the memory path does.
+    check_file_columns(source, task=task)
     runner = DuckDBRunner(source, threads=threads)
     try:
         yield runner
@@ -261,10 +272,11 @@ def _connect_session(url: str) -> Any:
 
 @contextmanager
 def spark_runner(
-    source: DataSource, *, master: str | None = None, session: Any = None
+    source: DataSource, *, master: str | None = None, session: Any = None, task: str = "audit"
 ) -> Iterator[SparkRunner]:
     """A runner on ``session``, or on ``master``'s session; a Spark Connect session made
     here is stopped afterwards (a local or cluster session stays for the next audit)."""
+    check_file_columns(source, task=task)
     own = session is None and (master or "").startswith("sc://")
     active = session if session is not None else spark_session(master)
     try:

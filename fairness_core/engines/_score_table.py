@@ -85,7 +85,8 @@ def score_counts(
         period = joined["kt"].to_numpy(dtype=np.int64)
     else:
         labels = label_of(joined["kt"])
-        period = np.searchsorted(np.asarray(periods, dtype=object), labels)
+        position = {label: i for i, label in enumerate(periods)}
+        period = np.fromiter((position[v] for v in labels), dtype=np.int64, count=len(labels))
     return ScoreCounts.aggregate(
         period,
         joined["group"].to_numpy(dtype=np.int64),

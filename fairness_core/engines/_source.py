@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import functools
 import glob
 import hashlib
 import os
@@ -12,7 +14,7 @@ from typing import Literal
 
 from fairness_core.errors import InvalidInputError
 
-__all__ = ["DataSource", "open_source"]
+__all__ = ["DataSource", "check_file_columns", "open_source"]
 
 SourceFormat = Literal["csv", "parquet"]
 _SUFFIXES: dict[str, SourceFormat] = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -97,6 +99,60 @@ def open_source(text: str | os.PathLike[str]) -> DataSource:
     fmt = kinds.pop()
     assert fmt is not None  # noqa: S101 - None was refused above
     return DataSource(text=spelled, files=tuple(files), format=fmt, root=root)
+
+
+def check_file_columns(source: DataSource, *, task: str = "audit") -> None:
+    """Refuse files that do not share their columns, hive partition columns aside, with the
+    memory path's message (:func:`fairness_core.monitoring.check_same_columns`).
+
+    DuckDB and Spark read such files by column name and fill the missing column with NULL,
+    so a month whose ``race`` was renamed would silently become "(missing)". Only each
+    file's schema (Parquet footer) or header line (CSV) is read, cached by path, size and
+    modification time, so thousands of files cost little.
+    """
+    if len(source.files) < 2:
+        return
+    from fairness_core.monitoring import check_same_columns, log_file_names
+
+    columns = []
+    for path in source.files:
+        stat = path.stat()
+        found = _file_columns(str(path), source.format, stat.st_size, stat.st_mtime_ns)
+        if found is None:
+            return  # unreadable: the engine's reader says so in its own words
+        keys = _partition_keys(path, source.root)
+        columns.append([c for c in found if c not in keys])
+    check_same_columns(columns, log_file_names(source.files, source.root), task=task)
+
+
+def _partition_keys(path: Path, root: Path | None) -> set[str]:
+    """The hive partition columns of ``path``'s folders below ``root`` (``month=5/``)."""
+    if root is None or not path.is_relative_to(root):
+        return set()
+    return {part.split("=", 1)[0] for part in path.parent.relative_to(root).parts if "=" in part}
+
+
+@functools.lru_cache(maxsize=65_536)
+def _file_columns(path: str, fmt: SourceFormat, size: int, mtime_ns: int) -> tuple[str, ...] | None:
+    """A file's column names from its metadata: the Parquet schema, or the CSV header line
+    (``size`` and ``mtime_ns`` only key the cache). None when it cannot be read."""
+    del size, mtime_ns
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            return tuple(pq.read_schema(path).names)
+        with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
+            line = handle.readline()
+        if not line.strip():
+            return None
+        try:
+            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(line, ",;\t|")
+        except csv.Error:  # one column: nothing to sniff
+            dialect = csv.excel
+        return tuple(c.strip() for c in next(csv.reader([line], dialect)))
+    except Exception:  # any unreadable file: the engine's reader then says what is wrong
+        return None
 
 
 def _file_sha256(path: Path) -> str:

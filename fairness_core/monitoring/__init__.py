@@ -60,8 +60,10 @@ if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
         DecisionLog,
         LogFile,
         check_log_columns,
+        check_same_columns,
         load_baseline_and_current,
         load_decision_log,
+        log_file_names,
         period_column_labels,
         period_labels,
     )
@@ -75,7 +77,7 @@ if TYPE_CHECKING:  # imported on first use: see fairness_core.lazy_exports
         detect_changes,
         monitoring_to_dict,
     )
-    from fairness_core.monitoring._periods import PERIODS, Period
+    from fairness_core.monitoring._periods import PERIODS, Period, sort_periods
     from fairness_core.monitoring._render import (
         MonitorFormat,
         build_monitoring_html,
@@ -115,6 +117,7 @@ __all__ = [
     "build_monitoring_html",
     "check_log_columns",
     "check_monitoring_data",
+    "check_same_columns",
     "compute_monitoring",
     "compute_monitoring_from_counts",
     "compute_period_counts",
@@ -122,6 +125,7 @@ __all__ = [
     "detect_changes",
     "load_baseline_and_current",
     "load_decision_log",
+    "log_file_names",
     "monitoring_to_dict",
     "period_column_labels",
     "period_labels",
@@ -129,6 +133,7 @@ __all__ = [
     "psi",
     "render_monitoring",
     "score_drift_from_counts",
+    "sort_periods",
 ]
 
 if not TYPE_CHECKING:

@@ -9,8 +9,9 @@ SHA-256; the files must share their columns. Each row is given a *period* label:
   ``quarter``: ``2026-Q1``. These labels sort in time order as text.
 - Times with a time-zone offset are converted to UTC first; times without one are taken as
   written.
-- With a *period column* the labels are its values as text, ordered as text (so write them
-  so that they sort, e.g. ``2026-03``).
+- With a *period column* the labels are its values as text, ordered as numbers when they
+  all are numbers (``5`` before ``10``), else as text (so write them so that they sort,
+  e.g. ``2026-03``).
 - With two files (:func:`load_baseline_and_current`) the periods are ``baseline`` and
   ``current``.
 """
@@ -30,7 +31,7 @@ import pandas as pd
 
 from fairness_core.data import DataLimits, check_data_size, load_data_limits, load_dataset
 from fairness_core.errors import InvalidInputError
-from fairness_core.monitoring._periods import PERIODS, Period
+from fairness_core.monitoring._periods import PERIODS, Period, sort_periods
 
 __all__ = [
     "LOG_SUFFIXES",
@@ -39,8 +40,10 @@ __all__ = [
     "LogFile",
     "Period",
     "check_log_columns",
+    "check_same_columns",
     "load_baseline_and_current",
     "load_decision_log",
+    "log_file_names",
     "period_column_labels",
     "period_labels",
 ]
@@ -55,7 +58,8 @@ PERIOD_COLUMN = "(period)"
 
 @dataclass(frozen=True)
 class LogFile:
-    """One file of the log: its name, SHA-256, rows and the periods its rows fall in."""
+    """One file of the log: its path below the log's folder (:func:`log_file_names`),
+    SHA-256, rows and the periods its rows fall in."""
 
     name: str
     sha256: str
@@ -93,11 +97,13 @@ def load_decision_log(
     period_column: str | None = None,
     period: Period = "month",
     limits: DataLimits | None = None,
+    root: str | os.PathLike[str] | None = None,
 ) -> DecisionLog:
     """Read a log from a file, a folder, a glob pattern (``'decisions/*.parquet'``) or a list.
 
     Give either ``time_column`` (cut into ``period``\\ s) or ``period_column`` (its values
-    are the periods).
+    are the periods). Files are named by their path below ``root`` (default: the folder or
+    the pattern's fixed folder named, else the files' common folder).
     """
     check_log_columns(time_column, period_column, period)
     limits = limits if limits is not None else load_data_limits(os.environ)
@@ -106,17 +112,20 @@ def load_decision_log(
     # The operator's limits hold for the whole log, as for an audit of a folder: the rows
     # are counted (Parquet footers, CSV lines) before any file is read.
     check_data_size(name, sum(_rows_without_reading(p) for p, _ in found), 0, limits)
+    names = log_file_names(
+        [p for p, _ in found], root if root is not None else _source_root(source)
+    )
     frames, files = [], []
     total = 0
-    for path, root in found:
+    for (path, partition_root), file_name in zip(found, names, strict=True):
         dataset = load_dataset(path, limits=limits)
-        frame = _with_partitions(dataset.frame, path, root)
+        frame = _with_partitions(dataset.frame, path, partition_root)
         total += len(frame)
         check_data_size(name, total, frame.shape[1], limits)  # and the cells, once read
         frames.append(frame)
-        files.append((dataset.name, dataset.sha256, dataset.n_rows))
+        files.append((file_name, dataset.sha256, dataset.n_rows))
     _type_partitions(frames, found)
-    _check_same_columns(frames, [name for name, _, _ in files])
+    check_same_columns([list(f.columns) for f in frames], [n for n, _, _ in files])
     column = time_column if time_column is not None else period_column
     assert column is not None  # noqa: S101 - checked above
     labels_per_file = []
@@ -173,12 +182,13 @@ def load_baseline_and_current(
     """Read two files (or folders or globs) as two periods: ``baseline`` and ``current``."""
     frames, files, labels = [], [], []
     for label, source in (("baseline", baseline), ("current", current)):
-        for path in find_log_files(source):
+        paths = find_log_files(source)
+        for path, name in zip(paths, log_file_names(paths, _source_root(source)), strict=True):
             dataset = load_dataset(path, limits=limits)
             frames.append(dataset.frame)
-            files.append((dataset.name, dataset.sha256, dataset.n_rows))
+            files.append((name, dataset.sha256, dataset.n_rows))
             labels.append(np.full(dataset.n_rows, label, dtype=object))
-    _check_same_columns(frames, [name for name, _, _ in files])
+    check_same_columns([list(f.columns) for f in frames], [name for name, _, _ in files])
     return _assemble(frames, files, labels, None, None, None, order=("baseline", "current"))
 
 
@@ -358,16 +368,53 @@ def period_column_labels(
     return np.asarray(values.astype(str), dtype=object)
 
 
-def _check_same_columns(frames: list[pd.DataFrame], names: list[str]) -> None:
-    if not frames:
-        raise InvalidInputError("The log has no files. Expected at least one CSV or Parquet file.")
-    first = [str(c) for c in frames[0].columns]
+def log_file_names(paths: Sequence[Path], root: str | os.PathLike[str] | None) -> list[str]:
+    """Each file's name in a report: its path below ``root`` (``month=5/part.parquet``), or
+    below the files' common folder when ``root`` is None or does not hold them all (one
+    file: its name). Every engine names the files with this."""
+    if not paths:
+        return []
+    base = Path(root) if root is not None else None
+    if base is None or not all(p.is_relative_to(base) for p in paths):
+        base = Path(os.path.commonpath([str(p.parent) for p in paths]))
+    return [p.relative_to(base).as_posix() for p in paths]
+
+
+def _source_root(
+    source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+) -> Path | None:
+    """The folder a source's files are named below: the folder named, or a pattern's fixed
+    folder (as :func:`fairness_core.engines.open_source` finds it); None otherwise."""
+    if isinstance(source, (list, tuple)):
+        return _source_root(source[0]) if len(source) == 1 else None
+    text = os.fspath(source)  # type: ignore[arg-type]
+    path = Path(text)
+    if path.is_dir():
+        return path
+    if any(ch in text for ch in "*?[") and not path.exists():
+        fixed = Path(re.split(r"[*?\[]", text, maxsplit=1)[0])
+        return fixed if text.endswith(("/", os.sep)) or fixed.is_dir() else fixed.parent
+    return None
+
+
+def check_same_columns(
+    columns: Sequence[Sequence[object]], names: Sequence[str], *, task: str = "monitor"
+) -> None:
+    """Refuse files that do not share their columns (one list of columns per file, in the
+    order of ``names``), naming the file and the columns. ``task``: "monitor" (a log) or
+    "audit" (data). Every engine refuses with this before it counts."""
+    what = "the log" if task == "monitor" else "the data"
+    if not columns:
+        raise InvalidInputError(
+            f"{what.capitalize()} has no files. Expected at least one CSV or Parquet file."
+        )
+    first = [str(c) for c in columns[0]]
     problems = []
-    for frame, name in zip(frames[1:], names[1:], strict=True):
-        columns = [str(c) for c in frame.columns]
-        if set(columns) != set(first):
-            missing = [c for c in first if c not in columns][:_EXAMPLES]
-            extra = [c for c in columns if c not in first][:_EXAMPLES]
+    for found, name in zip(columns[1:], names[1:], strict=True):
+        columns_here = [str(c) for c in found]
+        if set(columns_here) != set(first):
+            missing = [c for c in first if c not in columns_here][:_EXAMPLES]
+            extra = [c for c in columns_here if c not in first][:_EXAMPLES]
             parts = []
             if missing:
                 parts.append(f"lacks {', '.join(repr(c) for c in missing)}")
@@ -376,10 +423,10 @@ def _check_same_columns(frames: list[pd.DataFrame], names: list[str]) -> None:
             problems.append(f"{name} {' and '.join(parts)}")
     if problems:
         raise InvalidInputError(
-            f"The files of the log do not share their columns (compared with {names[0]}): "
+            f"The files of {what} do not share their columns (compared with {names[0]}): "
             + "; ".join(problems)
             + ". Expected the same columns in every file. Export the files the same way, "
-            "or monitor them separately."
+            f"or {task} them separately."
         )
 
 
@@ -396,9 +443,9 @@ def _assemble(
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     period_of_row = np.concatenate(labels) if labels else np.array([], dtype=object)
     present = set(period_of_row.tolist())
-    periods = tuple(p for p in order if p in present) if order else tuple(sorted(present))
+    periods = tuple(p for p in order if p in present) if order else sort_periods(present)
     log_files = tuple(
-        LogFile(name, sha, rows, tuple(sorted(set(lab.tolist()))))
+        LogFile(name, sha, rows, sort_periods(lab.tolist()))
         for (name, sha, rows), lab in zip(files, labels, strict=True)
     )
     return DecisionLog(frame.reset_index(drop=True), period_of_row, periods, log_files,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_rows, write_hive
 
 from fairness_core.engines import (
     JAVA_ADVICE,
@@ -16,6 +15,7 @@ from fairness_core.engines import (
     open_source,
 )
 from fairness_core.errors import InvalidInputError
+from tests.core.engines.conftest import make_rows, write_hive
 
 
 def test_auto_picks_duckdb_for_folders_patterns_and_large_files(

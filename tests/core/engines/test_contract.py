@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import make_rows, write_hive
 from engine_contract import assert_same_counts
 
 from fairness_core.data import ColumnRoles
 from fairness_core.engines import count_audit
 from fairness_core.errors import ValidationFailedError
 from fairness_core.metrics import compute_calibration_by_group
+from tests.core.engines.conftest import make_rows, write_hive
 
 GROUPINGS = [("sex", "race", "age"), ("sex",), ("age",)]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_rows, write_hive
 
 from fairness_core.cli import _main as cli
+from tests.core.engines.conftest import make_rows, write_hive
 
 
 def audit_args(data: Path | str, engine: str, *extra: str) -> list[str]:

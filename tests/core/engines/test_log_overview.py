@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import write_hive
 from test_periods import edge_log
 
 from fairness_core.engines import distinct_values, log_overview
 from fairness_core.errors import InvalidInputError
 from fairness_core.monitoring import load_decision_log
+from tests.core.engines.conftest import write_hive
 
 
 @pytest.mark.parametrize("period", ["day", "week", "month", "quarter"])

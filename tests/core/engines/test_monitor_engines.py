@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_rows, write_hive
 
 from fairness_core.data import ColumnRoles
 from fairness_core.engines import monitor_source
 from fairness_core.monitoring import MonitoringReport, MonitorSettings, monitoring_to_dict
+from tests.core.engines.conftest import make_rows, write_hive
 
 RTOL = 1e-12
 SCORE_ROLES = ColumnRoles(

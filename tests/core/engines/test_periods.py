@@ -8,12 +8,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_rows
 
 from fairness_core.data import ColumnRoles
 from fairness_core.engines import count_periods
 from fairness_core.errors import InvalidInputError
 from fairness_core.monitoring import PeriodCounts
+from tests.core.engines.conftest import make_rows
 
 
 def decision_log(seed: int) -> pd.DataFrame:

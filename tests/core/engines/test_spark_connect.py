@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import free_port, make_rows, write_hive
 from engine_contract import assert_same_counts
 
 from fairness_core.cli import _main as cli
@@ -25,6 +24,7 @@ from fairness_core.data import ColumnRoles
 from fairness_core.engines import count_audit, count_periods, open_source, spark_session
 from fairness_core.engines._runners import spark_runner
 from fairness_core.errors import InvalidInputError, ValidationFailedError
+from tests.core.engines.conftest import free_port, make_rows, write_hive
 
 SCORES = ColumnRoles(
     target="outcome", positive_label=1, protected=("sex", "race", "age"), source="score",
