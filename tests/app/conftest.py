@@ -68,3 +68,17 @@ def go(at: AppTest, page: str) -> None:
     """Switch ``at`` to ``page`` (a path under pages/) and check nothing failed."""
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def open_loan_bundle(at: AppTest, bundle: bytes) -> None:
+    """Open an audit bundle made on the loan demo's test file, as a reviewer does."""
+    from components import bundle_open, state
+    from fairness_core.data import get_demo
+
+    at.radio(key=state.DATA_ORIGIN).set_value("An audit bundle").run()
+    uploads = at.get("file_uploader")
+    uploads[0].set_value(("audit.zip", bundle, "application/zip"))
+    uploads[1].set_value(("test.csv", get_demo("loan").test_path.read_bytes(), "text/csv"))
+    at.run()
+    at.button(key=bundle_open.OPEN_BUNDLE).click().run()
+    assert not at.exception, [e.value for e in at.exception]

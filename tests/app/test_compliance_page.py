@@ -16,12 +16,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import bundle_open, compliance_sections, review_session, state
+from components import compliance_sections, review_session, state
 from fairness_core.data import check_audit_data, get_demo
 from fairness_core.metrics import SubgroupSettings, compute_subgroup_report
 from fairness_core.policies import LL144Tables, ReviewEvidence, builtin_policies, evaluate_policies
 from fairness_core.report import build_bundle, build_review, identify_data
 from tests.app.conftest import open_browser as _browser
+from tests.app.conftest import open_loan_bundle
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RACES = ["White"] * 20 + ["Black"] * 15 + ["Hispanic"] * 12 + ["Asian"] * 10 + ["Unknown"] * 2
@@ -263,13 +264,7 @@ def test_an_audit_bundle_opens_with_its_policies_lines_and_text(app: AppTest) ->
         [report], roles=loan.roles, data=identify_data(dataset, audit), policies=results,
         evidence=evidence, policy_columns=columns,
     )  # fmt: skip
-    app.radio(key=state.DATA_ORIGIN).set_value("An audit bundle").run()
-    uploads = app.get("file_uploader")
-    uploads[0].set_value(("audit.zip", build_bundle(review), "application/zip"))
-    uploads[1].set_value(("test.csv", loan.test_path.read_bytes(), "text/csv"))
-    app.run()
-    app.button(key=bundle_open.OPEN_BUNDLE).click().run()
-    assert not app.exception, [e.value for e in app.exception]
+    open_loan_bundle(app, build_bundle(review))
 
     _go(app, "pages/compliance.py")
     assert app.multiselect(key=state.COMPLIANCE_POLICIES).value == [

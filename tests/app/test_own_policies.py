@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import bundle_open, review_session, state
+from components import review_session, state
 from fairness_core.data import check_audit_data, get_demo
 from fairness_core.metrics import SubgroupSettings, compute_subgroup_report
 from fairness_core.policies import (
@@ -21,7 +21,7 @@ from fairness_core.policies import (
     policy_to_toml,
 )
 from fairness_core.report import build_bundle, build_review, identify_data
-from tests.app.conftest import open_browser
+from tests.app.conftest import open_browser, open_loan_bundle
 
 #: A name with Markdown and HTML in it: it must reach the screen as text.
 NAME = "Acme *hiring* <b>policy</b>"
@@ -147,13 +147,7 @@ def test_a_bundle_with_an_own_policy_opens_with_it_chosen(app: AppTest) -> None:
         [report], roles=loan.roles, data=identify_data(dataset, audit), policies=results,
         evidence=ReviewEvidence(), policy_columns=columns,
     )  # fmt: skip
-    app.radio(key=state.DATA_ORIGIN).set_value("An audit bundle").run()
-    uploads = app.get("file_uploader")
-    uploads[0].set_value(("audit.zip", build_bundle(review), "application/zip"))
-    uploads[1].set_value(("test.csv", loan.test_path.read_bytes(), "text/csv"))
-    app.run()
-    app.button(key=bundle_open.OPEN_BUNDLE).click().run()
-    assert not app.exception, [e.value for e in app.exception]
+    open_loan_bundle(app, build_bundle(review))
 
     _go(app, "pages/compliance.py")
     assert app.multiselect(key=state.COMPLIANCE_POLICIES).value == ["acme-hiring"]
