@@ -47,6 +47,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
+from fairness_core.cli import app_command
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -88,23 +90,7 @@ def start_and_show(
 ) -> Start:
     """Start a fresh server for ``script``; time it until ``heading`` (then ``ready``) shows."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    command = app_command(port, script)  # the flags `fairness-explorer app` serves with
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 - fixed command line

@@ -378,14 +378,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def app_command(port: int) -> list[str]:
-    """The streamlit command that serves the app on 127.0.0.1."""
+def app_command(port: int, script: Path = APP_FILE) -> list[str]:
+    """The streamlit command that serves ``script`` (the app) on 127.0.0.1: headless, no
+    usage statistics, no file watching (a served app does not reload its own code). The
+    browser tests and the start-up benchmark start their servers with it too."""
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP_FILE),
+        str(script),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -394,6 +396,8 @@ def app_command(port: int) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--server.fileWatcherType",
+        "none",
     ]
 
 

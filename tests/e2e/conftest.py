@@ -15,7 +15,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +24,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from fairness_core.cli import app_command
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
@@ -86,24 +87,7 @@ class Server:
 def start_server(*extra: str, env: dict[str, str] | None = None) -> Server:
     """Start the app with the flags STACK-NOTES recommends and wait until it is healthy."""
     port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        *extra,
-    ]
+    command = [*app_command(port, ROOT / "app.py"), *extra]
     process = subprocess.Popen(  # noqa: S603 - a fixed command line, no user input
         command,
         cwd=ROOT,

@@ -25,6 +25,8 @@ def test_app_command_binds_to_loopback() -> None:
     assert command[command.index("--server.port") + 1] == "8600"
     assert command[command.index("--browser.gatherUsageStats") + 1] == "false"
     assert Path(command[4]).name == "app.py"
+    assert command[command.index("--server.fileWatcherType") + 1] == "none"
+    assert cli.app_command(8600, Path("other.py"))[4] == "other.py"  # tests and benchmarks
 
 
 def test_trust_options_reach_the_app_only_through_the_command_line(
