@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fairness_core.cli._main import (
-    app_command,
     build_parser,
     main,
 )
+from fairness_core.cli._serve import app_command
 
 __all__ = [
     "app_command",

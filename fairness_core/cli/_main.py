@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -40,6 +37,7 @@ from fairness_core.cli._policies import (
     policy_lines,
     run_policies,
 )
+from fairness_core.cli._serve import APP_FILE, app_command, serve
 
 # Only what building the parser needs is imported here, from modules that import neither
 # pandas nor numpy: `fairness-explorer audit --help` answers at once. Each command imports
@@ -77,14 +75,6 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main"]
 
-APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
-PARENT_GUARD = Path(__file__).resolve().with_name("_parent_guard.py")
-#: Signals the command line passes on to the server it started.
-FORWARDED_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
-)
-#: Seconds the server has to stop after a forwarded signal before it is killed.
-STOP_GRACE_SECONDS = 10.0
 #: Added when the memory engine refuses data over the row or cell limit.
 DUCKDB_HINT = (
     "Or run with --engine duckdb, which counts the rows without loading them into memory "
@@ -378,29 +368,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def app_command(port: int, script: Path = APP_FILE) -> list[str]:
-    """The streamlit command that serves ``script`` (the app) on 127.0.0.1: headless, no
-    usage statistics, no file watching (a served app does not reload its own code). The
-    browser tests and the start-up benchmark start their servers with it too."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-
-
 def _refuse_nested_roles(args: argparse.Namespace) -> None:
     """Parquet list/struct/map columns named as a role get the plain message, not a crash."""
     if args.data.suffix.lower() not in (".parquet", ".pq"):
@@ -567,73 +534,6 @@ def _run_app(args: argparse.Namespace) -> int:
         )
     print(f"Fairness Explorer: open http://127.0.0.1:{args.port} in your browser.", flush=True)
     return serve(app_command(args.port), cwd=APP_FILE.parent, env=env)
-
-
-def serve(command: Sequence[str], *, cwd: Path, env: dict[str, str]) -> int:
-    """Run the server ``command`` as a child and stop it when this process is stopped.
-
-    The child runs in its own process group, so a Ctrl-C in the terminal reaches only this
-    process, which forwards SIGTERM, SIGINT and SIGHUP to the whole group (the server and
-    the model workers it started), waits :data:`STOP_GRACE_SECONDS`, then kills the group.
-    If this process is killed outright (SIGKILL), :mod:`._parent_guard` makes the kernel
-    send the server SIGTERM. Returns the server's exit code, or 0 after a forwarded stop.
-    """
-    stop_signals: list[int] = []
-    child: list[subprocess.Popen[bytes]] = []
-
-    def forward(signum: int, _frame: object) -> None:
-        stop_signals.append(signum)
-        if child:
-            _signal_group(child[0].pid, signum)
-
-    previous = _install_handlers(forward)
-    try:
-        guarded = [sys.executable, str(PARENT_GUARD), str(os.getpid()), *command]
-        child.append(subprocess.Popen(guarded, cwd=cwd, env=env, process_group=0))  # noqa: S603 - fixed command
-        process = child[0]
-        if stop_signals:  # a signal arrived while the child was starting
-            _signal_group(process.pid, stop_signals[0])
-        stop_started: float | None = None
-        while True:
-            try:
-                code = process.wait(timeout=0.25)
-                break
-            except subprocess.TimeoutExpired:
-                if stop_signals and stop_started is None:
-                    stop_started = time.monotonic()
-                if stop_started is not None and (
-                    time.monotonic() - stop_started > STOP_GRACE_SECONDS
-                ):
-                    _signal_group(process.pid, signal.SIGKILL)
-    finally:
-        if child:
-            if child[0].poll() is None:
-                _signal_group(child[0].pid, signal.SIGKILL)
-                child[0].wait()
-            # Anything the server left in its group (a model worker) goes with it.
-            _signal_group(child[0].pid, signal.SIGKILL)
-        _restore_handlers(previous)
-    return 0 if stop_signals else code
-
-
-def _signal_group(group: int, signum: int) -> None:
-    with suppress(ProcessLookupError, PermissionError):  # the group is already gone
-        os.killpg(group, signum)
-
-
-def _install_handlers(handler: signal.Handlers | object) -> dict[int, object]:
-    previous: dict[int, object] = {}
-    for signum in FORWARDED_SIGNALS:
-        try:
-            previous[signum] = signal.signal(signum, handler)  # type: ignore[arg-type]
-        except ValueError:  # not the main thread (a test calling main()): nothing to forward
-            break
-    return previous
-
-
-def _restore_handlers(previous: dict[int, object]) -> None:
-    for signum, handler in previous.items():
-        signal.signal(signum, handler)  # type: ignore[arg-type]
 
 
 def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from fairness_core.cli import _main as cli
+from fairness_core.cli import _serve as serving
 from fairness_core.models._loading import ALLOW_PICKLE_ENV, TRUSTED_TYPES_ENV
 
 
@@ -164,7 +165,7 @@ def test_the_server_dies_with_a_killed_command() -> None:
     """When the command is killed outright (SIGKILL), the guard makes its child exit too."""
     parent_code = (
         "import os, subprocess, sys, time\n"
-        f"child = subprocess.Popen([sys.executable, {str(cli.PARENT_GUARD)!r}, "
+        f"child = subprocess.Popen([sys.executable, {str(serving.PARENT_GUARD)!r}, "
         "str(os.getpid()), '/bin/sleep', '60'])\n"
         "print(child.pid, flush=True)\n"
         "time.sleep(60)\n"
